@@ -1,0 +1,550 @@
+"""Standards profiles: thresholds, speeds and category rules, read from YAML data.
+
+A profile is plain data (``analyses/standards/*.yml``). This module turns it
+into frozen dataclasses, checks it, and applies run-config overrides. Every
+figure keeps its ``source`` and ``confidence`` (S seen in a source, M recalled
+and unchecked, I assumption) so outputs can say how settled a number is.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from spatial.errors import LifecircleError
+
+STANDARDS_DIR = Path(__file__).resolve().parent / "standards"
+CONFIDENCE_MARKS = {"S", "M", "I"}
+TARGET_GROUPS = {"everyone", "elderly", "children"}
+SPEED_KEYS = {"general", "elderly"}
+RULE_KEYS = {"tags", "fclass", "name", "not_name"}
+RUN_CONFIG_SOURCE = "run_config"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One profile value with its provenance.
+
+    Attributes
+    ----------
+    value : Any
+        The number (units are in the key that holds it).
+    source : str
+        Key of the profile's ``sources`` table, or ``run_config``.
+    confidence : str
+        ``S``, ``M`` or ``I`` (see module docstring).
+    note : str
+        Free text.
+    """
+
+    value: Any
+    source: str
+    confidence: str
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for summary.json."""
+        out = {"value": self.value, "source": self.source, "confidence": self.confidence}
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True)
+class Category:
+    """A facility category and how far people should walk to it.
+
+    Attributes
+    ----------
+    id : str
+        Short identifier used in column names (``min_<id>``).
+    name_zh, name_en : str
+        Display names.
+    threshold : Figure
+        Walking threshold, in minutes or metres (see ``threshold_kind``).
+    threshold_kind : str
+        ``minutes`` or ``distance_m``.
+    target : str
+        ``everyone``, ``elderly`` or ``children``: whose coverage counts.
+    rules : list of dict
+        Classification rules (keys ``tags``, ``fclass``, ``name``, ``not_name``).
+    capacity_unit : str or None
+        Unit of ``capacity`` (beds, places, m²...).
+    capacity_default : Figure or None
+        Capacity assumed when a facility states none.
+    floor_area_default : Figure or None
+        Floor area (m²) assumed when a facility states none.
+    """
+
+    id: str
+    name_zh: str
+    name_en: str
+    threshold: Figure
+    threshold_kind: str
+    target: str
+    rules: tuple[dict[str, Any], ...]
+    capacity_unit: str | None = None
+    capacity_default: Figure | None = None
+    floor_area_default: Figure | None = None
+
+    def threshold_m(self, speed_mps: float) -> float:
+        """Walking threshold in metres at ``speed_mps`` (m/s)."""
+        if self.threshold_kind == "distance_m":
+            return float(self.threshold.value)
+        return float(self.threshold.value) * 60.0 * speed_mps
+
+    def threshold_minutes(self, speed_mps: float) -> float:
+        """Walking threshold in minutes at ``speed_mps`` (m/s)."""
+        if self.threshold_kind == "minutes":
+            return float(self.threshold.value)
+        return float(self.threshold.value) / speed_mps / 60.0
+
+    def label(self, lang: str) -> str:
+        """Display name in ``zh`` or ``en``."""
+        return self.name_en if lang == "en" else self.name_zh
+
+
+@dataclass(frozen=True)
+class Circle:
+    """One of the circles planners report on (life, fitness, care).
+
+    Attributes
+    ----------
+    id : str
+        ``life_circle``, ``fitness_circle`` or ``care_coverage``.
+    name_zh, name_en : str
+        Display names.
+    speed : str
+        Key of ``Profile.speeds`` used for this circle.
+    categories : tuple of str
+        Category ids that belong to the circle.
+    figures : dict
+        Other circle-level values (``target_share``, ``minutes``,
+        ``per_1000_targets``...) as Figures or lists of Figures.
+    """
+
+    id: str
+    name_zh: str
+    name_en: str
+    speed: str
+    categories: tuple[str, ...]
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    def figure(self, key: str) -> Any:
+        """The Figure (or list of Figures) stored under ``key``, or None."""
+        return self.figures.get(key)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A whole standards profile.
+
+    Attributes
+    ----------
+    id : str
+        Profile name (``shanghai``, ``gb50180-2018`` or the file's own).
+    title_zh, title_en : str
+        Display titles.
+    path : str
+        File the profile came from.
+    sources : dict
+        Source key → document title.
+    speeds : dict of Figure
+        Walking speeds in m/s, keys ``general`` and ``elderly``.
+    max_snap_m : Figure
+        Snap limit in metres.
+    population : dict of Figure
+        ``floor_area_per_person_m2``, ``elderly_share``, ``children_share``.
+    circles : dict of Circle
+    categories : dict of Category
+        In profile order (classification tries them in this order).
+    """
+
+    id: str
+    title_zh: str
+    title_en: str
+    path: str
+    sources: dict[str, str]
+    speeds: dict[str, Figure]
+    max_snap_m: Figure
+    population: dict[str, Figure]
+    circles: dict[str, Circle]
+    categories: dict[str, Category]
+
+    def speed_mps(self, key: str) -> float:
+        """Walking speed in m/s for ``general`` or ``elderly``."""
+        return float(self.speeds[key].value)
+
+    def category_speed_key(self, category_id: str) -> str:
+        """``elderly`` for categories that target older people, else ``general``."""
+        return "elderly" if self.categories[category_id].target == "elderly" else "general"
+
+    def classification_rules(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        """Plain (category id, rules) pairs, in profile order, for layers.classify."""
+        return [(cat.id, [dict(rule) for rule in cat.rules]) for cat in self.categories.values()]
+
+    def to_summary(self) -> dict[str, Any]:
+        """The profile figures that a reader of summary.json needs."""
+        return {
+            "id": self.id,
+            "title": {"zh": self.title_zh, "en": self.title_en},
+            "path": self.path,
+            "walk_speed_mps": {k: f.to_dict() for k, f in self.speeds.items()},
+            "max_snap_m": self.max_snap_m.to_dict(),
+            "population": {k: f.to_dict() for k, f in self.population.items()},
+            "categories": {
+                c.id: {
+                    "name": {"zh": c.name_zh, "en": c.name_en},
+                    c.threshold_kind: c.threshold.to_dict(),
+                    "target": c.target,
+                }
+                for c in self.categories.values()
+            },
+        }
+
+
+def available_profiles() -> list[str]:
+    """Names of the profiles that ship with lifecircle."""
+    return sorted(p.stem for p in STANDARDS_DIR.glob("*.yml"))
+
+
+def resolve_profile_path(name_or_path: str | Path, base_dir: Path | None = None) -> Path:
+    """Find a profile by shipped name (``shanghai``) or by file path.
+
+    Parameters
+    ----------
+    name_or_path : str or Path
+        A shipped profile name, or a path to a YAML file.
+    base_dir : Path, optional
+        Folder that relative paths are resolved against (the run config's folder).
+    """
+    text = str(name_or_path)
+    shipped = STANDARDS_DIR / f"{text}.yml"
+    if "/" not in text and "\\" not in text and not text.endswith((".yml", ".yaml")):
+        if shipped.is_file():
+            return shipped
+        raise LifecircleError(
+            f"There is no shipped standards profile called '{text}'.",
+            where="--profile / profile:",
+            fix=f"Use one of {', '.join(available_profiles())}, or give a path to a .yml file.",
+        )
+    path = Path(text)
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    if not path.is_file():
+        raise LifecircleError(
+            f"The standards profile file {path} does not exist.",
+            where="--profile / profile:",
+            fix="Check the path; copy a shipped profile from analyses/standards/ to start one.",
+        )
+    return path
+
+
+def load_profile(
+    name_or_path: str | Path = "shanghai",
+    overrides: dict[str, Any] | None = None,
+    base_dir: Path | None = None,
+) -> Profile:
+    """Read, check and return a standards profile.
+
+    Parameters
+    ----------
+    name_or_path : str or Path
+        Shipped profile name or YAML path.
+    overrides : dict, optional
+        Run-config overrides: ``walk_speed_mps`` {general, elderly} (m/s),
+        ``max_snap_m`` (m), ``population`` {key: value}, and ``categories``
+        {id: {minutes | distance_m: value}}. Overridden figures get source
+        ``run_config``.
+    base_dir : Path, optional
+        Folder for relative paths.
+
+    Raises
+    ------
+    LifecircleError
+        When the file is not valid YAML or a value is missing or wrong; the
+        message names the file and the key.
+    """
+    path = resolve_profile_path(name_or_path, base_dir)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise LifecircleError(
+            f"The standards profile is not valid UTF-8 YAML: {exc}",
+            where=str(path),
+            fix="Fix the YAML syntax (indentation, colons) or start again from a shipped profile.",
+        ) from exc
+    if not isinstance(raw, dict):
+        raise LifecircleError(
+            "The standards profile is empty or not a mapping.",
+            where=str(path),
+            fix="Start from a copy of analyses/standards/shanghai.yml.",
+        )
+    if overrides:
+        raw = _apply_overrides(raw, overrides, path)
+    return _ProfileParser(raw, path).parse()
+
+
+def _apply_overrides(raw: dict[str, Any], overrides: dict[str, Any], path: Path) -> dict[str, Any]:
+    raw = copy.deepcopy(raw)
+    note = "overridden by the run config"
+
+    def figure(value: Any) -> dict[str, Any]:
+        return {"value": value, "source": RUN_CONFIG_SOURCE, "confidence": "I", "note": note}
+
+    raw.setdefault("sources", {})[RUN_CONFIG_SOURCE] = "the run configuration of this run"
+    for key, value in (overrides.get("walk_speed_mps") or {}).items():
+        raw.setdefault("walk_speed_mps", {})[key] = figure(value)
+    if "max_snap_m" in overrides:
+        raw.setdefault("snap", {})["max_snap_m"] = figure(overrides["max_snap_m"])
+    for key, value in (overrides.get("population") or {}).items():
+        raw.setdefault("population", {})[key] = figure(value)
+    for cat_id, changes in (overrides.get("categories") or {}).items():
+        categories = raw.get("categories") or {}
+        if cat_id not in categories:
+            raise LifecircleError(
+                f"The run config overrides category '{cat_id}', which the profile does not have.",
+                where=f"overrides.categories.{cat_id} (profile {path})",
+                fix=f"Use one of: {', '.join(categories)}.",
+            )
+        for key in ("minutes", "distance_m"):
+            if key in (changes or {}):
+                categories[cat_id].pop("minutes", None)
+                categories[cat_id].pop("distance_m", None)
+                categories[cat_id][key] = figure(changes[key])
+    return raw
+
+
+class _ProfileParser:
+    """Checks one raw profile dict and builds the dataclasses."""
+
+    def __init__(self, raw: dict[str, Any], path: Path) -> None:
+        self.raw = raw
+        self.path = path
+        self.sources: dict[str, str] = {}
+
+    def fail(self, key: str, what: str, fix: str) -> LifecircleError:
+        return LifecircleError(what, where=f"{self.path}, key '{key}'", fix=fix)
+
+    def parse(self) -> Profile:
+        sources = self.raw.get("sources")
+        if not isinstance(sources, dict) or not sources:
+            raise self.fail(
+                "sources",
+                "The profile lists no sources.",
+                "Add a `sources:` table: key → document title.",
+            )
+        self.sources = {str(k): str(v) for k, v in sources.items()}
+        title = self.raw.get("title") or {}
+        speeds = self.raw.get("walk_speed_mps") or {}
+        missing = SPEED_KEYS - set(speeds)
+        if missing:
+            raise self.fail(
+                "walk_speed_mps",
+                f"Walking speeds {sorted(missing)} are missing.",
+                "Give `general` and `elderly` speeds in m/s.",
+            )
+        speed_figures = {
+            k: self.positive_figure(f"walk_speed_mps.{k}", v) for k, v in speeds.items()
+        }
+        categories = self.parse_categories()
+        circles = self.parse_circles(categories)
+        population = {
+            k: self.figure(f"population.{k}", v)
+            for k, v in (self.raw.get("population") or {}).items()
+        }
+        for key in ("floor_area_per_person_m2", "elderly_share", "children_share"):
+            if key not in population:
+                raise self.fail(
+                    f"population.{key}",
+                    f"population.{key} is missing.",
+                    "Add it with value, source and confidence.",
+                )
+        return Profile(
+            id=str(self.raw.get("profile") or self.path.stem),
+            title_zh=str(title.get("zh", self.path.stem)),
+            title_en=str(title.get("en", self.path.stem)),
+            path=str(self.path),
+            sources=self.sources,
+            speeds=speed_figures,
+            max_snap_m=self.positive_figure(
+                "snap.max_snap_m", (self.raw.get("snap") or {}).get("max_snap_m", 250)
+            ),
+            population=population,
+            circles=circles,
+            categories=categories,
+        )
+
+    def figure(self, key: str, raw: Any) -> Figure:
+        if not isinstance(raw, dict):
+            raise self.fail(
+                key,
+                f"'{key}' must be a mapping with value, source and confidence.",
+                "Write it as {value: 10, source: gb50180, confidence: M}.",
+            )
+        for part in ("value", "source", "confidence"):
+            if part not in raw:
+                raise self.fail(
+                    key,
+                    f"'{key}' has no {part}.",
+                    "Every figure needs value, source and confidence (S, M or I).",
+                )
+        if raw["source"] not in self.sources and raw["source"] != RUN_CONFIG_SOURCE:
+            raise self.fail(
+                key,
+                f"'{key}' cites source '{raw['source']}', which is not in `sources`.",
+                f"Use one of: {', '.join(self.sources)}, or add it to `sources`.",
+            )
+        if raw["confidence"] not in CONFIDENCE_MARKS:
+            raise self.fail(
+                key,
+                f"'{key}' has confidence '{raw['confidence']}'.",
+                "Use S (seen in a source), M (recalled, unchecked) or I (assumption).",
+            )
+        return Figure(
+            raw["value"], str(raw["source"]), str(raw["confidence"]), str(raw.get("note", ""))
+        )
+
+    def positive_figure(self, key: str, raw: Any) -> Figure:
+        if not isinstance(raw, dict):
+            raw = {"value": raw, "source": "assumption", "confidence": "I"}
+            self.sources.setdefault("assumption", "lifecircle default")
+        fig = self.figure(key, raw)
+        if not isinstance(fig.value, int | float) or isinstance(fig.value, bool) or fig.value <= 0:
+            raise self.fail(
+                key,
+                f"'{key}' must be a positive number, got {fig.value!r}.",
+                "Use a number greater than zero (metres, minutes or m/s).",
+            )
+        return fig
+
+    def parse_categories(self) -> dict[str, Category]:
+        raw_categories = self.raw.get("categories")
+        if not isinstance(raw_categories, dict) or not raw_categories:
+            raise self.fail(
+                "categories",
+                "The profile defines no facility categories.",
+                "Add a `categories:` table.",
+            )
+        categories: dict[str, Category] = {}
+        for cat_id, spec in raw_categories.items():
+            key = f"categories.{cat_id}"
+            if not isinstance(spec, dict):
+                raise self.fail(key, f"Category '{cat_id}' is not a mapping.", "See shanghai.yml.")
+            kinds = [k for k in ("minutes", "distance_m") if k in spec]
+            if len(kinds) != 1:
+                raise self.fail(
+                    key,
+                    f"Category '{cat_id}' needs exactly one of minutes or distance_m.",
+                    "Give the walking threshold as `minutes:` or `distance_m:`.",
+                )
+            target = spec.get("target")
+            if target not in TARGET_GROUPS:
+                raise self.fail(
+                    f"{key}.target",
+                    f"Category '{cat_id}' has target {target!r}.",
+                    f"Use one of {sorted(TARGET_GROUPS)}.",
+                )
+            rules = spec.get("rules") or []
+            if not rules:
+                raise self.fail(
+                    f"{key}.rules",
+                    f"Category '{cat_id}' has no classification rules.",
+                    "Add at least one rule with tags, fclass or name.",
+                )
+            for i, rule in enumerate(rules):
+                if not isinstance(rule, dict) or not rule or set(rule) - RULE_KEYS:
+                    raise self.fail(
+                        f"{key}.rules[{i}]",
+                        f"Rule {rule!r} is not understood.",
+                        f"A rule is a mapping with keys from {sorted(RULE_KEYS)}.",
+                    )
+                if set(rule) == {"not_name"}:
+                    raise self.fail(
+                        f"{key}.rules[{i}]",
+                        "A rule with only not_name matches everything.",
+                        "Combine not_name with tags, fclass or name.",
+                    )
+            name = spec.get("name") or {}
+            capacity = spec.get("capacity") or {}
+            categories[cat_id] = Category(
+                id=str(cat_id),
+                name_zh=str(name.get("zh", cat_id)),
+                name_en=str(name.get("en", cat_id)),
+                threshold=self.positive_figure(f"{key}.{kinds[0]}", spec[kinds[0]]),
+                threshold_kind=kinds[0],
+                target=target,
+                rules=tuple(rules),
+                capacity_unit=capacity.get("unit"),
+                capacity_default=(
+                    self.positive_figure(
+                        f"{key}.capacity",
+                        {k: capacity[k] for k in capacity if k != "unit"}
+                        | {"value": capacity["default"]},
+                    )
+                    if "default" in capacity
+                    else None
+                ),
+                floor_area_default=(
+                    self.positive_figure(
+                        f"{key}.floor_area_default_m2", spec["floor_area_default_m2"]
+                    )
+                    if "floor_area_default_m2" in spec
+                    else None
+                ),
+            )
+        return categories
+
+    def parse_circles(self, categories: dict[str, Category]) -> dict[str, Circle]:
+        circles: dict[str, Circle] = {}
+        for circle_id, spec in (self.raw.get("circles") or {}).items():
+            key = f"circles.{circle_id}"
+            members = tuple(spec.get("categories") or ())
+            unknown = [c for c in members if c not in categories]
+            if unknown:
+                raise self.fail(
+                    f"{key}.categories",
+                    f"Circle '{circle_id}' names unknown categories {unknown}.",
+                    f"Use category ids from `categories`: {', '.join(categories)}.",
+                )
+            speed = spec.get("speed", "general")
+            if speed not in SPEED_KEYS:
+                raise self.fail(
+                    f"{key}.speed",
+                    f"Circle '{circle_id}' has speed {speed!r}.",
+                    "Use general or elderly.",
+                )
+            figures: dict[str, Any] = {}
+            for fig_key, value in spec.items():
+                if fig_key in {"name", "speed", "categories", "floor_area_categories"}:
+                    continue
+                if isinstance(value, list):
+                    figures[fig_key] = [
+                        self.figure(f"{key}.{fig_key}[{i}]", v) for i, v in enumerate(value)
+                    ]
+                else:
+                    figures[fig_key] = self.figure(f"{key}.{fig_key}", value)
+            floor_cats = tuple(spec.get("floor_area_categories") or ())
+            if floor_cats:
+                figures["floor_area_categories"] = floor_cats
+            name = spec.get("name") or {}
+            circles[circle_id] = Circle(
+                id=str(circle_id),
+                name_zh=str(name.get("zh", circle_id)),
+                name_en=str(name.get("en", circle_id)),
+                speed=speed,
+                categories=members,
+                figures=figures,
+            )
+        for required in ("life_circle", "fitness_circle", "care_coverage"):
+            if required not in circles:
+                raise self.fail(
+                    f"circles.{required}",
+                    f"The profile has no '{required}' circle.",
+                    "Add it under `circles:` (see shanghai.yml).",
+                )
+        return circles

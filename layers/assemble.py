@@ -1,0 +1,239 @@
+"""Combine raw source layers into one LayerSet in a local metric CRS.
+
+The study area comes from a boundary layer, a bounding box, or (when neither
+is given) the extent of the roads. Roads, water, railways and facilities are
+kept within a halo around the study area, because people walk across the
+boundary to reach facilities; buildings and demand stay inside it.
+Invalid geometries are repaired and counted; empty ones are dropped and
+counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from layers.layerset import LAYER_COLUMNS, LayerSet, empty_layer
+from layers.osm import RawLayers
+from spatial.crs import check_lonlat_order, local_metric_crs
+from spatial.errors import LifecircleError
+
+WGS84 = "EPSG:4326"
+STUDY_AREA_NAME = {"zh": "研究范围", "en": "Study area"}
+
+
+def bbox_boundary(bbox: Sequence[float]) -> gpd.GeoDataFrame:
+    """A one-unit boundary from ``(west, south, east, north)`` in degrees."""
+    if len(bbox) != 4:
+        raise LifecircleError(
+            f"A bounding box needs 4 numbers, got {len(bbox)}.",
+            where="--bbox / study_area.bbox",
+            fix="Write it as W,S,E,N in degrees, e.g. 121.425,31.248,121.452,31.272.",
+        )
+    west, south, east, north = (float(v) for v in bbox)
+    check_lonlat_order(np.array([west, east]), np.array([south, north]), where="--bbox W,S,E,N")
+    if west >= east or south >= north:
+        raise LifecircleError(
+            f"The bounding box {bbox} is empty or inverted.",
+            where="--bbox W,S,E,N",
+            fix="West must be less than east and south less than north (W,S,E,N order).",
+        )
+    return gpd.GeoDataFrame(
+        {"unit_id": ["study-area"], "name": [STUDY_AREA_NAME["zh"]], "name_en": [STUDY_AREA_NAME["en"]]},
+        geometry=[shapely.box(west, south, east, north)],
+        crs=WGS84,
+    )
+
+
+def normalize_boundary(
+    boundary: gpd.GeoDataFrame, name_column: str | None = None, id_column: str | None = None
+) -> gpd.GeoDataFrame:
+    """Give a boundary layer the ``unit_id``, ``name``, ``name_en`` columns.
+
+    Parameters
+    ----------
+    boundary : GeoDataFrame
+        Polygons of the study area or of its named sub-units.
+    name_column, id_column : str, optional
+        Columns holding the unit name and a stable id (defaults: ``name`` and
+        row numbers).
+    """
+    polygons = boundary[boundary.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    if polygons.empty:
+        raise LifecircleError(
+            "The boundary layer holds no polygons.",
+            where="study_area.boundary",
+            fix="Give a polygon layer of the study area or its sub-units (居委).",
+        )
+    out = polygons.copy()
+    names = out[name_column] if name_column and name_column in out else out.get("name")
+    out["name"] = (
+        names.astype(str).to_numpy() if names is not None
+        else [f"单元{i + 1}" for i in range(len(out))]
+    )
+    if "name_en" not in out:
+        out["name_en"] = out["name"]
+    ids = out[id_column] if id_column and id_column in out else out.get("unit_id")
+    out["unit_id"] = (
+        ids.astype(str).to_numpy() if ids is not None else [f"unit-{i + 1}" for i in range(len(out))]
+    )
+    if out["unit_id"].duplicated().any():
+        dupes = out["unit_id"][out["unit_id"].duplicated()].tolist()[:5]
+        raise LifecircleError(
+            f"Boundary unit ids are not unique: {dupes}.",
+            where="study_area.boundary",
+            fix="Name a column of unique ids with study_area.id_column.",
+        )
+    return out.reset_index(drop=True)
+
+
+def repair_geometries(frame: gpd.GeoDataFrame, layer: str, report: list[dict]) -> gpd.GeoDataFrame:
+    """Repair invalid geometries (counted) and drop empty ones (counted)."""
+    if frame.empty:
+        return frame
+    geometry = frame.geometry.values
+    missing = shapely.is_missing(geometry) | shapely.is_empty(geometry)
+    invalid = ~missing & ~shapely.is_valid(geometry)
+    if invalid.any():
+        ids = frame.iloc[np.flatnonzero(invalid)[:5], 0].astype(str).tolist()
+        repaired = shapely.make_valid(geometry[invalid])
+        frame = frame.copy()
+        frame.loc[frame.index[invalid], frame.geometry.name] = repaired
+        report.append(
+            {"layer": layer, "issue": "invalid geometries repaired (shapely.make_valid)",
+             "count": int(invalid.sum()), "detail": f"first ids: {ids}"}
+        )
+    if missing.any():
+        report.append(
+            {"layer": layer, "issue": "empty geometries dropped", "count": int(missing.sum()),
+             "detail": ""}
+        )
+        frame = frame[~missing]
+    return frame
+
+
+def _with_schema(frame: gpd.GeoDataFrame, layer: str, crs) -> gpd.GeoDataFrame:
+    if frame is None or frame.empty:
+        return empty_layer(layer, crs)
+    out = frame.copy()
+    for column in LAYER_COLUMNS[layer]:
+        if column not in out:
+            out[column] = None
+    return out.reset_index(drop=True)
+
+
+def _concat(frames: list[gpd.GeoDataFrame], crs) -> gpd.GeoDataFrame | None:
+    frames = [f.to_crs(crs) for f in frames if f is not None and not f.empty]
+    if not frames:
+        return None
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)
+
+
+def assemble_layerset(
+    raws: Sequence[RawLayers],
+    boundary: gpd.GeoDataFrame | None,
+    halo_m: float,
+    extra_facilities: gpd.GeoDataFrame | None = None,
+    replace_categories: Sequence[str] = (),
+    candidates: gpd.GeoDataFrame | None = None,
+    buildings: gpd.GeoDataFrame | None = None,
+) -> LayerSet:
+    """Clip, project and merge source layers into a LayerSet.
+
+    Parameters
+    ----------
+    raws : sequence of RawLayers
+        What the readers returned (OSM, Geofabrik, osmnx...).
+    boundary : GeoDataFrame or None
+        Study-area units (any CRS); None takes the extent of the roads.
+    halo_m : float
+        Metres around the study area within which roads, facilities, water
+        and railways are kept (largest threshold plus the snap limit).
+    extra_facilities : GeoDataFrame, optional
+        The planner's own facility list (with ``category`` set).
+    replace_categories : sequence of str
+        Categories for which source facilities are dropped in favour of
+        ``extra_facilities``.
+    candidates, buildings : GeoDataFrame, optional
+        The planner's own candidate sites or buildings (replace source buildings).
+
+    Raises
+    ------
+    LifecircleError
+        When the study area holds no walkable roads.
+    """
+    report: list[dict] = [entry for raw in raws for entry in raw.report]
+    road_frames = [raw.roads for raw in raws]
+    if boundary is None:
+        roads_wgs = _concat(road_frames, WGS84)
+        if roads_wgs is None:
+            raise LifecircleError(
+                "The inputs hold no roads, so there is no walk network.",
+                where=", ".join(raw.source for raw in raws) or "inputs",
+                fix="Give an OSM extract with highway ways (--osm) or a road line layer.",
+            )
+        boundary = bbox_boundary(roads_wgs.total_bounds)
+    boundary_wgs = boundary.to_crs(WGS84)
+    centre = boundary_wgs.geometry.union_all().centroid
+    crs = local_metric_crs(centre.x, centre.y)
+    boundary_m = repair_geometries(boundary.to_crs(crs), "boundary", report)
+    area = boundary_m.geometry.union_all()
+    halo = area.buffer(halo_m)
+
+    def clip(frames: list[gpd.GeoDataFrame], layer: str, region) -> gpd.GeoDataFrame:
+        merged = _concat(frames, crs)
+        if merged is None:
+            return empty_layer(layer, crs)
+        merged = repair_geometries(merged, layer, report)
+        idx = merged.sindex.query(region, predicate="intersects")
+        return _with_schema(merged.iloc[np.sort(idx)], layer, crs)
+
+    roads = clip(road_frames, "roads", halo)
+    if roads.empty or not roads.intersects(area).any():
+        raise LifecircleError(
+            "The study area holds no roads, so nobody can walk anywhere.",
+            where=f"study area bounds {tuple(round(v, 5) for v in boundary_wgs.total_bounds)} (W,S,E,N)",
+            fix="Check that the bounding box or boundary lies inside the extract (lon first, "
+            "then lat), or use an extract that covers the area.",
+        )
+    water = clip([raw.water for raw in raws], "water", halo)
+    railways = clip([raw.railways for raw in raws], "railways", halo)
+    source_buildings = [buildings] if buildings is not None else [raw.buildings for raw in raws]
+    building_layer = clip(source_buildings, "buildings", area)
+    facility_frames = [raw.facilities for raw in raws]
+    facilities = clip(facility_frames, "facilities", halo)
+    if extra_facilities is not None and not extra_facilities.empty:
+        if replace_categories:
+            facilities = facilities[~facilities["category"].isin(list(replace_categories))]
+        planner = clip([extra_facilities], "facilities", halo)
+        facilities = _with_schema(
+            gpd.GeoDataFrame(pd.concat([facilities, planner], ignore_index=True), crs=crs),
+            "facilities", crs,
+        )
+    facilities = facilities.drop_duplicates("facility_id").reset_index(drop=True)
+    candidate_layer = None
+    if candidates is not None:
+        candidate_layer = clip([candidates], "candidates", area)
+
+    layerset = LayerSet(
+        crs=crs,
+        boundary=_with_schema(boundary_m, "boundary", crs),
+        roads=roads,
+        buildings=building_layer,
+        water=water,
+        railways=railways,
+        facilities=facilities,
+        candidates=candidate_layer,
+        meta={
+            "source": "; ".join(raw.source for raw in raws),
+            "attribution": "; ".join(sorted({raw.attribution for raw in raws if raw.attribution})),
+            "synthetic": False,
+            "report": report,
+            "halo_m": halo_m,
+        },
+    )
+    return layerset

@@ -1,0 +1,387 @@
+"""Read an OSM extract (.osm, .osm.bz2, .osm.pbf) into raw WGS84 layers.
+
+pyosmium parses all three formats. Roads keep the OSM node id of every vertex,
+so the walk graph takes its topology from shared nodes only: two ways that
+cross at the same coordinates without a shared node (a bridge over a road) stay
+unconnected.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import osmium
+import shapely
+
+from spatial.errors import LifecircleError
+
+WGS84 = "EPSG:4326"
+OSM_SUFFIXES = (".osm", ".osm.bz2", ".osm.gz", ".osm.pbf", ".pbf", ".xml")
+FACILITY_KEYS = (
+    "amenity",
+    "leisure",
+    "shop",
+    "social_facility",
+    "office",
+    "healthcare",
+    "public_transport",
+    "route",
+)
+FACILITY_TAG_VALUES = {
+    "highway": {"bus_stop"},
+    "railway": {"station", "subway_entrance", "halt", "tram_stop"},
+}
+WATER_AREA_TAGS = {
+    "natural": {"water"},
+    "waterway": {"riverbank", "dock", "canal"},
+    "landuse": {"reservoir", "basin"},
+    "water": {"river", "canal", "pond", "lake", "reservoir", "oxbow"},
+}
+WATERWAY_LINES = {"river", "canal", "stream", "drain", "ditch"}
+RAILWAY_LINES = {"rail", "light_rail", "subway", "narrow_gauge", "tram", "monorail", "preserved"}
+ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0)"
+
+
+@dataclass
+class RawLayers:
+    """Layers as read from a source, in WGS84, before clipping and projection.
+
+    Attributes
+    ----------
+    roads, buildings, water, railways, facilities : GeoDataFrame
+        Schema columns of :mod:`layers.layerset` (ids not yet final).
+    source : str
+        What was read.
+    attribution : str
+        Text that maps made from this source must show.
+    report : list of dict
+        Things dropped or repaired while reading.
+    """
+
+    roads: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame
+    water: gpd.GeoDataFrame
+    railways: gpd.GeoDataFrame
+    facilities: gpd.GeoDataFrame
+    source: str
+    attribution: str
+    report: list[dict[str, Any]] = field(default_factory=list)
+
+
+def is_osm_file(path: Path) -> bool:
+    """True when the file name looks like an OSM extract."""
+    name = path.name.lower()
+    return name.endswith(OSM_SUFFIXES)
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise LifecircleError(
+            f"The OSM file {path} does not exist.",
+            where=str(path),
+            fix="Check the path; download an extract (for example from Geofabrik) or use "
+            "`lifecircle demo` to try the tool.",
+        )
+    if path.is_dir():
+        raise LifecircleError(
+            f"{path} is a folder, not an OSM file.",
+            where=str(path),
+            fix="For Geofabrik shapefile folders use --geofabrik DIR instead of --osm.",
+        )
+    if path.stat().st_size == 0:
+        raise LifecircleError(
+            f"The OSM file {path} is empty (0 bytes).",
+            where=str(path),
+            fix="Download the extract again; the transfer may have failed.",
+        )
+
+
+def _levels(tags: dict[str, str]) -> tuple[float, float]:
+    """Building levels and height (m) from OSM tags, NaN when absent or unreadable."""
+
+    def number(text: str | None) -> float:
+        if not text:
+            return np.nan
+        cleaned = text.split(";")[0].strip().lower().removesuffix("m").strip()
+        try:
+            return float(cleaned)
+        except ValueError:
+            return np.nan
+
+    return number(tags.get("building:levels")), number(tags.get("height"))
+
+
+def _is_facility(tags: dict[str, str]) -> bool:
+    if any(key in tags for key in FACILITY_KEYS):
+        return True
+    for key, values in FACILITY_TAG_VALUES.items():
+        if tags.get(key) in values:
+            return True
+    return False
+
+
+def _is_water_area(tags: dict[str, str]) -> bool:
+    return any(tags.get(key) in values for key, values in WATER_AREA_TAGS.items())
+
+
+def _name(tags: dict[str, str]) -> str | None:
+    return tags.get("name") or tags.get("name:zh") or tags.get("name:en")
+
+
+def _capacity(tags: dict[str, str]) -> float:
+    for key in ("capacity", "beds", "capacity:beds"):
+        text = tags.get(key)
+        if text:
+            try:
+                return float(text.split(";")[0])
+            except ValueError:
+                continue
+    return np.nan
+
+
+class _Collector:
+    """Accumulates rows per layer while the file is read once."""
+
+    def __init__(self) -> None:
+        self.roads: list[dict[str, Any]] = []
+        self.railways: list[dict[str, Any]] = []
+        self.waterways: list[dict[str, Any]] = []
+        self.areas_water: list[dict[str, Any]] = []
+        self.buildings: list[dict[str, Any]] = []
+        self.facilities: list[dict[str, Any]] = []
+        self.cut_ways = 0
+        self.missing_nodes = 0
+        self.bad_areas = 0
+        self.node_count = 0
+        self.way_count = 0
+
+    def node(self, obj: osmium.osm.Node) -> None:
+        self.node_count += 1
+        if not len(obj.tags):
+            return
+        tags = {t.k: t.v for t in obj.tags}
+        if _is_facility(tags) or (_name(tags) and "highway" not in tags):
+            loc = obj.location
+            if not loc.valid():
+                return
+            self.facilities.append(
+                self._facility_row(f"osm:node/{obj.id}", tags, shapely.Point(loc.lon, loc.lat))
+            )
+
+    def _facility_row(self, fid: str, tags: dict[str, str], geom: Any) -> dict[str, Any]:
+        return {
+            "facility_id": fid,
+            "category": None,
+            "name": _name(tags),
+            "capacity": _capacity(tags),
+            "floor_area_m2": np.nan,
+            "source": "osm",
+            "fclass": None,
+            "tags": json.dumps(tags, ensure_ascii=False, sort_keys=True),
+            "geometry": geom,
+        }
+
+    def way(self, obj: osmium.osm.Way) -> None:
+        self.way_count += 1
+        tags = {t.k: t.v for t in obj.tags}
+        is_road = "highway" in tags and tags.get("area") != "yes"
+        is_rail = tags.get("railway") in RAILWAY_LINES
+        is_waterway = tags.get("waterway") in WATERWAY_LINES
+        if not (is_road or is_rail or is_waterway):
+            return
+        runs = self._valid_runs(obj)
+        for part, (ids, coords) in enumerate(runs):
+            line = shapely.LineString(coords)
+            suffix = f"#{part}" if len(runs) > 1 else ""
+            if is_road:
+                self.roads.append(
+                    {
+                        "road_id": f"osm:way/{obj.id}{suffix}",
+                        "highway": tags.get("highway"),
+                        "name": _name(tags),
+                        "foot": tags.get("foot"),
+                        "access": tags.get("access"),
+                        "layer": _int_or_zero(tags.get("layer")),
+                        "vertex_ids": np.asarray(ids, dtype=np.int64),
+                        "geometry": line,
+                    }
+                )
+            elif is_rail:
+                self.railways.append(
+                    {
+                        "railway_id": f"osm:way/{obj.id}{suffix}",
+                        "kind": tags.get("railway"),
+                        "name": _name(tags),
+                        "geometry": line,
+                    }
+                )
+            else:
+                self.waterways.append(
+                    {
+                        "water_id": f"osm:way/{obj.id}{suffix}",
+                        "kind": "waterway",
+                        "name": _name(tags),
+                        "geometry": line,
+                    }
+                )
+
+    def _valid_runs(self, obj: osmium.osm.Way) -> list[tuple[list[int], list[tuple[float, float]]]]:
+        """Split a way at nodes missing from the extract; keep runs of 2+ nodes."""
+        runs: list[tuple[list[int], list[tuple[float, float]]]] = []
+        ids: list[int] = []
+        coords: list[tuple[float, float]] = []
+        missing = 0
+        for node in obj.nodes:
+            loc = node.location
+            if loc.valid():
+                ids.append(node.ref)
+                coords.append((loc.lon, loc.lat))
+                continue
+            missing += 1
+            if len(ids) >= 2:
+                runs.append((ids, coords))
+            ids, coords = [], []
+        if len(ids) >= 2:
+            runs.append((ids, coords))
+        if missing:
+            self.cut_ways += 1
+            self.missing_nodes += missing
+        return runs
+
+    def area(self, obj: osmium.osm.Area) -> None:
+        tags = {t.k: t.v for t in obj.tags}
+        is_building = "building" in tags and tags["building"] != "no"
+        is_water = _is_water_area(tags)
+        is_facility = _is_facility(tags)
+        if not (is_building or is_water or is_facility):
+            return
+        try:
+            geom = shapely.from_wkb(_WKB.create_multipolygon(obj))
+        except (RuntimeError, osmium.InvalidLocationError, shapely.errors.GEOSException):
+            self.bad_areas += 1
+            return
+        kind = "way" if obj.from_way() else "relation"
+        oid = f"osm:{kind}/{obj.orig_id()}"
+        if is_water:
+            self.areas_water.append(
+                {"water_id": oid, "kind": "water", "name": _name(tags), "geometry": geom}
+            )
+        if is_building:
+            levels, height = _levels(tags)
+            self.buildings.append(
+                {
+                    "building_id": oid,
+                    "use": _building_use(tags),
+                    "levels": levels,
+                    "height_m": height,
+                    "geometry": geom,
+                }
+            )
+        if is_facility and not is_water:
+            self.facilities.append(self._facility_row(oid, tags, geom.point_on_surface()))
+
+
+_WKB = osmium.geom.WKBFactory()
+RESIDENTIAL_BUILDINGS = {"residential", "apartments", "house", "detached", "terrace", "dormitory"}
+
+
+def _building_use(tags: dict[str, str]) -> str:
+    value = tags.get("building", "yes")
+    if value in RESIDENTIAL_BUILDINGS:
+        return "residential"
+    if value == "yes" and tags.get("building:use") in RESIDENTIAL_BUILDINGS:
+        return "residential"
+    return value
+
+
+def _int_or_zero(text: str | None) -> int:
+    try:
+        return int(float(text)) if text else 0
+    except ValueError:
+        return 0
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str]) -> gpd.GeoDataFrame:
+    if not rows:
+        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=WGS84)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
+
+
+def read_osm(path: str | Path) -> RawLayers:
+    """Read roads, buildings, water, railways and facilities from an OSM extract.
+
+    Parameters
+    ----------
+    path : str or Path
+        An .osm, .osm.bz2 or .osm.pbf file.
+
+    Returns
+    -------
+    RawLayers
+        WGS84 layers. Roads carry ``vertex_ids`` (OSM node ids).
+
+    Raises
+    ------
+    LifecircleError
+        When the file is missing, empty, corrupt, or holds no OSM data.
+    """
+    path = Path(path)
+    _check_file(path)
+    collector = _Collector()
+    try:
+        processor = osmium.FileProcessor(str(path)).with_locations().with_areas()
+        for obj in processor:
+            if obj.is_node():
+                collector.node(obj)
+            elif obj.is_way():
+                collector.way(obj)
+            elif obj.is_area():
+                collector.area(obj)
+    except RuntimeError as exc:
+        raise LifecircleError(
+            f"The OSM file {path.name} could not be read: {exc}",
+            where=str(path),
+            fix="The file is corrupt or not OSM data. Download the extract again, or check "
+            "that a .pbf file is not in fact XML (or the other way round).",
+        ) from exc
+    if collector.node_count == 0 and collector.way_count == 0:
+        raise LifecircleError(
+            f"The OSM file {path.name} holds no nodes and no ways.",
+            where=str(path),
+            fix="The extract is empty: download a larger area or check the bounding box.",
+        )
+    water_rows = collector.areas_water + collector.waterways
+    raw = RawLayers(
+        roads=_frame(collector.roads, ["road_id", "highway", "name", "foot", "layer"]),
+        buildings=_frame(collector.buildings, ["building_id", "use", "levels", "height_m"]),
+        water=_frame(water_rows, ["water_id", "kind", "name"]),
+        railways=_frame(collector.railways, ["railway_id", "kind", "name"]),
+        facilities=_frame(collector.facilities, ["facility_id", "category", "name", "tags"]),
+        source=f"OSM extract {path.name}",
+        attribution=ATTRIBUTION,
+    )
+    if collector.cut_ways:
+        raw.report.append(
+            {
+                "layer": "roads",
+                "issue": "ways cut at the extract edge",
+                "count": collector.cut_ways,
+                "detail": f"{collector.missing_nodes} referenced nodes are missing from the file; "
+                "the ways were split at the gaps and kept where 2+ nodes remain",
+            }
+        )
+    if collector.bad_areas:
+        raw.report.append(
+            {
+                "layer": "areas",
+                "issue": "areas that could not be assembled (incomplete rings)",
+                "count": collector.bad_areas,
+                "detail": "usually multipolygons cut at the extract edge",
+            }
+        )
+    return raw

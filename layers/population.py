@@ -1,0 +1,249 @@
+"""Estimate residents, elderly and children per building or grid cell.
+
+Three ways, chosen by the run config:
+
+1. **Floor area** (default): residents = footprint × levels ÷ floor area per
+   person, for residential buildings.
+2. **Counts per residential area**: polygons with a ``residents`` (and
+   optionally ``elderly``) count, spread over the buildings or cells inside in
+   proportion to floor area (or cell area).
+3. **A population raster** (GeoTIFF, people per pixel, read with rasterio),
+   each pixel spread over the buildings or cells inside it.
+
+Elderly and children shares come from the boundary unit (columns
+``elderly_share`` / ``children_share``) when present, else the profile default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from spatial.errors import LifecircleError
+
+METRES_PER_LEVEL = 3.0
+
+
+@dataclass(frozen=True)
+class PopulationSettings:
+    """How population is estimated.
+
+    Attributes
+    ----------
+    floor_area_per_person_m2 : float
+        Residential floor area per resident (m²).
+    elderly_share, children_share : float
+        Default shares (0–1) where the boundary unit gives none.
+    default_levels : float
+        Levels assumed for a residential building with neither levels nor height.
+    grid_density_per_km2 : float
+        Residents per km² assumed for grid cells when no buildings, counts or
+        raster exist (an assumption, reported as one).
+    """
+
+    floor_area_per_person_m2: float = 35.0
+    elderly_share: float = 0.25
+    children_share: float = 0.08
+    default_levels: float = 6.0
+    grid_density_per_km2: float = 25_000.0
+
+
+def building_floor_area(buildings: gpd.GeoDataFrame, default_levels: float) -> gpd.GeoDataFrame:
+    """Fill ``levels``, ``footprint_m2`` and ``floor_area_m2`` (m²) of buildings.
+
+    Levels come from ``levels``, else ``height_m`` ÷ 3 m, else ``default_levels``
+    (counted in the returned ``levels_assumed`` column).
+    """
+    out = buildings.copy()
+    levels = _numeric_column(out, "levels")
+    from_height = np.round(_numeric_column(out, "height_m") / METRES_PER_LEVEL)
+    assumed = np.isnan(levels) & np.isnan(from_height)
+    levels = np.where(np.isnan(levels), from_height, levels)
+    levels = np.clip(np.where(np.isnan(levels), default_levels, levels), 1, None)
+    out["levels"] = levels
+    out["levels_assumed"] = assumed
+    out["footprint_m2"] = out.geometry.area.to_numpy()
+    out["floor_area_m2"] = out["footprint_m2"] * out["levels"]
+    return out
+
+
+def _unit_shares(
+    points: gpd.GeoSeries, boundary: gpd.GeoDataFrame, settings: PopulationSettings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit id, elderly share and children share for each point."""
+    n = len(points)
+    unit = np.full(n, None, dtype=object)
+    elderly = np.full(n, settings.elderly_share)
+    children = np.full(n, settings.children_share)
+    if boundary is None or boundary.empty or n == 0:
+        return unit, elderly, children
+    idx_point, idx_unit = boundary.sindex.query(points.values, predicate="intersects")
+    first = pd.Series(idx_unit).groupby(idx_point).first()
+    rows = first.index.to_numpy()
+    units = first.to_numpy()
+    unit[rows] = boundary["unit_id"].to_numpy()[units]
+    for column, target in (("elderly_share", elderly), ("children_share", children)):
+        if column in boundary:
+            shares = pd.to_numeric(boundary[column], errors="coerce").to_numpy()[units]
+            known = np.isfinite(shares)
+            target[rows[known]] = shares[known]
+    return unit, elderly, children
+
+
+def apply_shares(
+    frame: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, settings: PopulationSettings
+) -> gpd.GeoDataFrame:
+    """Set ``unit_id`` and, where not given, ``elderly`` and ``children`` from shares."""
+    out = frame.copy()
+    unit, elderly_share, children_share = _unit_shares(
+        out.geometry.representative_point(), boundary, settings
+    )
+    out["unit_id"] = unit
+    residents = out["residents"].to_numpy(dtype=float)
+    for column, share in (("elderly", elderly_share), ("children", children_share)):
+        given = _numeric_column(out, column)
+        out[column] = np.where(np.isfinite(given), given, residents * share)
+    return out
+
+
+def _numeric_column(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as floats, all NaN when the frame lacks it."""
+    if column not in frame:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+
+
+def residents_from_floor_area(
+    buildings: gpd.GeoDataFrame, settings: PopulationSettings
+) -> np.ndarray:
+    """Residents per building: residential floor area (m²) ÷ m² per person."""
+    residential = buildings["use"].astype(str).eq("residential").to_numpy()
+    return np.where(residential, buildings["floor_area_m2"] / settings.floor_area_per_person_m2, 0.0)
+
+
+def spread_area_counts(
+    targets: gpd.GeoDataFrame,
+    weight: np.ndarray,
+    areas: gpd.GeoDataFrame,
+    source: str,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Spread counts given per residential area over the targets inside.
+
+    Parameters
+    ----------
+    targets : GeoDataFrame
+        Buildings or grid cells (their representative point decides the area).
+    weight : ndarray
+        Relative weight of each target (floor area in m², or cell area).
+    areas : GeoDataFrame
+        Polygons with a ``residents`` column and optionally ``elderly``.
+    source : str
+        File name, for messages.
+
+    Returns
+    -------
+    residents, elderly : ndarray
+        Per target (elderly is NaN where the areas give no elderly count).
+    unplaced : float
+        Residents of areas that hold no target (reported by the caller).
+    """
+    if "residents" not in areas:
+        raise LifecircleError(
+            "The population-per-area layer has no 'residents' column.",
+            where=f"{source}, columns {list(areas.columns)}",
+            fix="Map your count column to 'residents' in the run config (population.columns).",
+        )
+    counts = pd.to_numeric(areas["residents"], errors="coerce")
+    if counts.isna().any() or (counts < 0).any():
+        bad = counts.index[counts.isna() | (counts < 0)][:5].tolist()
+        raise LifecircleError(
+            "Some residential areas have a missing or negative resident count.",
+            where=f"{source}, rows {bad}",
+            fix="Give every area a count of zero or more.",
+        )
+    points = targets.geometry.representative_point()
+    idx_target, idx_area = areas.sindex.query(points.values, predicate="intersects")
+    owner = np.full(len(targets), -1)
+    owner[idx_target] = idx_area
+    inside = owner >= 0
+    weight_sum = np.bincount(owner[inside], weights=weight[inside], minlength=len(areas))
+    share = np.zeros(len(targets))
+    share[inside] = np.divide(
+        weight[inside], weight_sum[owner[inside]], out=np.zeros(inside.sum()),
+        where=weight_sum[owner[inside]] > 0,
+    )
+    residents = np.zeros(len(targets))
+    residents[inside] = counts.to_numpy()[owner[inside]] * share[inside]
+    elderly = np.full(len(targets), np.nan)
+    if "elderly" in areas:
+        elderly_counts = pd.to_numeric(areas["elderly"], errors="coerce").to_numpy()
+        elderly[inside] = elderly_counts[owner[inside]] * share[inside]
+    unplaced = float(counts.to_numpy()[weight_sum == 0].sum())
+    return residents, elderly, unplaced
+
+
+def spread_raster(
+    targets: gpd.GeoDataFrame, weight: np.ndarray, raster_path: str | Path
+) -> tuple[np.ndarray, float]:
+    """Spread a population raster (people per pixel) over targets by weight.
+
+    Returns
+    -------
+    residents : ndarray
+        Per target.
+    unplaced : float
+        People in pixels that hold no target inside the targets' extent.
+    """
+    import rasterio  # heavy import, only for this path
+
+    path = Path(raster_path)
+    if not path.is_file():
+        raise LifecircleError(
+            f"The population raster {path} does not exist.",
+            where=str(path),
+            fix="Check population.raster in the run config.",
+        )
+    try:
+        dataset = rasterio.open(path)
+    except rasterio.errors.RasterioIOError as exc:
+        raise LifecircleError(
+            f"The population raster {path.name} could not be read: {exc}",
+            where=str(path),
+            fix="Give a GeoTIFF of people per pixel.",
+        ) from exc
+    with dataset:
+        if dataset.crs is None:
+            raise LifecircleError(
+                f"The population raster {path.name} has no CRS.",
+                where=str(path),
+                fix="Set its CRS with gdal_edit.py -a_srs or in QGIS.",
+            )
+        band = dataset.read(1, masked=True).filled(0).astype(float)
+        band[~np.isfinite(band) | (band < 0)] = 0.0
+        points = targets.geometry.representative_point().to_crs(dataset.crs)
+        rows, cols = rasterio.transform.rowcol(
+            dataset.transform, points.x.to_numpy(), points.y.to_numpy()
+        )
+    rows = np.asarray(rows)
+    cols = np.asarray(cols)
+    inside = (rows >= 0) & (rows < band.shape[0]) & (cols >= 0) & (cols < band.shape[1])
+    pixel = np.where(inside, rows * band.shape[1] + cols, -1)
+    weight_sum = np.bincount(pixel[inside], weights=weight[inside], minlength=band.size)
+    residents = np.zeros(len(targets))
+    flat = band.ravel()
+    ok = inside.copy()
+    ok[inside] = weight_sum[pixel[inside]] > 0
+    residents[ok] = flat[pixel[ok]] * weight[ok] / weight_sum[pixel[ok]]
+    covered_pixels = np.unique(pixel[inside])
+    if covered_pixels.size:
+        r0, r1 = rows[inside].min(), rows[inside].max()
+        c0, c1 = cols[inside].min(), cols[inside].max()
+        window_total = band[r0 : r1 + 1, c0 : c1 + 1].sum()
+        unplaced = float(window_total - flat[covered_pixels].sum())
+    else:
+        unplaced = float(band.sum())
+    return residents, unplaced

@@ -1,0 +1,132 @@
+"""The ``lifecircle`` command line.
+
+::
+
+    lifecircle demo [--out DIR]
+    lifecircle run [CONFIG.yml] [--osm FILE] [--geofabrik DIR] [--layers FILE.gpkg]
+                   [--boundary FILE | --bbox W,S,E,N] [--profile NAME] [--out DIR]
+    lifecircle layers --osm FILE ... --out layers.gpkg
+
+Errors a user can cause print a readable message (what, where, how to fix)
+and exit with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from lifecircle.config import RunConfig, load_config
+from spatial.errors import LifecircleError
+
+EXIT_USER_ERROR = 2
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", help="standards profile: shanghai, gb50180-2018, or a .yml path")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def _add_sources(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--osm", action="append", type=Path, metavar="FILE",
+                        help="OSM extract (.osm, .osm.bz2, .osm.pbf); may repeat")
+    parser.add_argument("--geofabrik", action="append", type=Path, metavar="DIR",
+                        help="Geofabrik shapefile folder (gis_osm_*_free_1.shp); may repeat")
+    parser.add_argument("--layers", type=Path, metavar="FILE.gpkg",
+                        help="layers written by `lifecircle layers`")
+    area = parser.add_mutually_exclusive_group()
+    area.add_argument("--boundary", type=Path, metavar="FILE",
+                      help="study area polygons (GeoPackage, Shapefile, GeoJSON)")
+    area.add_argument("--bbox", metavar="W,S,E,N", help="study area box in degrees")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used by the docs)."""
+    parser = argparse.ArgumentParser(
+        prog="lifecircle",
+        description="Network-based 15-minute life circle, fitness circle and elderly-care "
+        "coverage for Shanghai sub-districts.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="run everything on the embedded synthetic district")
+    demo.add_argument("--out", type=Path, default=Path("out/demo"), help="output folder")
+    _add_common(demo)
+
+    run = commands.add_parser("run", help="run the analyses on your data")
+    run.add_argument("config", nargs="?", type=Path, help="run configuration YAML")
+    _add_sources(run)
+    run.add_argument("--out", type=Path, help="output folder (default: config's output or out/run)")
+    _add_common(run)
+
+    layers = commands.add_parser("layers", help="normalize inputs into one GeoPackage for QGIS")
+    layers.add_argument("config", nargs="?", type=Path, help="run configuration YAML")
+    _add_sources(layers)
+    layers.add_argument("--out", type=Path, required=True, help="output .gpkg")
+    _add_common(layers)
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    """Merge the run config file (if any) with command-line options (which win)."""
+    from lifecircle.pipeline import parse_bbox
+
+    config = load_config(getattr(args, "config", None))
+    if getattr(args, "osm", None):
+        config.osm = list(args.osm)
+    if getattr(args, "geofabrik", None):
+        config.geofabrik = list(args.geofabrik)
+    if getattr(args, "layers", None):
+        config.layers_gpkg = args.layers
+    if getattr(args, "boundary", None):
+        config.boundary = {"path": args.boundary}
+        config.bbox = None
+    if getattr(args, "bbox", None):
+        config.bbox = parse_bbox(args.bbox)
+        config.boundary = None
+    if args.profile:
+        config.profile = args.profile
+        config.base_dir = Path.cwd()
+    if getattr(args, "out", None):
+        config.output = args.out
+    return config
+
+
+def _print_outputs(files: Sequence[Path]) -> None:
+    print("\nOpen these files / 请打开以下文件:")
+    for path in files:
+        print(f"  {path}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``lifecircle`` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        from lifecircle import pipeline
+
+        if args.command == "demo":
+            config = RunConfig(output=args.out, profile=args.profile or "shanghai")
+            outputs = pipeline.run(config, demo=True, quiet=args.quiet)
+            _print_outputs(outputs.files)
+        elif args.command == "run":
+            config = config_from_args(args)
+            outputs = pipeline.run(config, quiet=args.quiet)
+            _print_outputs(outputs.files)
+        elif args.command == "layers":
+            config = config_from_args(args)
+            path = pipeline.write_layers_only(config, args.out, quiet=args.quiet)
+            _print_outputs([path])
+    except LifecircleError as exc:
+        print(f"lifecircle: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("lifecircle: interrupted; no output was written.", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

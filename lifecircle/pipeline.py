@@ -1,0 +1,286 @@
+"""Wire sources, layers, analyses and outputs together for one run.
+
+The command line is a thin layer over these functions; analysts can call them
+from scripts too (see README and examples/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from analyses.profile import Profile, load_profile
+from layers.assemble import assemble_layerset, bbox_boundary, normalize_boundary
+from layers.geofabrik import read_geofabrik
+from layers.layerset import LAYER_NAMES, LayerSet
+from layers.osm import RawLayers, read_osm
+from layers.planner_files import (
+    read_buildings,
+    read_candidates,
+    read_facility_list,
+    read_layerset_gpkg,
+)
+from layers.population import PopulationSettings
+from layers.prepare import DemandSettings, prepare_layerset
+from layers.vector_io import read_vector
+from lifecircle.config import RunConfig
+from lifecircle.output import atomic_folder, write_gpkg_layers, write_json
+from lifecircle.progress import Progress
+from spatial.errors import LifecircleError
+
+__all__ = ["RunOutputs", "build_layerset", "demo_layerset", "run", "write_layers_only"]
+
+
+@dataclass
+class RunOutputs:
+    """What a run wrote and computed.
+
+    Attributes
+    ----------
+    folder : Path
+        The output folder.
+    files : list of Path
+        Files to open, most useful first.
+    summary : dict
+        The content of summary.json.
+    layerset : LayerSet
+        The prepared inputs.
+    """
+
+    folder: Path
+    files: list[Path]
+    summary: dict[str, Any]
+    layerset: LayerSet
+
+
+def halo_m(profile: Profile) -> float:
+    """Metres of context kept around the study area: the longest threshold plus the snap limit."""
+    longest = max(
+        cat.threshold_m(profile.speed_mps(profile.category_speed_key(cat.id)))
+        for cat in profile.categories.values()
+    )
+    return longest + float(profile.max_snap_m.value)
+
+
+def population_settings(profile: Profile, overrides: dict[str, Any]) -> PopulationSettings:
+    """Population settings from the profile, overridden by the run config's ``population``."""
+    base = {key: float(fig.value) for key, fig in profile.population.items()}
+    allowed = set(PopulationSettings.__dataclass_fields__)
+    merged = {k: v for k, v in base.items() if k in allowed}
+    for key, value in overrides.items():
+        if key in allowed:
+            merged[key] = float(value)
+    return PopulationSettings(**merged)
+
+
+def _read_sources(config: RunConfig) -> list[RawLayers]:
+    raws: list[RawLayers] = [read_osm(path) for path in config.osm]
+    raws += [read_geofabrik(path) for path in config.geofabrik]
+    if config.layers_gpkg is not None:
+        raws.append(read_layerset_gpkg(config.layers_gpkg))
+    if config.osmnx:
+        from layers.osmnx_source import download_osm
+
+        raws.append(download_osm(config.osmnx))
+    if not raws:
+        raise LifecircleError(
+            "No input data was given.",
+            where="command line / run config `sources`",
+            fix="Pass --osm FILE, --geofabrik DIR or --layers FILE.gpkg (or run `lifecircle demo`).",
+        )
+    return raws
+
+
+def _boundary(config: RunConfig) -> gpd.GeoDataFrame | None:
+    if config.boundary is not None:
+        spec = config.boundary
+        frame = read_vector(spec["path"], layer=spec.get("layer"), what="boundary", crs=spec.get("crs"))
+        return normalize_boundary(frame, spec.get("name_column"), spec.get("id_column"))
+    if config.bbox is not None:
+        return bbox_boundary(config.bbox)
+    return None
+
+
+def build_layerset(config: RunConfig, profile: Profile, progress: Progress) -> LayerSet:
+    """Read every configured source and return the prepared LayerSet."""
+    with progress.stage("read sources") as info:
+        raws = _read_sources(config)
+        categories = list(profile.categories)
+        planner_facilities = [read_facility_list(spec, categories) for spec in config.facilities]
+        replace = [c for spec in config.facilities for c in spec.get("replace_categories", [])]
+        extra = (
+            gpd.GeoDataFrame(
+                gpd.pd.concat(planner_facilities, ignore_index=True), crs="EPSG:4326"
+            ) if planner_facilities else None
+        )
+        buildings = read_buildings(config.buildings) if config.buildings else None
+        candidates = read_candidates(config.candidates) if config.candidates else None
+        info["detail"] = ", ".join(raw.source for raw in raws)
+    with progress.stage("assemble layers") as info:
+        layerset = assemble_layerset(
+            raws, _boundary(config), halo_m(profile), extra_facilities=extra,
+            replace_categories=replace, candidates=candidates, buildings=buildings,
+        )
+        info["detail"] = f"CRS {layerset.crs.to_string()}, {len(layerset.roads)} road lines"
+    return _prepare(layerset, profile, config, progress)
+
+
+def _prepare(layerset: LayerSet, profile: Profile, config: RunConfig, progress: Progress) -> LayerSet:
+    with progress.stage("classify facilities and place residents") as info:
+        areas = None
+        source = ""
+        if config.population.get("areas"):
+            spec = config.population["areas"]
+            frame = read_vector(spec["path"], layer=spec.get("layer"), what="population per area",
+                                crs=spec.get("crs"))
+            rename = {v: k for k, v in (spec.get("columns") or {}).items()}
+            areas = frame.rename(columns=rename).to_crs(layerset.crs)
+            source = str(spec["path"])
+        demand = DemandSettings(
+            grid_size_m=float(config.demand.get("grid_size_m", 150.0)),
+            grid_shape=str(config.demand.get("grid_shape", "hexagon")),
+            max_snap_m=float(profile.max_snap_m.value),
+            population_areas=areas,
+            population_areas_source=source,
+            raster=config.population.get("raster"),
+        )
+        prepared = prepare_layerset(
+            layerset, profile.classification_rules(),
+            population_settings(profile, config.population), demand,
+        )
+        info["detail"] = (
+            f"{len(prepared.facilities)} facilities classified, {len(prepared.demand)} demand "
+            f"points, {prepared.demand['residents'].sum():,.0f} residents"
+        )
+    return prepared
+
+
+def demo_layerset(profile: Profile, progress: Progress) -> LayerSet:
+    """The embedded synthetic demo district, prepared for analysis."""
+    from layers.demo import build_demo_layerset
+
+    with progress.stage("build synthetic demo district") as info:
+        layerset = build_demo_layerset()
+        info["detail"] = f"{len(layerset.roads)} road lines, {len(layerset.buildings)} buildings"
+    return _prepare(layerset, profile, RunConfig(name=layerset.meta.get("name", "demo")), progress)
+
+
+def layer_frames(layerset: LayerSet) -> dict[str, gpd.GeoDataFrame]:
+    """The LayerSet as named layers for layers.gpkg."""
+    return {
+        name: getattr(layerset, name)
+        for name in LAYER_NAMES
+        if getattr(layerset, name) is not None
+    }
+
+
+def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dict[str, Any]:
+    """The run-level part of summary.json (inputs, profile, population, report)."""
+    demand = layerset.demand
+    return {
+        "lifecircle_summary_version": 1,
+        "study_area": config.name,
+        "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "synthetic": bool(layerset.meta.get("synthetic")),
+        "source": layerset.meta.get("source", ""),
+        "attribution": layerset.meta.get("attribution", ""),
+        "crs": layerset.crs.to_string(),
+        "profile": profile.to_summary(),
+        "walk_speed_mps": {k: profile.speed_mps(k) for k in profile.speeds},
+        "population": {
+            "residents": float(demand["residents"].sum()),
+            "elderly": float(demand["elderly"].sum()),
+            "children": float(demand["children"].sum()),
+            "demand_points": len(demand),
+            "demand_source": sorted(set(demand["source"].astype(str))),
+        },
+        "layers": layerset.counts(),
+        "facilities_per_category": {
+            cat: int((layerset.facilities["category"] == cat).sum()) for cat in profile.categories
+        },
+        "input_report": layerset.meta.get("report", []),
+    }
+
+
+def run(
+    config: RunConfig,
+    *,
+    demo: bool = False,
+    quiet: bool = False,
+    progress: Progress | None = None,
+) -> RunOutputs:
+    """Run the whole job and write one output folder atomically.
+
+    Parameters
+    ----------
+    config : RunConfig
+        Sources, profile and output folder.
+    demo : bool
+        Use the embedded synthetic demo district instead of ``config`` sources.
+    quiet : bool
+        Silence progress lines.
+
+    Returns
+    -------
+    RunOutputs
+    """
+    progress = progress or Progress(quiet=quiet)
+    profile = load_profile(config.profile, config.overrides, base_dir=config.base_dir)
+    layerset = demo_layerset(profile, progress) if demo else build_layerset(config, profile, progress)
+    if demo:
+        config.name = layerset.meta.get("name", config.name)
+    summary = base_summary(config, profile, layerset)
+    results = _run_analyses(layerset, profile, progress)
+    summary.update(results.get("summary", {}))
+    with atomic_folder(config.output) as staging, progress.stage("write outputs") as info:
+        write_gpkg_layers(layer_frames(layerset), staging / "layers.gpkg")
+        files = [config.output / "summary.json", config.output / "layers.gpkg"]
+        files += _write_results(results, staging, config.output)
+        summary["timings_s"] = dict(progress.timings)
+        write_json(summary, staging / "summary.json")
+        info["detail"] = str(config.output)
+    return RunOutputs(folder=config.output, files=files, summary=summary, layerset=layerset)
+
+
+def _run_analyses(layerset: LayerSet, profile: Profile, progress: Progress) -> dict[str, Any]:
+    """Run the analyses when the analyses package provides them."""
+    try:
+        from analyses.run_all import run_all_analyses
+    except ImportError:
+        return {}
+    return run_all_analyses(layerset, profile, progress)
+
+
+def _write_results(results: dict[str, Any], staging: Path, final: Path) -> list[Path]:
+    writer = results.get("writer")
+    return writer(staging, final) if writer else []
+
+
+def write_layers_only(config: RunConfig, out_path: Path, quiet: bool = False) -> Path:
+    """Normalize the inputs and write them to one GeoPackage (for QGIS)."""
+    progress = Progress(quiet=quiet)
+    profile = load_profile(config.profile, config.overrides, base_dir=config.base_dir)
+    layerset = build_layerset(config, profile, progress)
+    with progress.stage("write layers") as info:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        write_gpkg_layers(layer_frames(layerset), out_path)
+        info["detail"] = str(out_path)
+    return out_path
+
+
+def parse_bbox(text: str) -> list[float]:
+    """Parse ``W,S,E,N`` from the command line."""
+    try:
+        values = [float(part) for part in text.split(",")]
+    except ValueError as exc:
+        raise LifecircleError(
+            f"--bbox '{text}' is not four numbers.", where="--bbox",
+            fix="Write it as W,S,E,N in degrees, e.g. 121.425,31.248,121.452,31.272.",
+        ) from exc
+    bbox_boundary(values)
+    return values
+

@@ -1,0 +1,9 @@
+"""The routing engine: CRS handling, walk graph, snapping, routing, catchments.
+
+This package does no file I/O, draws nothing and imports none of the other
+lifecircle packages.
+"""
+
+from spatial.errors import LifecircleError
+
+__all__ = ["LifecircleError"]
