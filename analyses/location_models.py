@@ -361,37 +361,65 @@ def _build_instance(
     """Reduce the instance (or not) and keep the maps back to original indices.
 
     ``new_weight`` is the weight that counts as newly coverable: zero for demand
-    already covered.
+    already covered. Column merging and row dropping are repeated until
+    neither changes anything, since dropping a row can make columns equal.
     """
     n_cand, n_dem = mat.shape
     if not reduce:
         return _Instance(mat, new_weight, np.arange(n_cand), np.arange(n_dem), capacity)
-    col_count = np.bincount(mat.indices, minlength=n_dem)
-    cols = np.flatnonzero((new_weight > 0) & (col_count > 0))
-    group = np.full(n_dem, -1, dtype=np.int64)
+    group = np.arange(n_dem)
+    weight = new_weight
+    rows = np.arange(n_cand)
+    current = mat
+    while True:
+        current, weight, group, changed_cols = _merge_columns(current, weight, group)
+        current, rows, changed_rows = _drop_rows(current, rows, capacity)
+        if not (changed_cols or changed_rows):
+            break
+    cap = None if capacity is None else capacity[rows]
+    return _Instance(current, weight, rows, group, cap)
+
+
+def _merge_columns(
+    mat: sparse.csr_array, weight: np.ndarray, group: np.ndarray
+) -> tuple[sparse.csr_array, np.ndarray, np.ndarray, bool]:
+    """Drop weightless or uncoverable columns and merge identical ones."""
+    n_cols = mat.shape[1]
+    col_count = np.bincount(mat.indices, minlength=n_cols)
+    cols = np.flatnonzero((weight > 0) & (col_count > 0))
+    remap = np.full(n_cols, -1, dtype=np.int64)
     if cols.size == 0:
-        empty = sparse.csr_array((0, 0), dtype=np.float64)
-        no_cap = None if capacity is None else np.zeros(0)
-        return _Instance(empty, np.zeros(0), np.zeros(0, dtype=np.int64), group, no_cap)
+        new_group = np.full(group.size, -1, dtype=np.int64)
+        empty = sparse.csr_array((mat.shape[0], 0), dtype=np.float64)
+        return empty, np.zeros(0), new_group, n_cols > 0
     sub = sparse.csc_array(mat[:, cols])
     sub.sort_indices()
     labels = _column_groups(sub)
     n_groups = int(labels.max()) + 1
-    group[cols] = labels
-    weight = np.bincount(labels, weights=new_weight[cols], minlength=n_groups)
+    remap[cols] = labels
+    merged_weight = np.bincount(labels, weights=weight[cols], minlength=n_groups)
     first = np.full(n_groups, -1, dtype=np.int64)
     first[labels[::-1]] = np.arange(labels.size)[::-1]
-    reduced = sparse.csr_array(sub[:, first])
-    keep = np.diff(reduced.indptr) > 0
+    merged = sparse.csr_array(sub[:, first])
+    merged.sort_indices()
+    new_group = np.where(group >= 0, remap[np.maximum(group, 0)], -1)
+    return merged, merged_weight, new_group, n_groups != n_cols
+
+
+def _drop_rows(
+    mat: sparse.csr_array, rows: np.ndarray, capacity: np.ndarray | None
+) -> tuple[sparse.csr_array, np.ndarray, bool]:
+    """Drop candidates covering nothing, without capacity, or (uncapacitated) dominated."""
+    keep = np.diff(mat.indptr) > 0
     if capacity is not None:
-        keep &= capacity > 0
+        keep &= capacity[rows] > 0
     elif np.any(keep):
-        keep[keep] = ~_dominated_candidates(reduced[keep])
-    rows = np.flatnonzero(keep)
-    reduced = sparse.csr_array(reduced[rows])
-    reduced.sort_indices()
-    cap = None if capacity is None else capacity[rows]
-    return _Instance(reduced, weight, rows, group, cap)
+        keep[keep] = ~_dominated_candidates(sparse.csr_array(mat[keep]))
+    if np.all(keep):
+        return mat, rows, False
+    kept = sparse.csr_array(mat[np.flatnonzero(keep)])
+    kept.sort_indices()
+    return kept, rows[keep], True
 
 
 # --------------------------------------------------------------------------

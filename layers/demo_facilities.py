@@ -45,6 +45,7 @@ class DemoFacility:
 _GOV = {"office": "government"}
 _KINDERGARTEN = {"amenity": "kindergarten"}
 _SCHOOL = {"amenity": "school"}
+_KINDERGARTEN_PLOT = (50.0, 30.0, 3, "public")  # width m, depth m, storeys, use
 _CLINIC = {"amenity": "clinic"}
 _BUS = {"highway": "bus_stop"}
 _FITNESS = {"leisure": "fitness_station"}
@@ -65,9 +66,9 @@ FACILITIES: tuple[DemoFacility, ...] = (
     F("共和新村居委会（合成）", _GOV, 1300.0, 600.0),
     F("铁东新村居委会（合成）", _GOV, 2820.0, 600.0),
     # education
-    F("通河幼儿园（合成）", _KINDERGARTEN, 465.0, 1540.0, 270, None, None, (50.0, 30.0, 3, "public")),
-    F("育才幼儿园（合成）", _KINDERGARTEN, 700.0, 200.0, 240, None, None, (50.0, 30.0, 3, "public")),
-    F("铁东幼儿园（合成）", _KINDERGARTEN, 2670.0, 690.0, 210, None, None, (50.0, 30.0, 3, "public")),
+    F("通河幼儿园（合成）", _KINDERGARTEN, 465.0, 1540.0, 270, None, None, _KINDERGARTEN_PLOT),
+    F("育才幼儿园（合成）", _KINDERGARTEN, 700.0, 200.0, 240, None, None, _KINDERGARTEN_PLOT),
+    F("铁东幼儿园（合成）", _KINDERGARTEN, 2670.0, 690.0, 210, None, None, _KINDERGARTEN_PLOT),
     F("宝翔苑幼儿园（合成）", _KINDERGARTEN, 2840.0, 1720.0, 150),
     F("示范第一小学（合成）", _SCHOOL, 1620.0, 470.0, 900, None, None, (90.0, 20.0, 4, "public")),
     F("示范第二小学（合成）", _SCHOOL, 1890.0, 1810.0, 720, None, None, (90.0, 20.0, 4, "public")),
@@ -82,6 +83,8 @@ FACILITIES: tuple[DemoFacility, ...] = (
     F("示范菜市场（合成）", {"amenity": "marketplace"}, 1040.0, 430.0),
     F("共和生鲜超市（合成）", {"shop": "supermarket"}, 1500.0, 845.0),
     F("铁东生鲜超市（合成）", {"shop": "supermarket"}, 2670.0, 430.0),
+    F("松花生鲜超市（合成）", {"shop": "supermarket"}, 350.0, 1700.0),
+    F("育才生鲜超市（合成）", {"shop": "supermarket"}, 350.0, 600.0),
     # culture and sub-district services
     F("示范街道社区文化活动中心（合成）", {"amenity": "community_centre"}, 1600.0, 720.0,
       None, None, None, (60.0, 40.0, 4, "public")),

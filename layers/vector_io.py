@@ -78,8 +78,10 @@ def _points_from_table(
 
 
 def _read_spatial(path: Path, layer: str | None) -> gpd.GeoDataFrame:
-    has_cpg = path.with_suffix(".cpg").exists()
-    encodings: tuple[str | None, ...] = (None,) if has_cpg else (None, *FALLBACK_ENCODINGS)
+    # A shapefile without .cpg is read by GDAL as Latin-1, which turns GBK text into
+    # mojibake silently; decode it strictly as UTF-8, then as GB18030, instead.
+    guess = path.suffix.lower() in {".shp", ".dbf"} and not path.with_suffix(".cpg").exists()
+    encodings: tuple[str | None, ...] = FALLBACK_ENCODINGS if guess else (None,)
     last_error: Exception | None = None
     for encoding in encodings:
         try:

@@ -14,6 +14,7 @@ from typing import Any
 import geopandas as gpd
 
 from analyses.profile import Profile, load_profile
+from analyses.subdistrict import SubdistrictResults, analyse
 from layers.assemble import assemble_layerset, bbox_boundary, normalize_boundary
 from layers.geofabrik import read_geofabrik
 from layers.layerset import LAYER_NAMES, LayerSet
@@ -28,7 +29,7 @@ from layers.population import PopulationSettings
 from layers.prepare import DemandSettings, prepare_layerset
 from layers.vector_io import read_vector
 from lifecircle.config import RunConfig
-from lifecircle.output import atomic_folder, write_gpkg_layers, write_json
+from lifecircle.output import atomic_folder, write_csv, write_gpkg_layers, write_json
 from lifecircle.progress import Progress
 from spatial.errors import LifecircleError
 
@@ -49,12 +50,15 @@ class RunOutputs:
         The content of summary.json.
     layerset : LayerSet
         The prepared inputs.
+    results : SubdistrictResults
+        The analyses' results.
     """
 
     folder: Path
     files: list[Path]
     summary: dict[str, Any]
     layerset: LayerSet
+    results: SubdistrictResults
 
 
 def halo_m(profile: Profile) -> float:
@@ -234,30 +238,31 @@ def run(
     if demo:
         config.name = layerset.meta.get("name", config.name)
     summary = base_summary(config, profile, layerset)
-    results = _run_analyses(layerset, profile, progress)
-    summary.update(results.get("summary", {}))
+    with progress.stage("access, circles, service areas and gaps") as info:
+        results = analyse(layerset, profile)
+        summary.update(results.summary)
+        info["detail"] = (
+            f"{results.access.network.graph.n_nodes} nodes, "
+            f"life circle complete for {results.summary['life_circle']['complete_share']:.1%}"
+        )
     with atomic_folder(config.output) as staging, progress.stage("write outputs") as info:
         write_gpkg_layers(layer_frames(layerset), staging / "layers.gpkg")
-        files = [config.output / "summary.json", config.output / "layers.gpkg"]
-        files += _write_results(results, staging, config.output)
+        write_gpkg_layers(results.layers(), staging / "results.gpkg")
+        (staging / "tables").mkdir()
+        for name, table in results.tables.items():
+            write_csv(table, staging / "tables" / f"{name}.csv")
+        files = [
+            config.output / "summary.json",
+            config.output / "results.gpkg",
+            config.output / "layers.gpkg",
+            config.output / "tables",
+        ]
         summary["timings_s"] = dict(progress.timings)
         write_json(summary, staging / "summary.json")
         info["detail"] = str(config.output)
-    return RunOutputs(folder=config.output, files=files, summary=summary, layerset=layerset)
-
-
-def _run_analyses(layerset: LayerSet, profile: Profile, progress: Progress) -> dict[str, Any]:
-    """Run the analyses when the analyses package provides them."""
-    try:
-        from analyses.run_all import run_all_analyses
-    except ImportError:
-        return {}
-    return run_all_analyses(layerset, profile, progress)
-
-
-def _write_results(results: dict[str, Any], staging: Path, final: Path) -> list[Path]:
-    writer = results.get("writer")
-    return writer(staging, final) if writer else []
+    return RunOutputs(
+        folder=config.output, files=files, summary=summary, layerset=layerset, results=results
+    )
 
 
 def write_layers_only(config: RunConfig, out_path: Path, quiet: bool = False) -> Path:

@@ -77,7 +77,7 @@ def cgcs2000_gk3_crs(lon: float) -> pyproj.CRS:
         Shanghai (121.47 E) gets CM 120E = EPSG:4549.
     """
     _check_scalar_lonlat(lon, None, "cgcs2000_gk3_crs(lon)")
-    cm = int(round(lon / 3.0)) * 3
+    cm = round(lon / 3.0) * 3
     if not _GK3_FIRST_CM <= cm <= _GK3_LAST_CM:
         raise LifecircleError(
             f"Longitude {lon} is outside the CGCS2000 3-degree zones (73.5E to 136.5E).",

@@ -39,6 +39,9 @@ __all__ = [
 #: Vertices closer than this (metres) are merged when noding (grid rounding).
 NODE_TOLERANCE_M = 0.001
 
+#: Spacing (metres) of the sample points indexed along edges for snapping.
+EDGE_SAMPLE_SPACING_M = 50.0
+
 _NO_WALK_HIGHWAY = frozenset(
     {"motorway", "motorway_link", "construction", "proposed", "raceway", "bus_guideway"}
 )
@@ -101,6 +104,26 @@ class WalkGraph:
     def edge_tree(self) -> shapely.STRtree:
         """STRtree over :attr:`edge_geoms` (built once, on first snap)."""
         return shapely.STRtree(self.edge_geoms)
+
+    @cached_property
+    def edge_samples(self) -> tuple[cKDTree, np.ndarray, float]:
+        """KD-tree over sample points along every edge, for exact nearest-edge search.
+
+        Each edge is cut into pieces of at most :data:`EDGE_SAMPLE_SPACING_M`
+        metres and the piece midpoints are indexed. Returns (tree, edge index of
+        each sample, h) where h (metres) bounds the distance from any point of an
+        edge to its nearest sample.
+        """
+        length = self.edge_length_m
+        pieces = np.maximum(np.ceil(length / EDGE_SAMPLE_SPACING_M), 1).astype(np.int64)
+        edge = np.repeat(np.arange(self.n_edges), pieces)
+        start = np.repeat(np.cumsum(pieces) - pieces, pieces)
+        t = (np.arange(edge.size) - start + 0.5) / pieces[edge]
+        a = self.node_xy[self.edge_u[edge]]
+        b = self.node_xy[self.edge_v[edge]]
+        xy = a + t[:, None] * (b - a)
+        h = float((length / pieces).max() / 2.0)
+        return cKDTree(xy), edge, h
 
     @cached_property
     def node_tree(self) -> cKDTree:

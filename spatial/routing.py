@@ -48,9 +48,8 @@ def with_virtual_sources(
     n = adjacency.shape[0]
     s = u.size
     idx_dtype = adjacency.indices.dtype
-    indptr = np.concatenate(
-        [adjacency.indptr, adjacency.indptr[-1] + 2 * np.arange(1, s + 1, dtype=adjacency.indptr.dtype)]
-    )
+    extra = adjacency.indptr[-1] + 2 * np.arange(1, s + 1, dtype=adjacency.indptr.dtype)
+    indptr = np.concatenate([adjacency.indptr, extra])
     indices = np.concatenate([adjacency.indices, np.column_stack([u, v]).ravel().astype(idx_dtype)])
     data = np.concatenate(
         [adjacency.data, np.maximum(np.column_stack([off_u, off_v]).ravel(), VIRTUAL_EDGE_EPS_M)]
@@ -73,7 +72,9 @@ def same_edge_pairs(src_edge: np.ndarray, tgt_edge: np.ndarray) -> tuple[np.ndar
     return order[start + within], ti
 
 
-def same_edge_walk(sources: Snapped, targets: Snapped, si: np.ndarray, ti: np.ndarray) -> np.ndarray:
+def same_edge_walk(
+    sources: Snapped, targets: Snapped, si: np.ndarray, ti: np.ndarray
+) -> np.ndarray:
     """Metres walked straight along a shared edge: both snaps + |f_s - f_t| * length."""
     along = np.abs(sources.fraction[si] - targets.fraction[ti]) * targets.edge_length_m[ti]
     return sources.snap_m[si] + along + targets.snap_m[ti]

@@ -48,7 +48,7 @@ def reachable_segments(
     r_v = np.where(np.isfinite(r_v), r_v, 0.0)
     full = r_u + r_v >= length
     # pieces as fractions [t0, t1] along u -> v
-    t0 = np.concatenate([np.where(full, 0.0, 0.0), 1.0 - np.minimum(r_v / length, 1.0)])
+    t0 = np.concatenate([np.zeros(edges.size), 1.0 - np.minimum(r_v / length, 1.0)])
     t1 = np.concatenate([np.where(full, 1.0, np.minimum(r_u / length, 1.0)), np.ones(edges.size)])
     pe = np.concatenate([edges, edges])
     keep = np.concatenate([np.ones(edges.size, dtype=bool), ~full & (r_v > 0)])
@@ -105,7 +105,10 @@ def service_areas(
         seg = reachable_segments(graph, sources, j, lim[j], search)
         lines = shapely.linestrings(seg)
         nonzero = shapely.length(lines) > 0
-        geom = shapely.multilinestrings(lines[nonzero]) if nonzero.any() else shapely.points(seg[0, 0])
+        if nonzero.any():
+            geom = shapely.multilinestrings(lines[nonzero])
+        else:  # limit == snap distance: only the point itself
+            geom = shapely.points(seg[0, 0])
         out.append(shapely.buffer(geom, buffer_m))
     return out
 

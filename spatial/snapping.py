@@ -16,6 +16,9 @@ from spatial.graph import WalkGraph
 
 __all__ = ["Snapped", "snap_points"]
 
+_CANDIDATES = 16  # edge samples examined per point before the exactness check
+_CHUNK = 65536  # points per vectorized block (bounds memory)
+
 
 @dataclass(frozen=True, eq=False)
 class Snapped:
@@ -97,6 +100,54 @@ def _as_xy(xy, where: str) -> np.ndarray:
     return arr
 
 
+def _project(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fraction along segments a->b of the projection of p, and distance (metres)."""
+    d = b - a
+    t = np.einsum("...i,...i->...", p - a, d) / np.einsum("...i,...i->...", d, d)
+    t = np.clip(t, 0.0, 1.0)
+    q = a + t[..., None] * d
+    return t, np.hypot(p[..., 0] - q[..., 0], p[..., 1] - q[..., 1])
+
+
+def _nearest_edges(graph: WalkGraph, pts_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact nearest edge and fraction along it for every point.
+
+    Candidates come from the k nearest edge samples (KD-tree); the answer is
+    proven exact when the k-th sample is farther than the best distance + h
+    (no unseen edge can be closer). Points where that proof fails go to
+    ``shapely.STRtree.query_nearest``, which is exact but slower.
+    """
+    tree, sample_edge, h = graph.edge_samples
+    k_cand = min(_CANDIDATES, sample_edge.size)
+    n = pts_xy.shape[0]
+    edge = np.empty(n, dtype=np.int64)
+    frac = np.empty(n)
+    unsure = np.zeros(n, dtype=bool)
+    for lo in range(0, n, _CHUNK):
+        p = pts_xy[lo: lo + _CHUNK]
+        d_s, i_s = tree.query(p, k=k_cand)
+        d_s, i_s = d_s.reshape(len(p), -1), i_s.reshape(len(p), -1)
+        cand = sample_edge[i_s]
+        t, dist = _project(p[:, None, :], graph.node_xy[graph.edge_u[cand]],
+                           graph.node_xy[graph.edge_v[cand]])
+        best = np.argmin(dist, axis=1)
+        rows = np.arange(len(p))
+        edge[lo: lo + _CHUNK] = cand[rows, best]
+        frac[lo: lo + _CHUNK] = t[rows, best]
+        if k_cand < sample_edge.size:
+            unsure[lo: lo + _CHUNK] = d_s[:, -1] <= dist[rows, best] + h
+    if unsure.any():
+        idx = np.flatnonzero(unsure)
+        pts = shapely.points(pts_xy[idx])
+        hit = graph.edge_tree.query_nearest(pts, all_matches=False)
+        e = hit[1][np.argsort(hit[0])]
+        edge[idx] = e
+        frac[idx] = np.clip(
+            shapely.line_locate_point(graph.edge_geoms[e], pts, normalized=True), 0.0, 1.0
+        )
+    return edge, frac
+
+
 def snap_points(graph: WalkGraph, xy, max_snap_m: float = 250.0) -> Snapped:
     """Snap points to the nearest edge of the walk graph.
 
@@ -128,29 +179,13 @@ def snap_points(graph: WalkGraph, xy, max_snap_m: float = 250.0) -> Snapped:
             f"max_snap_m must be a non-negative number of metres, got {max_snap_m!r}.",
             where="snap_points(max_snap_m)", fix="Use e.g. 250 (metres).",
         )
-    k = pts_xy.shape[0]
-    edge = np.full(k, -1, dtype=np.int64)
-    if k:
-        pts = shapely.points(pts_xy)
-        hit = graph.edge_tree.query_nearest(pts, all_matches=False)
-        edge[hit[0]] = hit[1]
-    has = edge >= 0
-    e = edge[has]
-    frac = np.full(k, np.nan)
-    if e.size:
-        frac[has] = shapely.line_locate_point(
-            graph.edge_geoms[e], shapely.points(pts_xy[has]), normalized=True
-        )
-    frac[has] = np.clip(frac[has], 0.0, 1.0)
-    a = graph.node_xy[graph.edge_u[e]]
-    b = graph.node_xy[graph.edge_v[e]]
-    snapped = np.full((k, 2), np.nan)
-    snapped[has] = a + frac[has, None] * (b - a)
-    snap_m = np.full(k, np.inf)
-    snap_m[has] = np.hypot(*(pts_xy[has] - snapped[has]).T)
-    length = np.full(k, np.nan)
-    length[has] = graph.edge_length_m[e]
-    ok = has & (snap_m <= max_snap_m)
+    edge, frac = _nearest_edges(graph, pts_xy)
+    a = graph.node_xy[graph.edge_u[edge]]
+    b = graph.node_xy[graph.edge_v[edge]]
+    snapped = a + frac[:, None] * (b - a)
+    snap_m = np.hypot(*(pts_xy - snapped).T)
+    length = graph.edge_length_m[edge].copy()
+    ok = snap_m <= max_snap_m
     edge[~ok] = -1
     frac[~ok] = np.nan
     length[~ok] = np.nan

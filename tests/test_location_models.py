@@ -178,8 +178,26 @@ def test_greedy_target_lower_bound_is_valid(inst, share):
     cov, weight, already, _ = inst
     needed, best_share = brute_min_sites(cov, weight, already, share)
     res = TargetCovering(as_sparse(cov), weight, already).solve(share, method="greedy")
-    true_min = needed if needed is not None else brute_min_sites(cov, weight, already, best_share)[0]
+    true_min = (
+        needed if needed is not None else brute_min_sites(cov, weight, already, best_share)[0]
+    )
     assert res.sites_lower_bound <= true_min <= res.n_sites
+
+
+def test_greedy_trap_has_tight_valid_certificate():
+    """Greedy takes the overlapping site first; the bound still proves it within 1/4.2."""
+    cov = np.array([[1, 1, 0, 0], [0, 0, 1, 1], [0, 1, 1, 0]], dtype=bool)
+    weight = np.array([1.0, 1.1, 1.1, 1.0])
+    greedy = MaximalCovering(as_sparse(cov), weight).solve(2, method="greedy")
+    assert greedy.selected.tolist() == [2, 0]
+    assert greedy.objective == pytest.approx(3.2)
+    # Step 1: f({2}) = 2.2 plus the two largest residual gains 1.0 + 1.0.
+    assert greedy.upper_bound == pytest.approx(4.2)
+    assert greedy.gap == pytest.approx(1.0 / 4.2)
+    assert not greedy.optimal
+    exact = MaximalCovering(as_sparse(cov), weight).solve(2)
+    assert exact.objective == pytest.approx(4.2)
+    assert exact.optimal
 
 
 def test_greedy_ratio_and_certificate_on_larger_instances():
@@ -233,8 +251,8 @@ def test_reduction_merges_duplicates_and_drops_dominated():
     weight = np.array([5.0, 4.0, 3.0, 2.0, 1.0, 7.0])
     already = np.array([False, False, False, False, True, False])
     res = MaximalCovering(as_sparse(cov), weight, already).solve(2)
-    # Demand 5 is uncoverable, 4 already covered, 0/1 identical, 2/3 identical.
-    assert res.reduced_shape == (2, 2)
+    # Demand 5 is uncoverable, 4 already covered, 2/3 identical.
+    assert res.reduced_shape == (2, 2)  # after dropping 1 and 2, demand 0 and 1 merge
     assert sorted(res.selected.tolist()) == [0, 3]
     assert res.objective == pytest.approx(14.0)
     assert res.covered_weight == pytest.approx(15.0)
@@ -425,6 +443,7 @@ def _pulp_solver():
     return pulp.PULP_CBC_CMD(msg=False)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_same_objective_as_spopt_mclp(seed):
     locate = pytest.importorskip("spopt.locate", reason="spopt is not importable")
@@ -434,17 +453,16 @@ def test_same_objective_as_spopt_mclp(seed):
     cost = np.hypot(*(clients[:, None, :] - facilities[None, :, :]).transpose(2, 0, 1))
     weight = rng.integers(1, 50, size=120).astype(float)
     radius, k = 180.0, 5
-    spopt_model = locate.MCLP.from_cost_matrix(
-        cost, weight, service_radius=radius, p_facilities=k
-    )
+    spopt_model = locate.MCLP.from_cost_matrix(cost, weight, service_radius=radius, p_facilities=k)
     spopt_model.solve(_pulp_solver(), results=False)
     spopt_value = spopt_model.problem.objective.value()
 
-    ours = MaximalCovering(sparse.csr_array(cost.T <= radius), weight).solve(k, method="milp")
+    ours = MaximalCovering(sparse.csr_array(radius >= cost.T), weight).solve(k, method="milp")
     assert ours.optimal
     assert ours.objective == pytest.approx(spopt_value, abs=1e-6)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_same_objective_as_spopt_with_existing_coverage_removed():
     locate = pytest.importorskip("spopt.locate", reason="spopt is not importable")
     rng = np.random.default_rng(42)
@@ -462,6 +480,6 @@ def test_same_objective_as_spopt_with_existing_coverage_removed():
         cost[keep], weight[keep], service_radius=radius, p_facilities=k
     )
     spopt_model.solve(_pulp_solver(), results=False)
-    ours = MaximalCovering(sparse.csr_array(cost.T <= radius), weight, already).solve(k)
+    ours = MaximalCovering(sparse.csr_array(radius >= cost.T), weight, already).solve(k)
     assert ours.objective == pytest.approx(spopt_model.problem.objective.value(), abs=1e-6)
     assert ours.covered_weight == pytest.approx(weight[already].sum() + ours.objective)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -56,7 +58,7 @@ def reference_graph(graph: WalkGraph, points: dict[str, Snapped]) -> nx.MultiGra
         chain = [(0.0, u, graph.node_xy[u])]
         chain += sorted(split.get(e, []), key=lambda t: t[0])
         chain.append((1.0, v, graph.node_xy[v]))
-        for (_, a, pa), (_, b, pb) in zip(chain[:-1], chain[1:], strict=True):
+        for (_, a, pa), (_, b, pb) in itertools.pairwise(chain):
             g.add_edge(a, b, weight=float(np.hypot(*(pa - pb))))
     return g
 
@@ -179,9 +181,10 @@ def test_nearest_source_matches_networkx_on_real_osm(shanghai_central):
         pu = np.array([g.nodes[u]["x"], g.nodes[u]["y"]])
         pv = np.array([g.nodes[v]["x"], g.nodes[v]["y"]])
         ref.remove_edge(u, v)
-        chain = [(u, pu)] + sorted(((p, ref.nodes[p]["xy"]) for p in pts),
-                                   key=lambda t: np.hypot(*(t[1] - pu))) + [(v, pv)]
-        for (a, pa), (b, pb) in zip(chain[:-1], chain[1:], strict=True):
+        inner = sorted(((p, ref.nodes[p]["xy"]) for p in pts),
+                       key=lambda t, pu=pu: np.hypot(*(t[1] - pu)))
+        chain = [(u, pu), *inner, (v, pv)]
+        for (a, pa), (b, pb) in itertools.pairwise(chain):
             ref.add_edge(a, b, weight=float(np.hypot(*(pa - pb))))
     for kind, snapped in (("s", sources), ("t", targets)):
         for i in np.flatnonzero(snapped.ok):
@@ -339,7 +342,7 @@ def test_service_area_includes_partial_edges_to_the_exact_limit():
     graph = build_walk_graph([road])
     sources = snap_points(graph, [[200.0, 0.0]])
     area = service_areas(graph, sources, 1000.0, buffer_m=30.0)[0]
-    minx, miny, maxx, maxy = area.bounds
+    minx, _miny, maxx, maxy = area.bounds
     assert minx == pytest.approx(200 - 1000 - 30, abs=1e-6)
     assert maxx == pytest.approx(200 + 1000 + 30, abs=1e-6)
     assert maxy == pytest.approx(30.0, abs=1e-6)

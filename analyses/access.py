@@ -1,0 +1,171 @@
+"""The one access computation every analysis shares.
+
+For each demand point and each profile category: the walk in metres and
+minutes to the nearest facility of that category (at the category's speed:
+elderly speed for care categories), and which facility that is. Computed up to
+``max_minutes`` (30 by default); beyond that the value is null (NaN).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analyses.profile import Profile
+from layers.layerset import LayerSet
+from spatial.graph import WalkGraph, build_walk_graph, walkable_mask
+from spatial.routing import nearest_source, to_minutes
+from spatial.snapping import Snapped, snap_points
+
+DEFAULT_MAX_MINUTES = 30.0
+
+
+@dataclass
+class Network:
+    """The walk graph of a LayerSet with demand and facilities snapped to it.
+
+    Attributes
+    ----------
+    graph : WalkGraph
+    demand : Snapped
+        One row per ``layerset.demand`` row.
+    facilities : Snapped
+        One row per ``layerset.facilities`` row.
+    excluded_roads : int
+        Road lines left out as not walkable (motorways, foot=no...).
+    """
+
+    graph: WalkGraph
+    demand: Snapped
+    facilities: Snapped
+    excluded_roads: int = 0
+
+    def snap(self, xy: np.ndarray) -> Snapped:
+        """Snap more points (e.g. candidate sites) with the same limit."""
+        return snap_points(self.graph, xy, self.demand.max_snap_m)
+
+
+def _xy(frame) -> np.ndarray:
+    if frame.empty:
+        return np.zeros((0, 2))
+    return np.column_stack([frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()])
+
+
+def build_network(layerset: LayerSet, max_snap_m: float) -> Network:
+    """Build the walk graph from walkable roads and snap demand and facilities.
+
+    Parameters
+    ----------
+    layerset : LayerSet
+        Prepared inputs (metric CRS).
+    max_snap_m : float
+        Snap limit in metres; points farther away are kept but not routed.
+    """
+    roads = layerset.roads
+    access = roads["access"] if "access" in roads else None
+    walkable = walkable_mask(roads["highway"], roads["foot"], access)
+    used = roads[walkable]
+    vertex_ids = None
+    if "vertex_ids" in used and used["vertex_ids"].notna().all() and len(used):
+        vertex_ids = list(used["vertex_ids"])
+    grade = pd.to_numeric(used["layer"], errors="coerce").fillna(0).astype(int).to_numpy()
+    graph = build_walk_graph(used.geometry.values, vertex_ids=vertex_ids, grade=grade)
+    return Network(
+        graph=graph,
+        demand=snap_points(graph, _xy(layerset.demand), max_snap_m),
+        facilities=snap_points(graph, _xy(layerset.facilities), max_snap_m),
+        excluded_roads=int((~walkable).sum()),
+    )
+
+
+@dataclass
+class AccessTable:
+    """Demand × category walks to the nearest facility.
+
+    Attributes
+    ----------
+    walk_m : DataFrame
+        Metres, index = demand_id, one column per category; NaN beyond the cap.
+    minutes : DataFrame
+        Minutes at the category's speed; NaN beyond ``max_minutes``.
+    nearest : DataFrame
+        facility_id of the nearest facility per category (None beyond the cap).
+    speed_mps : dict
+        Walking speed (m/s) used per category.
+    max_minutes : float
+        The cap.
+    network : Network
+    """
+
+    walk_m: pd.DataFrame
+    minutes: pd.DataFrame
+    nearest: pd.DataFrame
+    speed_mps: dict[str, float]
+    max_minutes: float
+    network: Network
+    facility_rows: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def covered(self, category: str, threshold_minutes: float) -> np.ndarray:
+        """Bool per demand point: the category is within ``threshold_minutes``."""
+        return (self.minutes[category] <= threshold_minutes + 1e-9).to_numpy()
+
+
+def compute_access(
+    layerset: LayerSet,
+    profile: Profile,
+    network: Network | None = None,
+    max_minutes: float = DEFAULT_MAX_MINUTES,
+) -> AccessTable:
+    """Minutes from every demand point to the nearest facility of every category.
+
+    Parameters
+    ----------
+    layerset : LayerSet
+        With classified facilities and demand.
+    profile : Profile
+        Categories and speeds.
+    network : Network, optional
+        Reuse a built network.
+    max_minutes : float
+        Compute up to this many minutes (at each category's speed).
+
+    Returns
+    -------
+    AccessTable
+    """
+    network = network or build_network(layerset, float(profile.max_snap_m.value))
+    demand_ids = layerset.demand["demand_id"].astype(str).to_numpy()
+    facility_ids = layerset.facilities["facility_id"].astype(str).to_numpy()
+    categories = layerset.facilities["category"].to_numpy()
+    walk = {}
+    minutes = {}
+    nearest = {}
+    speeds = {}
+    rows_by_category = {}
+    for cat in profile.categories:
+        speed = profile.speed_mps(profile.category_speed_key(cat))
+        speeds[cat] = speed
+        rows = np.flatnonzero(categories == cat)
+        rows_by_category[cat] = rows
+        limit_m = max_minutes * 60.0 * speed
+        walk_m, source = nearest_source(
+            network.graph, network.facilities.subset(rows), network.demand, limit_m
+        )
+        finite = np.isfinite(walk_m)
+        walk[cat] = np.where(finite, walk_m, np.nan)
+        minutes[cat] = np.where(finite, to_minutes(walk_m, speed), np.nan)
+        nearest_id = np.full(len(source), None, dtype=object)
+        nearest_id[source >= 0] = facility_ids[rows][source[source >= 0]]
+        nearest[cat] = nearest_id
+    index = pd.Index(demand_ids, name="demand_id")
+    return AccessTable(
+        walk_m=pd.DataFrame(walk, index=index),
+        minutes=pd.DataFrame(minutes, index=index),
+        nearest=pd.DataFrame(nearest, index=index),
+        speed_mps=speeds,
+        max_minutes=max_minutes,
+        network=network,
+        facility_rows=rows_by_category,
+    )

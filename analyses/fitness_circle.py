@@ -1,0 +1,128 @@
+"""10-minute fitness circle (10分钟健身圈).
+
+No standard defines it (see the profile, confidence I): by default a resident
+is covered when any fitness category of the profile (fitness station, court,
+sports centre, park, fitness trail) is within the circle's minutes.
+Where facilities have a site area (``site_area_m2``), the m² of sports space
+per resident within reach is a 2SFCA index with area as supply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from analyses.access import AccessTable
+from analyses.life_circle import category_table, unit_table
+from analyses.population_groups import share
+from analyses.profile import Profile
+from analyses.two_step import two_step_fca
+from layers.layerset import LayerSet
+from spatial.catchments import catchments
+
+
+@dataclass
+class FitnessCircleResult:
+    """Result of :func:`fitness_circle`.
+
+    Attributes
+    ----------
+    demand : GeoDataFrame
+        ``fitness_minutes`` (to the nearest fitness facility of any kind),
+        ``fitness_ok`` and ``sports_area_m2_per_person``.
+    categories : DataFrame
+        People within the circle minutes of each fitness category.
+    units : DataFrame
+        Shares per sub-unit.
+    summary : dict
+        The ``fitness_circle`` block of summary.json.
+    """
+
+    demand: gpd.GeoDataFrame
+    categories: pd.DataFrame
+    units: pd.DataFrame
+    summary: dict[str, Any]
+
+
+def fitness_circle(access: AccessTable, layerset: LayerSet, profile: Profile) -> FitnessCircleResult:
+    """Who reaches a fitness facility within the fitness-circle minutes.
+
+    Parameters
+    ----------
+    access : AccessTable
+    layerset : LayerSet
+    profile : Profile
+
+    Returns
+    -------
+    FitnessCircleResult
+    """
+    circle = profile.circles["fitness_circle"]
+    minutes = float(circle.figure("minutes").value)
+    members = list(circle.categories)
+    table, covered = category_table(
+        access, layerset, profile, members, dict.fromkeys(members, minutes)
+    )
+    fitness_minutes = access.minutes[members].min(axis=1, skipna=True).to_numpy()
+    fitness_ok = np.zeros(len(fitness_minutes), dtype=bool)
+    np.less_equal(fitness_minutes, minutes + 1e-9, out=fitness_ok, where=np.isfinite(fitness_minutes))
+    demand = layerset.demand.copy()
+    demand["fitness_minutes"] = fitness_minutes
+    demand["fitness_ok"] = fitness_ok
+    residents = demand["residents"].to_numpy(dtype=float)
+
+    area_per_person, area_facilities = _sports_area_index(access, layerset, members, minutes)
+    demand["sports_area_m2_per_person"] = area_per_person
+    target = circle.figure("sports_area_per_person_m2")
+    units = unit_table(layerset, {"fitness": (fitness_ok, residents)})
+    summary = {
+        "name": {"zh": circle.name_zh, "en": circle.name_en},
+        "minutes": minutes,
+        "definition": circle.figure("minutes").to_dict(),
+        "population_share": share(fitness_ok, residents),
+        "covered_population": float(residents[fitness_ok].sum()),
+        "categories": {
+            row.category: {
+                "name": {"zh": row.name_zh, "en": row.name_en},
+                "covered_population": row.covered_population,
+                "population_share": row.population_share,
+                "facilities": int(row.facilities),
+            }
+            for row in table.itertuples(index=False)
+        },
+        "sports_area_m2_per_person_within_reach": (
+            float(np.average(area_per_person, weights=residents))
+            if residents.sum() > 0 and area_facilities else None
+        ),
+        "sports_area_facilities_with_area": area_facilities,
+        "sports_area_target_m2_per_person": target.to_dict() if target else None,
+        "units": units.to_dict(orient="records") if len(units) > 1 else [],
+    }
+    return FitnessCircleResult(demand=demand, categories=table, units=units, summary=summary)
+
+
+def _sports_area_index(
+    access: AccessTable, layerset: LayerSet, members: list[str], minutes: float
+) -> tuple[np.ndarray, int]:
+    """m² of sports/green space per resident within reach (2SFCA with area as supply)."""
+    facilities = layerset.facilities
+    n_demand = len(layerset.demand)
+    if "site_area_m2" not in facilities:
+        return np.zeros(n_demand), 0
+    rows = np.concatenate([access.facility_rows.get(c, np.array([], int)) for c in members])
+    area = pd.to_numeric(facilities["site_area_m2"], errors="coerce").to_numpy()[rows]
+    has_area = np.isfinite(area) & (area > 0)
+    rows, area = rows[has_area], area[has_area]
+    if rows.size == 0:
+        return np.zeros(n_demand), 0
+    network = access.network
+    speed = access.speed_mps[members[0]]
+    pairs = catchments(
+        network.graph, network.facilities.subset(rows), network.demand, minutes * 60.0 * speed
+    )
+    result = two_step_fca(pairs, area, layerset.demand["residents"].to_numpy(dtype=float))
+    return result.index, int(rows.size)

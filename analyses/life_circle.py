@@ -1,0 +1,190 @@
+"""15-minute community life circle (15分钟社区生活圈).
+
+Per demand point: which required categories are within their own threshold
+(levels are not nested, GB 50180 条文说明 5.0.2), a completeness score (the
+share of required categories within reach) and whether the circle is complete.
+Per area and per named sub-unit: the people covered per category and the
+share of residents with a complete circle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from analyses.access import AccessTable
+from analyses.population_groups import share, target_population
+from analyses.profile import Profile
+from layers.layerset import LayerSet
+
+
+@dataclass
+class LifeCircleResult:
+    """Result of :func:`life_circle`.
+
+    Attributes
+    ----------
+    demand : GeoDataFrame
+        Demand points with ``covered_<cat>``, ``life_circle_score`` (0–1),
+        ``life_circle_complete`` and ``life_circle_missing``.
+    categories : DataFrame
+        One row per required category: threshold (minutes), target group,
+        people covered and their share, facility count.
+    units : DataFrame
+        Per boundary sub-unit: residents, complete share, share per category.
+    summary : dict
+        The ``life_circle`` block of summary.json.
+    """
+
+    demand: gpd.GeoDataFrame
+    categories: pd.DataFrame
+    units: pd.DataFrame
+    summary: dict[str, Any]
+
+
+def category_table(
+    access: AccessTable,
+    layerset: LayerSet,
+    profile: Profile,
+    category_ids: list[str] | tuple[str, ...],
+    threshold_minutes: dict[str, float],
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """People covered per category and the covered mask per category.
+
+    Returns
+    -------
+    table : DataFrame
+        Columns ``category``, ``name_zh``, ``name_en``, ``minutes``, ``target``,
+        ``target_population``, ``covered_population``, ``population_share``,
+        ``facilities``.
+    covered : dict
+        Category → bool mask per demand point.
+    """
+    demand = layerset.demand
+    rows = []
+    covered = {}
+    for cat_id in category_ids:
+        cat = profile.categories[cat_id]
+        mask = access.covered(cat_id, threshold_minutes[cat_id])
+        covered[cat_id] = mask
+        people = target_population(demand, cat.target)
+        rows.append(
+            {
+                "category": cat_id,
+                "name_zh": cat.name_zh,
+                "name_en": cat.name_en,
+                "minutes": threshold_minutes[cat_id],
+                "walk_m": threshold_minutes[cat_id] * 60.0 * access.speed_mps[cat_id],
+                "target": cat.target,
+                "target_population": float(people.sum()),
+                "covered_population": float(people[mask].sum()),
+                "population_share": share(mask, people),
+                "facilities": len(access.facility_rows.get(cat_id, [])),
+            }
+        )
+    return pd.DataFrame(rows), covered
+
+
+def unit_table(
+    layerset: LayerSet,
+    covered: dict[str, tuple[np.ndarray, np.ndarray]],
+    complete: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Shares per named sub-unit of the boundary.
+
+    Parameters
+    ----------
+    layerset : LayerSet
+    covered : dict
+        Name → (covered mask, people of the target group) per demand point;
+        each becomes a ``share_<name>`` column.
+    complete : ndarray, optional
+        Complete-circle mask; gives a ``complete_share`` column.
+    """
+    demand = layerset.demand
+    residents = demand["residents"].to_numpy(dtype=float)
+    elderly = demand["elderly"].to_numpy(dtype=float)
+    rows = []
+    for unit_id, name, name_en in layerset.boundary[["unit_id", "name", "name_en"]].itertuples(
+        index=False
+    ):
+        in_unit = (demand["unit_id"] == unit_id).to_numpy()
+        row: dict[str, Any] = {
+            "unit_id": unit_id,
+            "name": name,
+            "name_en": name_en,
+            "residents": float(residents[in_unit].sum()),
+            "elderly": float(elderly[in_unit].sum()),
+        }
+        if complete is not None:
+            row["complete_share"] = share(complete[in_unit], residents[in_unit])
+        for key, (mask, people) in covered.items():
+            row[f"share_{key}"] = share(mask[in_unit], people[in_unit])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def life_circle(access: AccessTable, layerset: LayerSet, profile: Profile) -> LifeCircleResult:
+    """Score every demand point against the life-circle categories of the profile.
+
+    Parameters
+    ----------
+    access : AccessTable
+        From :func:`analyses.access.compute_access`.
+    layerset : LayerSet
+    profile : Profile
+
+    Returns
+    -------
+    LifeCircleResult
+    """
+    circle = profile.circles["life_circle"]
+    thresholds = {
+        c: profile.categories[c].threshold_minutes(access.speed_mps[c]) for c in circle.categories
+    }
+    table, covered = category_table(access, layerset, profile, circle.categories, thresholds)
+    stacked = np.column_stack([covered[c] for c in circle.categories])
+    score = stacked.mean(axis=1)
+    complete = stacked.all(axis=1)
+    names = np.array(circle.categories)
+    missing = [",".join(names[~row]) for row in stacked]
+    demand = layerset.demand.copy()
+    for cat_id in circle.categories:
+        demand[f"covered_{cat_id}"] = covered[cat_id]
+    demand["life_circle_score"] = score
+    demand["life_circle_complete"] = complete
+    demand["life_circle_missing"] = missing
+    residents = demand["residents"].to_numpy(dtype=float)
+    units = unit_table(
+        layerset,
+        {
+            c: (covered[c], target_population(demand, profile.categories[c].target))
+            for c in circle.categories
+        },
+        complete,
+    )
+    target_share = circle.figure("target_share")
+    summary = {
+        "name": {"zh": circle.name_zh, "en": circle.name_en},
+        "complete_share": share(complete, residents),
+        "mean_score": float(np.average(score, weights=residents)) if residents.sum() > 0 else 0.0,
+        "target_share": target_share.value if target_share else None,
+        "categories": {
+            row.category: {
+                "name": {"zh": row.name_zh, "en": row.name_en},
+                "minutes": row.minutes,
+                "walk_m": row.walk_m,
+                "target": row.target,
+                "population_share": row.population_share,
+                "covered_population": row.covered_population,
+                "facilities": int(row.facilities),
+            }
+            for row in table.itertuples(index=False)
+        },
+        "units": units.to_dict(orient="records") if len(units) > 1 else [],
+    }
+    return LifeCircleResult(demand=demand, categories=table, units=units, summary=summary)

@@ -1,0 +1,245 @@
+"""Run every analysis of one sub-district on one shared access table.
+
+:func:`analyse` is the entry point analysts call after loading a LayerSet;
+it returns :class:`SubdistrictResults`, whose frames follow the output
+contract of results.gpkg and whose ``summary`` is the analyses' part of
+summary.json.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from analyses.access import DEFAULT_MAX_MINUTES, AccessTable, compute_access
+from analyses.care_coverage import CareCoverageResult, care_coverage
+from analyses.fitness_circle import FitnessCircleResult, fitness_circle
+from analyses.gaps import gap_zones, linking_distance_m
+from analyses.life_circle import LifeCircleResult, life_circle
+from analyses.profile import Profile
+from analyses.service_area_layer import service_area_layer
+from layers.layerset import LayerSet
+
+TOP_GAPS_IN_SUMMARY = 10
+
+
+@dataclass
+class SubdistrictResults:
+    """All results of one run.
+
+    Attributes
+    ----------
+    demand : GeoDataFrame
+        Output-contract columns: ``demand_id``, ``residents``, ``elderly``,
+        ``min_<category>`` (minutes), ``life_circle_score``,
+        ``life_circle_complete``, ``fitness_ok``, ``care_2sfca``, and more.
+    facilities : GeoDataFrame
+        ``facility_id``, ``category``, ``name``, ``capacity``,
+        ``served_residents``, snapping figures and care load.
+    service_areas, gaps : GeoDataFrame
+    tables : dict of DataFrame
+        Per-category tables written as CSV.
+    summary : dict
+        Analyses' part of summary.json.
+    life, fitness, care : result objects of each analysis
+    access : AccessTable
+    """
+
+    demand: gpd.GeoDataFrame
+    facilities: gpd.GeoDataFrame
+    service_areas: gpd.GeoDataFrame
+    gaps: gpd.GeoDataFrame
+    tables: dict[str, pd.DataFrame]
+    summary: dict[str, Any]
+    life: LifeCircleResult
+    fitness: FitnessCircleResult
+    care: CareCoverageResult
+    access: AccessTable
+    layerset: LayerSet
+    profile: Profile
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """The results.gpkg layers."""
+        return {
+            "demand": self.demand,
+            "facilities": self.facilities,
+            "service_areas": self.service_areas,
+            "gaps": self.gaps,
+        }
+
+
+def _served_residents(access: AccessTable, layerset: LayerSet, profile: Profile) -> np.ndarray:
+    """Residents whose nearest facility of its category, within the threshold, is this one."""
+    facilities = layerset.facilities
+    residents = layerset.demand["residents"].to_numpy(dtype=float)
+    served = np.zeros(len(facilities))
+    position = pd.Series(np.arange(len(facilities)), index=facilities["facility_id"].astype(str))
+    for cat_id, cat in profile.categories.items():
+        threshold = cat.threshold_minutes(access.speed_mps[cat_id])
+        within = access.covered(cat_id, threshold)
+        nearest = access.nearest[cat_id].to_numpy()[within]
+        if nearest.size == 0:
+            continue
+        sums = pd.Series(residents[within]).groupby(nearest).sum()
+        served[position.loc[sums.index.astype(str)].to_numpy()] += sums.to_numpy()
+    return served
+
+
+def _demand_layer(
+    layerset: LayerSet, access: AccessTable, life: LifeCircleResult,
+    fitness: FitnessCircleResult, care: CareCoverageResult,
+) -> gpd.GeoDataFrame:
+    demand = layerset.demand[
+        ["demand_id", "residents", "elderly", "children", "unit_id", "source", "geometry"]
+    ].copy()
+    for cat_id in access.minutes.columns:
+        demand[f"min_{cat_id}"] = access.minutes[cat_id].to_numpy()
+    for cat_id in access.nearest.columns:
+        demand[f"nearest_{cat_id}"] = access.nearest[cat_id].to_numpy()
+    for column in ("life_circle_score", "life_circle_complete", "life_circle_missing"):
+        demand[column] = life.demand[column].to_numpy()
+    for column in ("fitness_ok", "fitness_minutes", "sports_area_m2_per_person"):
+        demand[column] = fitness.demand[column].to_numpy()
+    care_columns = [c for c in care.demand.columns if c.startswith("care_2sfca")]
+    for column in care_columns:
+        demand[column] = care.demand[column].to_numpy()
+    network = access.network
+    demand["snap_m"] = network.demand.snap_m
+    demand["snapped"] = network.demand.ok
+    return demand
+
+
+def _facility_layer(
+    layerset: LayerSet, access: AccessTable, profile: Profile, care: CareCoverageResult
+) -> gpd.GeoDataFrame:
+    facilities = layerset.facilities
+    columns = ["facility_id", "category", "name", "capacity", "floor_area_m2", "source", "geometry"]
+    if "site_area_m2" in facilities:
+        columns.insert(-1, "site_area_m2")
+    out = facilities[columns].copy()
+    out["category_zh"] = out["category"].map(lambda c: profile.categories[c].name_zh)
+    out["category_en"] = out["category"].map(lambda c: profile.categories[c].name_en)
+    out["served_residents"] = _served_residents(access, layerset, profile)
+    out["snap_m"] = access.network.facilities.snap_m
+    out["snapped"] = access.network.facilities.ok
+    if not care.facilities.empty:
+        care_columns = care.facilities.drop(columns=["category"]).set_index("facility_id")
+        out = out.join(care_columns, on="facility_id")
+    return out
+
+
+def analyse(
+    layerset: LayerSet, profile: Profile, max_minutes: float = DEFAULT_MAX_MINUTES
+) -> SubdistrictResults:
+    """Run access, the three circles, service areas and gap zones.
+
+    Parameters
+    ----------
+    layerset : LayerSet
+        Prepared inputs (classified facilities, demand with population).
+    profile : Profile
+        Standards profile.
+    max_minutes : float
+        Access is computed up to this many minutes.
+
+    Returns
+    -------
+    SubdistrictResults
+    """
+    access = compute_access(layerset, profile, max_minutes=max_minutes)
+    life = life_circle(access, layerset, profile)
+    fitness = fitness_circle(access, layerset, profile)
+    care = care_coverage(access, layerset, profile)
+    areas = service_area_layer(access, layerset, profile)
+    demand = _demand_layer(layerset, access, life, fitness, care)
+    facilities = _facility_layer(layerset, access, profile, care)
+
+    uncovered = {}
+    for cat_id in profile.categories:
+        cat = profile.categories[cat_id]
+        minutes = (
+            float(profile.circles["fitness_circle"].figure("minutes").value)
+            if cat_id in profile.circles["fitness_circle"].categories
+            and cat_id not in profile.circles["life_circle"].categories
+            else cat.threshold_minutes(access.speed_mps[cat_id])
+        )
+        uncovered[cat_id] = ~access.covered(cat_id, minutes) & demand["snapped"].to_numpy()
+    grid = layerset.meta.get("demand_grid", {}).get("size_m")
+    link_m = linking_distance_m(layerset.demand, grid)
+    life_cats = profile.circles["life_circle"].categories
+    gaps = gap_zones(
+        layerset.demand, access, profile, uncovered,
+        incomplete=~demand["life_circle_complete"].to_numpy() & demand["snapped"].to_numpy(),
+        link_m=link_m, zone_buffer_m=link_m / 2,
+    )
+    gaps.loc[gaps["kind"] == "life_circle", "categories"] = gaps.loc[
+        gaps["kind"] == "life_circle", "categories"
+    ].map(lambda text: ",".join(c for c in text.split(",") if c in life_cats))
+
+    network = access.network
+    not_snapped = layerset.facilities.loc[~network.facilities.ok, "facility_id"].astype(str).tolist()
+    summary = {
+        "network": {
+            "nodes": network.graph.n_nodes,
+            "edges": network.graph.n_edges,
+            "length_km": float(network.graph.edge_length_m.sum() / 1000.0),
+            "excluded_road_lines": network.excluded_roads,
+            "max_snap_m": float(profile.max_snap_m.value),
+            "max_minutes": max_minutes,
+        },
+        "snapping": {
+            "demand_beyond_snap_limit": int((~network.demand.ok).sum()),
+            "residents_beyond_snap_limit": float(
+                layerset.demand["residents"].to_numpy()[~network.demand.ok].sum()
+            ),
+            "facilities_beyond_snap_limit": len(not_snapped),
+            "facility_ids_beyond_snap_limit": not_snapped[:50],
+        },
+        "life_circle": life.summary,
+        "fitness_circle": fitness.summary,
+        "care_coverage": care.summary,
+        "gaps": _top_gaps(gaps),
+        "gaps_by_category": _gaps_by_category(gaps),
+    }
+    tables = {
+        "life_circle_categories": life.categories,
+        "fitness_circle_categories": fitness.categories,
+        "care_coverage_categories": care.categories,
+        "care_facilities": care.facilities,
+        "units_life_circle": life.units,
+        "units_care": care.units,
+        "gaps": pd.DataFrame(gaps.drop(columns="geometry")),
+    }
+    return SubdistrictResults(
+        demand=demand, facilities=facilities, service_areas=areas, gaps=gaps, tables=tables,
+        summary=summary, life=life, fitness=fitness, care=care, access=access,
+        layerset=layerset, profile=profile,
+    )
+
+
+def _gaps_by_category(gaps: gpd.GeoDataFrame) -> dict[str, dict[str, Any]]:
+    """Zone count and people affected per category (and for incomplete life circles)."""
+    if gaps.empty:
+        return {}
+    grouped = gaps.groupby("kind_key")
+    return {
+        key: {
+            "zones": int(len(group)),
+            "people_affected": float(group["people_affected"].sum()),
+            "elderly": float(group["elderly"].sum()),
+            "largest_zone": str(group.sort_values("rank")["gap_id"].iloc[0]),
+        }
+        for key, group in grouped
+    }
+
+
+def _top_gaps(gaps: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    if gaps.empty:
+        return []
+    top = gaps.sort_values("people_affected", ascending=False).head(TOP_GAPS_IN_SUMMARY)
+    return pd.DataFrame(top.drop(columns="geometry")).to_dict(orient="records")

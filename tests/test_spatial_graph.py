@@ -1,0 +1,150 @@
+"""Walk graph building (ids and noding, grade separation), walkability and snapping."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from scipy.sparse.csgraph import connected_components, dijkstra
+
+from spatial.errors import LifecircleError
+from spatial.graph import build_walk_graph, largest_component_mask, walkable_mask
+from spatial.snapping import snap_points
+
+
+def _connected(graph, xy_a, xy_b) -> bool:
+    """True when the nodes nearest two coordinates are in one component."""
+    ia = int(np.argmin(np.hypot(*(graph.node_xy - xy_a).T)))
+    ib = int(np.argmin(np.hypot(*(graph.node_xy - xy_b).T)))
+    _, labels = connected_components(graph.adjacency, directed=False)
+    return bool(labels[ia] == labels[ib])
+
+
+def test_walkable_mask():
+    highway = ["residential", "motorway", "motorway_link", "trunk", "trunk", "footway",
+               "construction", "service", "primary", None, "bus_guideway", "service"]
+    foot = [None, None, None, None, "no", None, None, None, None, None, None, "designated"]
+    access = [None, None, None, None, None, "private", None, "private", "no", None, None,
+              "private"]
+    got = walkable_mask(highway, foot, access)
+    assert got.tolist() == [True, False, False, True, False, False, False, False, False,
+                            False, False, True]
+    assert walkable_mask(["residential"], [None]).tolist() == [True]
+    with pytest.raises(LifecircleError):
+        walkable_mask(["residential", "primary"], [None])
+
+
+def test_osm_ids_keep_a_bridge_apart_from_the_road_below():
+    road = shapely.LineString([(0, 0), (50, 0), (100, 0)])
+    bridge = shapely.LineString([(50, -50), (50, 0), (50, 50)])  # same x/y at (50, 0)
+    g = build_walk_graph([road, bridge], vertex_ids=[[1, 2, 3], [10, 20, 30]])
+    assert g.n_nodes == 6 and g.n_edges == 4
+    assert not _connected(g, (0, 0), (50, 50))
+    assert set(g.node_id.tolist()) == {1, 2, 3, 10, 20, 30}
+    # with a shared id the same geometry is a junction
+    g2 = build_walk_graph([road, bridge], vertex_ids=[[1, 2, 3], [10, 2, 30]])
+    assert g2.n_nodes == 5 and _connected(g2, (0, 0), (50, 50))
+
+
+def test_noding_splits_same_grade_crossings():
+    a = shapely.LineString([(0, 0), (100, 0)])
+    b = shapely.LineString([(50, -50), (50, 50)])
+    g = build_walk_graph([a, b])
+    assert g.n_nodes == 5 and g.n_edges == 4
+    assert sorted(g.edge_line.tolist()) == [0, 0, 1, 1]
+    d = dijkstra(g.adjacency, indices=int(np.argmin(np.hypot(*(g.node_xy - (0, 0)).T))))
+    far = int(np.argmin(np.hypot(*(g.node_xy - (50, 50)).T)))
+    assert d[far] == pytest.approx(100.0)
+    np.testing.assert_allclose(g.edge_length_m.sum(), 200.0)
+
+
+def test_noding_different_grades_cross_without_junction_but_join_at_end_points():
+    road = shapely.LineString([(0, 0), (50, 0), (100, 0)])  # vertex at the crossing
+    bridge = shapely.LineString([(50, -50), (50, 0), (50, 50)])
+    g = build_walk_graph([road, bridge], grade=[0, 1])
+    assert not _connected(g, (0, 0), (50, 50))
+    g_same = build_walk_graph([road, bridge], grade=[0, 0])
+    assert _connected(g_same, (0, 0), (50, 50))
+    # a ramp (grade 1) that ENDS on the road (grade 0) joins it, at a vertex ...
+    ramp = shapely.LineString([(50, 50), (50, 0)])
+    g = build_walk_graph([road, ramp], grade=[0, 1])
+    assert _connected(g, (0, 0), (50, 50))
+    # ... and in the interior of a road segment (the road is split there)
+    road2 = shapely.LineString([(0, 0), (100, 0)])
+    g = build_walk_graph([road2, ramp], grade=[0, 1])
+    assert _connected(g, (0, 0), (50, 50)) and g.n_nodes == 4
+    # the road ends on the bridge's interior: joined at the road's end point
+    stub = shapely.LineString([(0, 0), (50, 0)])
+    g = build_walk_graph([stub, bridge], grade=[0, 1])
+    assert _connected(g, (0, 0), (50, 50))
+
+
+def test_noding_merges_vertices_within_a_millimetre_and_t_junctions():
+    a = shapely.LineString([(0, 0), (100, 0)])
+    b = shapely.LineString([(100.0002, 0.0001), (100, 80)])  # 0.2 mm gap: same node
+    c = shapely.LineString([(40, 0), (40, -30)])  # T onto a's interior
+    g = build_walk_graph([a, b, c])
+    assert g.n_nodes == 5 and g.n_edges == 4
+    assert largest_component_mask(g).all()
+
+
+def test_parallel_segments_keep_the_shortest_and_multilines_are_split():
+    multi = shapely.MultiLineString([[(0, 0), (10, 0)], [(10, 0), (10, 10)]])
+    g = build_walk_graph(gpd.GeoSeries([multi, shapely.LineString([(0, 0), (10, 0)])]))
+    assert g.n_nodes == 3
+    assert g.adjacency.nnz == 4  # duplicates collapsed in the adjacency
+    assert g.edge_line.tolist().count(0) == 2
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [[], [shapely.LineString()], [shapely.LineString([(1, 1), (1, 1)])], [None]],
+)
+def test_no_walkable_roads_is_a_user_error(lines):
+    with pytest.raises(LifecircleError, match="no walkable roads"):
+        build_walk_graph(lines)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_bad_inputs_are_user_errors():
+    with pytest.raises(LifecircleError, match="Polygon"):
+        build_walk_graph([shapely.box(0, 0, 1, 1)])
+    with pytest.raises(LifecircleError, match="NaN"):
+        build_walk_graph([shapely.LineString([(0, 0), (np.nan, 1)])])
+    with pytest.raises(LifecircleError, match="vertex ids"):
+        build_walk_graph([shapely.LineString([(0, 0), (1, 1)])], vertex_ids=[[1, 2, 3]])
+    with pytest.raises(LifecircleError, match="grade"):
+        build_walk_graph([shapely.LineString([(0, 0), (1, 1)])], grade=[0, 1])
+
+
+def test_largest_component_mask():
+    g = build_walk_graph([shapely.LineString([(0, 0), (10, 0), (20, 0)]),
+                          shapely.LineString([(100, 0), (110, 0)])])
+    mask = largest_component_mask(g)
+    assert mask.sum() == 3
+    assert np.all(g.node_xy[mask, 0] <= 20)
+
+
+def test_snap_to_edge_not_node():
+    g = build_walk_graph([shapely.LineString([(0, 0), (1000, 0)])])
+    s = snap_points(g, [[400.0, 30.0], [1100.0, 0.0], [-10.0, 0.0]])
+    assert s.ok.all()
+    np.testing.assert_allclose(s.snap_m, [30.0, 100.0, 10.0])
+    np.testing.assert_allclose(s.xy, [[400, 0], [1000, 0], [0, 0]])
+    f = np.where(g.edge_u[0] < g.edge_v[0], 1, 1)  # fraction is measured from edge_u
+    start = g.node_xy[g.edge_u[s.edge]]
+    np.testing.assert_allclose(np.abs(s.xy[:, 0] - start[:, 0]), s.fraction * 1000.0 * f)
+    np.testing.assert_allclose(s.offset_u_m + s.offset_v_m, 2 * s.snap_m + 1000.0)
+
+
+def test_snap_limit_and_nan():
+    g = build_walk_graph([shapely.LineString([(0, 0), (1000, 0)])])
+    s = snap_points(g, [[500.0, 400.0]], max_snap_m=250.0)
+    assert not s.ok[0] and s.edge[0] == -1 and np.isnan(s.fraction[0])
+    assert s.snap_m[0] == pytest.approx(400.0)
+    with pytest.raises(LifecircleError, match="NaN"):
+        snap_points(g, [[1.0, np.nan]])
+    with pytest.raises(LifecircleError):
+        snap_points(g, [[1.0, 1.0]], max_snap_m=-1)
+    assert len(snap_points(g, np.zeros((0, 2)))) == 0
