@@ -74,7 +74,7 @@ NS_STREETS: tuple[Street, ...] = (
     Street(60.0, "residential", "西界路（合成）"),
     Street(330.0, "residential", "通河支路（合成）"),
     Street(600.0, "tertiary", "通河路（合成）", "bridge"),
-    Street(880.0, "residential", "新村路（合成）", "bridge"),
+    Street(880.0, "residential", "新村路（合成）"),
     Street(1200.0, "primary", "示范大道（合成）", "bridge"),
     Street(1480.0, "residential", "共和支路（合成）"),
     Street(1760.0, "tertiary", "示范三路（合成）"),
