@@ -64,7 +64,7 @@ def build_network(layerset: LayerSet, max_snap_m: float) -> Network:
         Snap limit in metres; points farther away are kept but not routed.
     """
     roads = layerset.roads
-    access = roads["access"] if "access" in roads else None
+    access = roads.get("access")
     walkable = walkable_mask(roads["highway"], roads["foot"], access)
     used = roads[walkable]
     vertex_ids = None

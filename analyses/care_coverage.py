@@ -117,8 +117,10 @@ def care_coverage(access: AccessTable, layerset: LayerSet, profile: Profile) -> 
         demand[f"care_2sfca_{cat_id}"] = by_capacity.index
         floor_index += by_floor.index
         load = np.divide(
-            by_capacity.catchment_demand, capacity,
-            out=np.full(len(rows), np.nan), where=capacity > 0,
+            by_capacity.catchment_demand,
+            capacity,
+            out=np.full(len(rows), np.nan),
+            where=capacity > 0,
         )
         facility_rows.append(
             pd.DataFrame(
@@ -138,17 +140,28 @@ def care_coverage(access: AccessTable, layerset: LayerSet, profile: Profile) -> 
         )
     demand["care_2sfca"] = floor_index
     facility_table = (
-        pd.concat(facility_rows, ignore_index=True) if facility_rows else pd.DataFrame(
-            columns=["facility_id", "category", "capacity_used", "floor_area_used_m2",
-                     "elderly_in_catchment", "load_ratio", "oversubscribed"]
+        pd.concat(facility_rows, ignore_index=True)
+        if facility_rows
+        else pd.DataFrame(
+            columns=[
+                "facility_id",
+                "category",
+                "capacity_used",
+                "floor_area_used_m2",
+                "elderly_in_catchment",
+                "load_ratio",
+                "oversubscribed",
+            ]
         )
     )
     per_1000, unit_area = _floor_area_per_1000(layerset, facility_table, circle, residents)
     units = unit_table(layerset, {c: (covered[c], elderly) for c in members})
     units["care_floor_area_m2"] = units["unit_id"].map(unit_area).fillna(0.0).to_numpy()
     units["per_1000_m2"] = np.divide(
-        units["care_floor_area_m2"] * 1000.0, units["residents"],
-        out=np.zeros(len(units)), where=units["residents"].to_numpy() > 0,
+        units["care_floor_area_m2"] * 1000.0,
+        units["residents"],
+        out=np.zeros(len(units)),
+        where=units["residents"].to_numpy() > 0,
     )
     targets = circle.figure("per_1000_targets") or []
     for target in targets:
@@ -181,7 +194,9 @@ def care_coverage(access: AccessTable, layerset: LayerSet, profile: Profile) -> 
         "oversubscribed_facilities": int(facility_table["oversubscribed"].sum()),
         "defaults_assumed": {
             "capacity": int(facility_table.get("capacity_assumed", pd.Series(dtype=bool)).sum()),
-            "floor_area": int(facility_table.get("floor_area_assumed", pd.Series(dtype=bool)).sum()),
+            "floor_area": int(
+                facility_table.get("floor_area_assumed", pd.Series(dtype=bool)).sum()
+            ),
         },
         "units": units.to_dict(orient="records") if len(units) > 1 else [],
     }

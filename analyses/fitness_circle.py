@@ -48,7 +48,9 @@ class FitnessCircleResult:
     summary: dict[str, Any]
 
 
-def fitness_circle(access: AccessTable, layerset: LayerSet, profile: Profile) -> FitnessCircleResult:
+def fitness_circle(
+    access: AccessTable, layerset: LayerSet, profile: Profile
+) -> FitnessCircleResult:
     """Who reaches a fitness facility within the fitness-circle minutes.
 
     Parameters
@@ -64,12 +66,14 @@ def fitness_circle(access: AccessTable, layerset: LayerSet, profile: Profile) ->
     circle = profile.circles["fitness_circle"]
     minutes = float(circle.figure("minutes").value)
     members = list(circle.categories)
-    table, covered = category_table(
+    table, _ = category_table(
         access, layerset, profile, members, dict.fromkeys(members, minutes)
     )
     fitness_minutes = access.minutes[members].min(axis=1, skipna=True).to_numpy()
     fitness_ok = np.zeros(len(fitness_minutes), dtype=bool)
-    np.less_equal(fitness_minutes, minutes + 1e-9, out=fitness_ok, where=np.isfinite(fitness_minutes))
+    np.less_equal(
+        fitness_minutes, minutes + 1e-9, out=fitness_ok, where=np.isfinite(fitness_minutes)
+    )
     demand = layerset.demand.copy()
     demand["fitness_minutes"] = fitness_minutes
     demand["fitness_ok"] = fitness_ok
@@ -96,7 +100,8 @@ def fitness_circle(access: AccessTable, layerset: LayerSet, profile: Profile) ->
         },
         "sports_area_m2_per_person_within_reach": (
             float(np.average(area_per_person, weights=residents))
-            if residents.sum() > 0 and area_facilities else None
+            if residents.sum() > 0 and area_facilities
+            else None
         ),
         "sports_area_facilities_with_area": area_facilities,
         "sports_area_target_m2_per_person": target.to_dict() if target else None,

@@ -23,8 +23,17 @@ from analyses.population_groups import target_population
 from analyses.profile import Profile
 
 GAP_COLUMNS = [
-    "gap_id", "kind", "categories", "rank", "residents", "elderly", "children",
-    "people_affected", "demand_points", "nearest_walk_m", "nearest_facility_id",
+    "gap_id",
+    "kind",
+    "categories",
+    "rank",
+    "residents",
+    "elderly",
+    "children",
+    "people_affected",
+    "demand_points",
+    "nearest_walk_m",
+    "nearest_facility_id",
 ]
 
 
@@ -99,16 +108,22 @@ def gap_zones(
             continue
         labels = _clusters(xy[rows], link_m)
         frames.append(
-            _zone_rows(demand, access, profile, rows, labels, kind, key, cats, uncovered, zone_buffer_m)
+            _zone_rows(
+                demand, access, profile, rows, labels, kind, key, cats, uncovered, zone_buffer_m
+            )
         )
     if not frames:
         return gpd.GeoDataFrame({c: [] for c in GAP_COLUMNS}, geometry=[], crs=demand.crs)
     zones = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=demand.crs)
     zones["rank"] = (
-        zones.groupby("kind_key")["people_affected"].rank(ascending=False, method="first").astype(int)
+        zones.groupby("kind_key")["people_affected"]
+        .rank(ascending=False, method="first")
+        .astype(int)
     )
     zones = zones.sort_values(["kind_key", "rank"]).reset_index(drop=True)
-    zones["gap_id"] = [f"gap-{k}-{r:03d}" for k, r in zip(zones["kind_key"], zones["rank"], strict=True)]
+    zones["gap_id"] = [
+        f"gap-{k}-{r:03d}" for k, r in zip(zones["kind_key"], zones["rank"], strict=True)
+    ]
     return zones[[*GAP_COLUMNS, "kind_key", "geometry"]]
 
 

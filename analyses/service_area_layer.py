@@ -22,7 +22,10 @@ SERVICE_AREA_BUFFER_M = 30.0
 
 
 def service_area_layer(
-    access: AccessTable, layerset: LayerSet, profile: Profile, buffer_m: float = SERVICE_AREA_BUFFER_M
+    access: AccessTable,
+    layerset: LayerSet,
+    profile: Profile,
+    buffer_m: float = SERVICE_AREA_BUFFER_M,
 ) -> gpd.GeoDataFrame:
     """Network service areas and naive radius circles for every category.
 
@@ -70,9 +73,12 @@ def service_area_layer(
     if not frames:
         return gpd.GeoDataFrame(
             {c: [] for c in ("kind", "category", "facility_id", "minutes", "walk_m", "area_m2")},
-            geometry=[], crs=layerset.crs,
+            geometry=[],
+            crs=layerset.crs,
         )
-    layer = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=layerset.crs)
+    layer = gpd.GeoDataFrame(
+        pd.concat(frames, ignore_index=True), geometry="geometry", crs=layerset.crs
+    )
     layer = layer[~layer.geometry.is_empty].reset_index(drop=True)
     layer["area_m2"] = layer.geometry.area
     return layer

@@ -91,8 +91,11 @@ def _served_residents(access: AccessTable, layerset: LayerSet, profile: Profile)
 
 
 def _demand_layer(
-    layerset: LayerSet, access: AccessTable, life: LifeCircleResult,
-    fitness: FitnessCircleResult, care: CareCoverageResult,
+    layerset: LayerSet,
+    access: AccessTable,
+    life: LifeCircleResult,
+    fitness: FitnessCircleResult,
+    care: CareCoverageResult,
 ) -> gpd.GeoDataFrame:
     demand = layerset.demand[
         ["demand_id", "residents", "elderly", "children", "unit_id", "source", "geometry"]
@@ -173,16 +176,22 @@ def analyse(
     link_m = linking_distance_m(layerset.demand, grid)
     life_cats = profile.circles["life_circle"].categories
     gaps = gap_zones(
-        layerset.demand, access, profile, uncovered,
+        layerset.demand,
+        access,
+        profile,
+        uncovered,
         incomplete=~demand["life_circle_complete"].to_numpy() & demand["snapped"].to_numpy(),
-        link_m=link_m, zone_buffer_m=link_m / 2,
+        link_m=link_m,
+        zone_buffer_m=link_m / 2,
     )
     gaps.loc[gaps["kind"] == "life_circle", "categories"] = gaps.loc[
         gaps["kind"] == "life_circle", "categories"
     ].map(lambda text: ",".join(c for c in text.split(",") if c in life_cats))
 
     network = access.network
-    not_snapped = layerset.facilities.loc[~network.facilities.ok, "facility_id"].astype(str).tolist()
+    not_snapped = (
+        layerset.facilities.loc[~network.facilities.ok, "facility_id"].astype(str).tolist()
+    )
     summary = {
         "network": {
             "nodes": network.graph.n_nodes,
@@ -216,9 +225,18 @@ def analyse(
         "gaps": pd.DataFrame(gaps.drop(columns="geometry")),
     }
     return SubdistrictResults(
-        demand=demand, facilities=facilities, service_areas=areas, gaps=gaps, tables=tables,
-        summary=summary, life=life, fitness=fitness, care=care, access=access,
-        layerset=layerset, profile=profile,
+        demand=demand,
+        facilities=facilities,
+        service_areas=areas,
+        gaps=gaps,
+        tables=tables,
+        summary=summary,
+        life=life,
+        fitness=fitness,
+        care=care,
+        access=access,
+        layerset=layerset,
+        profile=profile,
     )
 
 
@@ -229,7 +247,7 @@ def _gaps_by_category(gaps: gpd.GeoDataFrame) -> dict[str, dict[str, Any]]:
     grouped = gaps.groupby("kind_key")
     return {
         key: {
-            "zones": int(len(group)),
+            "zones": len(group),
             "people_affected": float(group["people_affected"].sum()),
             "elderly": float(group["elderly"].sum()),
             "largest_zone": str(group.sort_values("rank")["gap_id"].iloc[0]),

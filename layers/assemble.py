@@ -43,7 +43,11 @@ def bbox_boundary(bbox: Sequence[float]) -> gpd.GeoDataFrame:
             fix="West must be less than east and south less than north (W,S,E,N order).",
         )
     return gpd.GeoDataFrame(
-        {"unit_id": ["study-area"], "name": [STUDY_AREA_NAME["zh"]], "name_en": [STUDY_AREA_NAME["en"]]},
+        {
+            "unit_id": ["study-area"],
+            "name": [STUDY_AREA_NAME["zh"]],
+            "name_en": [STUDY_AREA_NAME["en"]],
+        },
         geometry=[shapely.box(west, south, east, north)],
         crs=WGS84,
     )
@@ -72,14 +76,17 @@ def normalize_boundary(
     out = polygons.copy()
     names = out[name_column] if name_column and name_column in out else out.get("name")
     out["name"] = (
-        names.astype(str).to_numpy() if names is not None
+        names.astype(str).to_numpy()
+        if names is not None
         else [f"单元{i + 1}" for i in range(len(out))]
     )
     if "name_en" not in out:
         out["name_en"] = out["name"]
     ids = out[id_column] if id_column and id_column in out else out.get("unit_id")
     out["unit_id"] = (
-        ids.astype(str).to_numpy() if ids is not None else [f"unit-{i + 1}" for i in range(len(out))]
+        ids.astype(str).to_numpy()
+        if ids is not None
+        else [f"unit-{i + 1}" for i in range(len(out))]
     )
     if out["unit_id"].duplicated().any():
         dupes = out["unit_id"][out["unit_id"].duplicated()].tolist()[:5]
@@ -104,13 +111,21 @@ def repair_geometries(frame: gpd.GeoDataFrame, layer: str, report: list[dict]) -
         frame = frame.copy()
         frame.loc[frame.index[invalid], frame.geometry.name] = repaired
         report.append(
-            {"layer": layer, "issue": "invalid geometries repaired (shapely.make_valid)",
-             "count": int(invalid.sum()), "detail": f"first ids: {ids}"}
+            {
+                "layer": layer,
+                "issue": "invalid geometries repaired (shapely.make_valid)",
+                "count": int(invalid.sum()),
+                "detail": f"first ids: {ids}",
+            }
         )
     if missing.any():
         report.append(
-            {"layer": layer, "issue": "empty geometries dropped", "count": int(missing.sum()),
-             "detail": ""}
+            {
+                "layer": layer,
+                "issue": "empty geometries dropped",
+                "count": int(missing.sum()),
+                "detail": "",
+            }
         )
         frame = frame[~missing]
     return frame
@@ -196,7 +211,8 @@ def assemble_layerset(
     if roads.empty or not roads.intersects(area).any():
         raise LifecircleError(
             "The study area holds no roads, so nobody can walk anywhere.",
-            where=f"study area bounds {tuple(round(v, 5) for v in boundary_wgs.total_bounds)} (W,S,E,N)",
+            where="study area bounds (W,S,E,N) "
+            f"{tuple(round(v, 5) for v in boundary_wgs.total_bounds)}",
             fix="Check that the bounding box or boundary lies inside the extract (lon first, "
             "then lat), or use an extract that covers the area.",
         )
@@ -212,7 +228,8 @@ def assemble_layerset(
         planner = clip([extra_facilities], "facilities", halo)
         facilities = _with_schema(
             gpd.GeoDataFrame(pd.concat([facilities, planner], ignore_index=True), crs=crs),
-            "facilities", crs,
+            "facilities",
+            crs,
         )
     facilities = facilities.drop_duplicates("facility_id").reset_index(drop=True)
     candidate_layer = None

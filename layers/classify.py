@@ -21,7 +21,6 @@ profile order, and tag/fclass-only rules second.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -44,7 +43,9 @@ def _tag_mask(tags: pd.Series, condition: dict[str, Any]) -> np.ndarray:
     return mask
 
 
-def _rule_mask(rule: dict[str, Any], names: pd.Series, tags: pd.Series, fclass: pd.Series) -> np.ndarray:
+def _rule_mask(
+    rule: dict[str, Any], names: pd.Series, tags: pd.Series, fclass: pd.Series
+) -> np.ndarray:
     mask = np.ones(len(names), dtype=bool)
     if "tags" in rule:
         mask &= _tag_mask(tags, rule["tags"])

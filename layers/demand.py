@@ -42,7 +42,9 @@ def grid_cells(area: shapely.Geometry, size_m: float, shape: str = "hexagon") ->
         )
     if shape not in {"hexagon", "square"}:
         raise LifecircleError(
-            f"Unknown grid shape '{shape}'.", where="demand.grid_shape", fix="Use hexagon or square."
+            f"Unknown grid shape '{shape}'.",
+            where="demand.grid_shape",
+            fix="Use hexagon or square.",
         )
     minx, miny, maxx, maxy = area.bounds
     if shape == "square":

@@ -100,7 +100,9 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
                 "highway": roads["fclass"],
                 "name": roads["name"],
                 "foot": np.where(roads["fclass"].isin(["motorway", "motorway_link"]), "no", None),
-                "layer": pd.to_numeric(roads.get("layer", 0), errors="coerce").fillna(0).astype(int),
+                "layer": pd.to_numeric(roads.get("layer", 0), errors="coerce")
+                .fillna(0)
+                .astype(int),
             },
             geometry=roads.geometry.values,
             crs="EPSG:4326",
@@ -113,7 +115,8 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
             {
                 "building_id": "osm:way/" + buildings["osm_id"].astype(str),
                 "use": np.where(
-                    building_type.isin(["residential", "apartments", "house"]), "residential",
+                    building_type.isin(["residential", "apartments", "house"]),
+                    "residential",
                     building_type.fillna("yes"),
                 ),
                 "levels": np.nan,
@@ -172,7 +175,8 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
                         "tags": [json.dumps({"fclass": f}) for f in frame["fclass"]],
                         "site_area_m2": (
                             frame.to_crs(frame.estimate_utm_crs()).geometry.area.to_numpy()
-                            if is_area else np.nan
+                            if is_area
+                            else np.nan
                         ),
                     },
                     geometry=geometry.values,

@@ -62,7 +62,15 @@ LAYER_COLUMNS: dict[str, list[str]] = {
     "roads": ["road_id", "highway", "name", "foot", "layer"],
     "water": ["water_id", "kind", "name"],
     "railways": ["railway_id", "kind", "name"],
-    "facilities": ["facility_id", "category", "name", "capacity", "floor_area_m2", "source", "tags"],
+    "facilities": [
+        "facility_id",
+        "category",
+        "name",
+        "capacity",
+        "floor_area_m2",
+        "source",
+        "tags",
+    ],
     "candidates": ["candidate_id"],
 }
 

@@ -119,10 +119,7 @@ def _levels(tags: dict[str, str]) -> tuple[float, float]:
 def _is_facility(tags: dict[str, str]) -> bool:
     if any(key in tags for key in FACILITY_KEYS):
         return True
-    for key, values in FACILITY_TAG_VALUES.items():
-        if tags.get(key) in values:
-            return True
-    return False
+    return any(tags.get(key) in values for key, values in FACILITY_TAG_VALUES.items())
 
 
 def _is_water_area(tags: dict[str, str]) -> bool:

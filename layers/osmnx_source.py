@@ -51,7 +51,8 @@ def download_osm(spec: dict[str, Any], check_host: str = "overpass-api.de") -> R
         raise LifecircleError(
             "An osmnx source needs a place, bbox or polygon.",
             where="sources.osmnx",
-            fix="Write `osmnx: {place: '宜川路街道, 普陀区, 上海市'}` or `osmnx: {bbox: [W,S,E,N]}`.",
+            fix="Write `osmnx: {place: '宜川路街道, 普陀区, 上海市'}` "
+            "or `osmnx: {bbox: [W,S,E,N]}`.",
         )
     if not _online(check_host):
         raise LifecircleError(
@@ -65,7 +66,9 @@ def download_osm(spec: dict[str, Any], check_host: str = "overpass-api.de") -> R
             facilities = ox.features_from_place(spec["place"], tags=_FEATURE_TAGS)
         elif "bbox" in spec:
             west, south, east, north = spec["bbox"]
-            graph = ox.graph_from_bbox((west, south, east, north), network_type="walk", simplify=False)
+            graph = ox.graph_from_bbox(
+                (west, south, east, north), network_type="walk", simplify=False
+            )
             facilities = ox.features_from_bbox((west, south, east, north), tags=_FEATURE_TAGS)
         else:
             graph = ox.graph_from_polygon(spec["polygon"], network_type="walk", simplify=False)
@@ -76,17 +79,24 @@ def download_osm(spec: dict[str, Any], check_host: str = "overpass-api.de") -> R
         ) from exc
     except ValueError as exc:
         raise LifecircleError(
-            f"osmnx could not find that area: {exc}", where="sources.osmnx",
+            f"osmnx could not find that area: {exc}",
+            where="sources.osmnx",
             fix="Check the place name (try the Chinese and English names), or give a bbox.",
         ) from exc
     return _to_raw(graph, facilities)
 
 
 _FEATURE_TAGS = {
-    "amenity": True, "leisure": True, "shop": ["supermarket", "greengrocer"],
-    "social_facility": True, "office": "government", "highway": "bus_stop",
-    "railway": ["station", "subway_entrance"], "building": True,
-    "natural": "water", "waterway": True,
+    "amenity": True,
+    "leisure": True,
+    "shop": ["supermarket", "greengrocer"],
+    "social_facility": True,
+    "office": "government",
+    "highway": "bus_stop",
+    "railway": ["station", "subway_entrance"],
+    "building": True,
+    "natural": "water",
+    "waterway": True,
 }
 
 
@@ -104,7 +114,10 @@ def _to_raw(graph: Any, features: gpd.GeoDataFrame) -> RawLayers:
             "name": edges.get("name"),
             "foot": edges.get("foot"),
             "layer": 0,
-            "vertex_ids": [np.array([u, v], dtype=np.int64) for u, v in zip(edges["u"], edges["v"], strict=True)],
+            "vertex_ids": [
+                np.array([u, v], dtype=np.int64)
+                for u, v in zip(edges["u"], edges["v"], strict=True)
+            ],
         },
         geometry=edges.geometry.values,
         crs=edges.crs,
@@ -113,14 +126,18 @@ def _to_raw(graph: Any, features: gpd.GeoDataFrame) -> RawLayers:
     tag_columns = [c for c in features.columns if c not in {"geometry", "element", "id"}]
     facilities = gpd.GeoDataFrame(
         {
-            "facility_id": [f"osm:{e}/{i}" for e, i in zip(features["element"], features["id"], strict=True)],
+            "facility_id": [
+                f"osm:{e}/{i}" for e, i in zip(features["element"], features["id"], strict=True)
+            ],
             "category": None,
             "name": features.get("name"),
             "capacity": np.nan,
             "floor_area_m2": np.nan,
             "source": "osmnx",
             "tags": [
-                json.dumps({k: row[k] for k in tag_columns if isinstance(row[k], str)}, ensure_ascii=False)
+                json.dumps(
+                    {k: row[k] for k in tag_columns if isinstance(row[k], str)}, ensure_ascii=False
+                )
                 for _, row in features.iterrows()
             ],
         },
@@ -129,6 +146,11 @@ def _to_raw(graph: Any, features: gpd.GeoDataFrame) -> RawLayers:
     )
     empty = gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
     return RawLayers(
-        roads=roads, buildings=empty, water=empty, railways=empty, facilities=facilities,
-        source="osmnx download", attribution=ATTRIBUTION,
+        roads=roads,
+        buildings=empty,
+        water=empty,
+        railways=empty,
+        facilities=facilities,
+        source="osmnx download",
+        attribution=ATTRIBUTION,
     )

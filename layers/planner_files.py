@@ -71,8 +71,12 @@ def read_facility_list(spec: dict[str, Any], categories: Iterable[str]) -> gpd.G
     """
     path = Path(spec["path"])
     frame = read_vector(
-        path, layer=spec.get("layer"), what="facility list", crs=spec.get("crs"),
-        x_column=spec.get("x_column", "lon"), y_column=spec.get("y_column", "lat"),
+        path,
+        layer=spec.get("layer"),
+        what="facility list",
+        crs=spec.get("crs"),
+        x_column=spec.get("x_column", "lon"),
+        y_column=spec.get("y_column", "lat"),
     ).to_crs(WGS84)
     known = set(categories)
     mapped = _mapped(frame, spec.get("columns") or {}, path)
@@ -138,7 +142,8 @@ def read_buildings(spec: dict[str, Any]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {
             "building_id": (
-                ids.astype(str).to_numpy() if ids is not None
+                ids.astype(str).to_numpy()
+                if ids is not None
                 else [f"{path.stem}:{i + 1}" for i in range(n)]
             ),
             "use": np.where(use.isin(residential_values), "residential", use),
@@ -156,8 +161,12 @@ def read_candidates(spec: dict[str, Any]) -> gpd.GeoDataFrame:
     """Read candidate new sites (points or polygons; polygons use a point inside)."""
     path = Path(spec["path"])
     frame = read_vector(
-        path, layer=spec.get("layer"), what="candidate sites", crs=spec.get("crs"),
-        x_column=spec.get("x_column", "lon"), y_column=spec.get("y_column", "lat"),
+        path,
+        layer=spec.get("layer"),
+        what="candidate sites",
+        crs=spec.get("crs"),
+        x_column=spec.get("x_column", "lon"),
+        y_column=spec.get("y_column", "lat"),
     )
     mapped = _mapped(frame, spec.get("columns") or {}, path)
     ids = mapped.get("candidate_id")
@@ -165,7 +174,8 @@ def read_candidates(spec: dict[str, Any]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {
             "candidate_id": (
-                ids.astype(str).to_numpy() if ids is not None
+                ids.astype(str).to_numpy()
+                if ids is not None
                 else [f"{path.stem}:{i + 1}" for i in range(n)]
             ),
             "name": mapped.get("name", pd.Series([None] * n)).to_numpy(),
@@ -189,7 +199,8 @@ def read_layerset_gpkg(path: str | Path) -> RawLayers:
         names = {str(row[0]) for row in pyogrio.list_layers(path)}
     except pyogrio.errors.DataSourceError as exc:
         raise LifecircleError(
-            f"{path.name} is not a readable GeoPackage: {exc}", where=str(path),
+            f"{path.name} is not a readable GeoPackage: {exc}",
+            where=str(path),
             fix="Write it again with `lifecircle layers`.",
         ) from exc
 
@@ -201,13 +212,17 @@ def read_layerset_gpkg(path: str | Path) -> RawLayers:
     roads = layer("roads")
     if roads is None or roads.empty:
         raise LifecircleError(
-            f"{path.name} has no 'roads' layer.", where=str(path),
+            f"{path.name} has no 'roads' layer.",
+            where=str(path),
             fix="Use a GeoPackage written by `lifecircle layers`.",
         )
     if "vertex_ids" in roads:
         roads["vertex_ids"] = roads["vertex_ids"].map(
-            lambda text: np.array([int(x) for x in text.split(";")], dtype=np.int64)
-            if isinstance(text, str) and text else None
+            lambda text: (
+                np.array([int(x) for x in text.split(";")], dtype=np.int64)
+                if isinstance(text, str) and text
+                else None
+            )
         )
         if roads["vertex_ids"].isna().any():
             roads = roads.drop(columns="vertex_ids")

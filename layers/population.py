@@ -122,7 +122,9 @@ def residents_from_floor_area(
 ) -> np.ndarray:
     """Residents per building: residential floor area (m²) ÷ m² per person."""
     residential = buildings["use"].astype(str).eq("residential").to_numpy()
-    return np.where(residential, buildings["floor_area_m2"] / settings.floor_area_per_person_m2, 0.0)
+    return np.where(
+        residential, buildings["floor_area_m2"] / settings.floor_area_per_person_m2, 0.0
+    )
 
 
 def spread_area_counts(
@@ -173,7 +175,9 @@ def spread_area_counts(
     weight_sum = np.bincount(owner[inside], weights=weight[inside], minlength=len(areas))
     share = np.zeros(len(targets))
     share[inside] = np.divide(
-        weight[inside], weight_sum[owner[inside]], out=np.zeros(inside.sum()),
+        weight[inside],
+        weight_sum[owner[inside]],
+        out=np.zeros(inside.sum()),
         where=weight_sum[owner[inside]] > 0,
     )
     residents = np.zeros(len(targets))

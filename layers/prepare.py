@@ -81,13 +81,16 @@ def prepare_layerset(
     unclassified = facilities["category"].isna()
     if unclassified.any():
         layerset.report(
-            "facilities", "points of interest outside every profile category (not used)",
+            "facilities",
+            "points of interest outside every profile category (not used)",
             int(unclassified.sum()),
         )
     facilities = facilities[~unclassified].reset_index(drop=True)
     for cat, _ in rules:
         if not (facilities["category"] == cat).any():
-            layerset.report("facilities", f"no facility of category '{cat}' (reported as a gap)", 0, cat)
+            layerset.report(
+                "facilities", f"no facility of category '{cat}' (reported as a gap)", 0, cat
+            )
 
     buildings = layerset.buildings
     if len(buildings):
@@ -97,7 +100,8 @@ def prepare_layerset(
             layerset.report(
                 "buildings",
                 f"residential buildings without levels or height; {population.default_levels:g} "
-                "levels assumed", assumed,
+                "levels assumed",
+                assumed,
             )
         buildings["residents"] = _building_residents(buildings, population, demand, layerset)
         buildings = apply_shares(buildings, layerset.boundary, population)
@@ -129,14 +133,18 @@ def _building_residents(
         if np.isfinite(elderly).any():
             buildings["elderly"] = elderly
         if unplaced:
-            layerset.report("population", "residents of areas with no residential building",
-                            round(unplaced))
+            layerset.report(
+                "population", "residents of areas with no residential building", round(unplaced)
+            )
         return residents
     if demand.raster is not None:
         residents, unplaced = spread_raster(buildings, weight, demand.raster)
         if unplaced > 0.5:
-            layerset.report("population", "raster residents in pixels with no residential building",
-                            round(unplaced))
+            layerset.report(
+                "population",
+                "raster residents in pixels with no residential building",
+                round(unplaced),
+            )
         return residents
     return residents_from_floor_area(buildings, population)
 
@@ -157,7 +165,9 @@ def _grid_demand(
         layerset.report("demand", "grid cells in water dropped", in_water)
     if too_far:
         layerset.report(
-            "demand", f"grid cells farther than {demand.max_snap_m:g} m from any road dropped", too_far
+            "demand",
+            f"grid cells farther than {demand.max_snap_m:g} m from any road dropped",
+            too_far,
         )
     area = frame.geometry.area.to_numpy()
     if demand.population_areas is not None:

@@ -25,20 +25,37 @@ EXIT_USER_ERROR = 2
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", help="standards profile: shanghai, gb50180-2018, or a .yml path")
+    parser.add_argument(
+        "--profile", help="standards profile: shanghai, gb50180-2018, or a .yml path"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
 def _add_sources(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--osm", action="append", type=Path, metavar="FILE",
-                        help="OSM extract (.osm, .osm.bz2, .osm.pbf); may repeat")
-    parser.add_argument("--geofabrik", action="append", type=Path, metavar="DIR",
-                        help="Geofabrik shapefile folder (gis_osm_*_free_1.shp); may repeat")
-    parser.add_argument("--layers", type=Path, metavar="FILE.gpkg",
-                        help="layers written by `lifecircle layers`")
+    parser.add_argument(
+        "--osm",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="OSM extract (.osm, .osm.bz2, .osm.pbf); may repeat",
+    )
+    parser.add_argument(
+        "--geofabrik",
+        action="append",
+        type=Path,
+        metavar="DIR",
+        help="Geofabrik shapefile folder (gis_osm_*_free_1.shp); may repeat",
+    )
+    parser.add_argument(
+        "--layers", type=Path, metavar="FILE.gpkg", help="layers written by `lifecircle layers`"
+    )
     area = parser.add_mutually_exclusive_group()
-    area.add_argument("--boundary", type=Path, metavar="FILE",
-                      help="study area polygons (GeoPackage, Shapefile, GeoJSON)")
+    area.add_argument(
+        "--boundary",
+        type=Path,
+        metavar="FILE",
+        help="study area polygons (GeoPackage, Shapefile, GeoJSON)",
+    )
     area.add_argument("--bbox", metavar="W,S,E,N", help="study area box in degrees")
 
 

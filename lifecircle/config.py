@@ -41,8 +41,18 @@ import yaml
 from spatial.errors import LifecircleError
 
 KNOWN_KEYS = {
-    "name", "profile", "overrides", "sources", "study_area", "facilities", "buildings",
-    "population", "demand", "candidates", "output", "maps",
+    "name",
+    "profile",
+    "overrides",
+    "sources",
+    "study_area",
+    "facilities",
+    "buildings",
+    "population",
+    "demand",
+    "candidates",
+    "output",
+    "maps",
 }
 SOURCE_KEYS = {"osm", "geofabrik", "layers", "osmnx"}
 
@@ -163,8 +173,11 @@ def load_config(path: str | Path | None) -> RunConfig:
             fix="Fix the YAML syntax (indentation, colons, quotes).",
         ) from exc
     if not isinstance(raw, dict):
-        raise LifecircleError("The run config is not a mapping.", where=str(path),
-                              fix="Start from an example in examples/.")
+        raise LifecircleError(
+            "The run config is not a mapping.",
+            where=str(path),
+            fix="Start from an example in examples/.",
+        )
     unknown = set(raw) - KNOWN_KEYS
     if unknown:
         raise LifecircleError(
@@ -193,10 +206,13 @@ def load_config(path: str | Path | None) -> RunConfig:
         bbox=study_area.get("bbox"),
         boundary=(
             _resolve_spec(base, study_area["boundary"], "study_area.boundary")
-            if study_area.get("boundary") else None
+            if study_area.get("boundary")
+            else None
         ),
         facilities=[_resolve_spec(base, f, "facilities") for f in _as_list(raw.get("facilities"))],
-        buildings=_resolve_spec(base, raw["buildings"], "buildings") if raw.get("buildings") else None,
+        buildings=_resolve_spec(base, raw["buildings"], "buildings")
+        if raw.get("buildings")
+        else None,
         population=dict(raw.get("population") or {}),
         demand=dict(raw.get("demand") or {}),
         candidates=(
@@ -208,7 +224,9 @@ def load_config(path: str | Path | None) -> RunConfig:
     )
     for key in ("areas",):
         if config.population.get(key):
-            config.population[key] = _resolve_spec(base, config.population[key], f"population.{key}")
+            config.population[key] = _resolve_spec(
+                base, config.population[key], f"population.{key}"
+            )
     if config.population.get("raster"):
         config.population["raster"] = _resolve(base, config.population["raster"])
     return config

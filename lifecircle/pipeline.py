@@ -94,7 +94,8 @@ def _read_sources(config: RunConfig) -> list[RawLayers]:
         raise LifecircleError(
             "No input data was given.",
             where="command line / run config `sources`",
-            fix="Pass --osm FILE, --geofabrik DIR or --layers FILE.gpkg (or run `lifecircle demo`).",
+            fix="Pass --osm FILE, --geofabrik DIR or --layers FILE.gpkg "
+            "(or run `lifecircle demo`).",
         )
     return raws
 
@@ -102,7 +103,9 @@ def _read_sources(config: RunConfig) -> list[RawLayers]:
 def _boundary(config: RunConfig) -> gpd.GeoDataFrame | None:
     if config.boundary is not None:
         spec = config.boundary
-        frame = read_vector(spec["path"], layer=spec.get("layer"), what="boundary", crs=spec.get("crs"))
+        frame = read_vector(
+            spec["path"], layer=spec.get("layer"), what="boundary", crs=spec.get("crs")
+        )
         return normalize_boundary(frame, spec.get("name_column"), spec.get("id_column"))
     if config.bbox is not None:
         return bbox_boundary(config.bbox)
@@ -117,30 +120,41 @@ def build_layerset(config: RunConfig, profile: Profile, progress: Progress) -> L
         planner_facilities = [read_facility_list(spec, categories) for spec in config.facilities]
         replace = [c for spec in config.facilities for c in spec.get("replace_categories", [])]
         extra = (
-            gpd.GeoDataFrame(
-                gpd.pd.concat(planner_facilities, ignore_index=True), crs="EPSG:4326"
-            ) if planner_facilities else None
+            gpd.GeoDataFrame(gpd.pd.concat(planner_facilities, ignore_index=True), crs="EPSG:4326")
+            if planner_facilities
+            else None
         )
         buildings = read_buildings(config.buildings) if config.buildings else None
         candidates = read_candidates(config.candidates) if config.candidates else None
         info["detail"] = ", ".join(raw.source for raw in raws)
     with progress.stage("assemble layers") as info:
         layerset = assemble_layerset(
-            raws, _boundary(config), halo_m(profile), extra_facilities=extra,
-            replace_categories=replace, candidates=candidates, buildings=buildings,
+            raws,
+            _boundary(config),
+            halo_m(profile),
+            extra_facilities=extra,
+            replace_categories=replace,
+            candidates=candidates,
+            buildings=buildings,
         )
         info["detail"] = f"CRS {layerset.crs.to_string()}, {len(layerset.roads)} road lines"
     return _prepare(layerset, profile, config, progress)
 
 
-def _prepare(layerset: LayerSet, profile: Profile, config: RunConfig, progress: Progress) -> LayerSet:
+def _prepare(
+    layerset: LayerSet, profile: Profile, config: RunConfig, progress: Progress
+) -> LayerSet:
     with progress.stage("classify facilities and place residents") as info:
         areas = None
         source = ""
         if config.population.get("areas"):
             spec = config.population["areas"]
-            frame = read_vector(spec["path"], layer=spec.get("layer"), what="population per area",
-                                crs=spec.get("crs"))
+            frame = read_vector(
+                spec["path"],
+                layer=spec.get("layer"),
+                what="population per area",
+                crs=spec.get("crs"),
+            )
             rename = {v: k for k, v in (spec.get("columns") or {}).items()}
             areas = frame.rename(columns=rename).to_crs(layerset.crs)
             source = str(spec["path"])
@@ -153,8 +167,10 @@ def _prepare(layerset: LayerSet, profile: Profile, config: RunConfig, progress: 
             raster=config.population.get("raster"),
         )
         prepared = prepare_layerset(
-            layerset, profile.classification_rules(),
-            population_settings(profile, config.population), demand,
+            layerset,
+            profile.classification_rules(),
+            population_settings(profile, config.population),
+            demand,
         )
         info["detail"] = (
             f"{len(prepared.facilities)} facilities classified, {len(prepared.demand)} demand "
@@ -176,9 +192,7 @@ def demo_layerset(profile: Profile, progress: Progress) -> LayerSet:
 def layer_frames(layerset: LayerSet) -> dict[str, gpd.GeoDataFrame]:
     """The LayerSet as named layers for layers.gpkg."""
     return {
-        name: getattr(layerset, name)
-        for name in LAYER_NAMES
-        if getattr(layerset, name) is not None
+        name: getattr(layerset, name) for name in LAYER_NAMES if getattr(layerset, name) is not None
     }
 
 
@@ -234,7 +248,9 @@ def run(
     """
     progress = progress or Progress(quiet=quiet)
     profile = load_profile(config.profile, config.overrides, base_dir=config.base_dir)
-    layerset = demo_layerset(profile, progress) if demo else build_layerset(config, profile, progress)
+    layerset = (
+        demo_layerset(profile, progress) if demo else build_layerset(config, profile, progress)
+    )
     if demo:
         config.name = layerset.meta.get("name", config.name)
     summary = base_summary(config, profile, layerset)
@@ -283,9 +299,9 @@ def parse_bbox(text: str) -> list[float]:
         values = [float(part) for part in text.split(",")]
     except ValueError as exc:
         raise LifecircleError(
-            f"--bbox '{text}' is not four numbers.", where="--bbox",
+            f"--bbox '{text}' is not four numbers.",
+            where="--bbox",
             fix="Write it as W,S,E,N in degrees, e.g. 121.425,31.248,121.452,31.272.",
         ) from exc
     bbox_boundary(values)
     return values
-

@@ -60,9 +60,7 @@ def grid_osm(
     way_id = 1
     for i in range(n):
         for row in (True, False):
-            refs = "".join(
-                f'<nd ref="{node_id[(i, j) if row else (j, i)]}"/>' for j in range(n)
-            )
+            refs = "".join(f'<nd ref="{node_id[(i, j) if row else (j, i)]}"/>' for j in range(n))
             tags = _tags({"highway": "residential", "name": f"测试路{way_id}"})
             ways.append(f'<way id="{way_id}">{refs}{tags}</way>')
             way_id += 1

@@ -81,7 +81,9 @@ def test_ways_cut_at_extract_edge_are_split_and_reported(tmp_path):
 
 def test_cut_ways_still_run_end_to_end(tmp_path, capsys):
     path = grid_osm(
-        tmp_path / "cut.osm", n=6, missing_node_ids=(8,),
+        tmp_path / "cut.osm",
+        n=6,
+        missing_node_ids=(8,),
         facilities=[(150, 150, KINDERGARTEN)],
     )
     out = tmp_path / "out"
@@ -107,8 +109,16 @@ def test_layer_without_crs(tmp_path, capsys):
 def test_swapped_lon_lat_bbox(tmp_path, capsys):
     osm = grid_osm(tmp_path / "g.osm")
     code, err = run_cli(
-        ["run", "--osm", str(osm), "--bbox", "31.25,121.43,31.27,121.45", "--out",
-         str(tmp_path / "o")], capsys,
+        [
+            "run",
+            "--osm",
+            str(osm),
+            "--bbox",
+            "31.25,121.43,31.27,121.45",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capsys,
     )
     assert_user_error(code, err, "--bbox")
     assert "swap" in err.lower() or "lat" in err.lower()
@@ -150,8 +160,16 @@ def test_invalid_geometries_are_repaired_and_counted(tmp_path):
 def test_study_area_with_no_roads(tmp_path, capsys):
     osm = grid_osm(tmp_path / "g.osm")
     code, err = run_cli(
-        ["run", "--osm", str(osm), "--bbox", "121.60,31.10,121.61,31.11", "--out",
-         str(tmp_path / "o")], capsys,
+        [
+            "run",
+            "--osm",
+            str(osm),
+            "--bbox",
+            "121.60,31.10,121.61,31.11",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capsys,
     )
     assert_user_error(code, err, "no roads")
 
@@ -175,16 +193,47 @@ def test_facilities_beyond_snap_limit_are_reported(tmp_path):
     out = tmp_path / "out"
     west, south = lonlat(-50, -50)
     east, north = lonlat(550, 550)
-    assert main(["run", "--quiet", "--osm", str(osm), "--bbox", f"{west},{south},{east},{north}",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--quiet",
+                "--osm",
+                str(osm),
+                "--bbox",
+                f"{west},{south},{east},{north}",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["snapping"]["facilities_beyond_snap_limit"] == 0  # the far one is outside the halo
+    assert (
+        summary["snapping"]["facilities_beyond_snap_limit"] == 0
+    )  # the far one is outside the halo
     osm_near = grid_osm(
         tmp_path / "g2.osm",
-        facilities=[(100, 100, KINDERGARTEN), (250, 800, {"amenity": "kindergarten", "name": "偏远幼儿园"})],
+        facilities=[
+            (100, 100, KINDERGARTEN),
+            (250, 800, {"amenity": "kindergarten", "name": "偏远幼儿园"}),
+        ],
     )
-    assert main(["run", "--quiet", "--osm", str(osm_near), "--bbox", f"{west},{south},{east},{north}",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--quiet",
+                "--osm",
+                str(osm_near),
+                "--bbox",
+                f"{west},{south},{east},{north}",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["snapping"]["facilities_beyond_snap_limit"] == 1
     assert len(summary["snapping"]["facility_ids_beyond_snap_limit"]) == 1
@@ -206,7 +255,12 @@ def test_non_utf8_attribute_text_is_decoded_or_refused(tmp_path):
     garbage.write_bytes(b"name,lon,lat\n\xff\xfe\x80\x81\x82\xfe,121.4,31.2\n")
     with pytest.raises(LifecircleError) as info:
         read_facility_list(
-            {"path": garbage, "crs": "EPSG:4326", "columns": {"name": "name"}, "category": "meal_point"},
+            {
+                "path": garbage,
+                "crs": "EPSG:4326",
+                "columns": {"name": "name"},
+                "category": "meal_point",
+            },
             ["meal_point"],
         )
     assert "UTF-8" in str(info.value) and "garbage.csv" in str(info.value)
@@ -240,7 +294,10 @@ def test_failed_run_leaves_previous_output_untouched(tmp_path, capsys):
 def test_real_exit_code_and_no_traceback_in_a_subprocess(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "lifecircle.cli", "run", "--osm", str(tmp_path / "x.osm")],
-        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], check=False,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        check=False,
     )
     assert result.returncode == EXIT_USER_ERROR
     assert "Traceback" not in result.stderr

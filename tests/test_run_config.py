@@ -1,0 +1,117 @@
+"""A whole run from a YAML config: planner files, sub-units, overrides, outputs."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from lifecircle.cli import main
+from lifecircle.config import load_config
+from spatial.chinese_coords import wgs84_to_gcj02
+from spatial.errors import LifecircleError
+from tests.osm_fixtures import grid_osm, lonlat
+
+
+@pytest.fixture
+def config_run(tmp_path):
+    grid_osm(tmp_path / "streets.osm", n=8, spacing_m=100.0,
+             facilities=[(350, 350, {"amenity": "kindergarten", "name": "测试幼儿园"})])
+    west, south = lonlat(0, 0)
+    mid, _ = lonlat(350, 0)
+    east, north = lonlat(700, 700)
+    units = gpd.GeoDataFrame(
+        {"居委": ["东村居委", "西村居委"], "code": ["E", "W"]},
+        geometry=[shapely.box(mid, south, east, north), shapely.box(west, south, mid, north)],
+        crs="EPSG:4326",
+    )
+    units.to_file(tmp_path / "units.gpkg", driver="GPKG")
+    care_lon, care_lat = lonlat(150, 150)
+    gcj_lon, gcj_lat = wgs84_to_gcj02(np.array([care_lon]), np.array([care_lat]))
+    pd.DataFrame(
+        {"名称": ["西村日间照料中心"], "类别": ["日照"], "床位": [40], "面积": [500.0],
+         "lng": gcj_lon, "lat": gcj_lat}
+    ).to_csv(tmp_path / "care.csv", index=False, encoding="utf-8-sig")
+    (tmp_path / "run.yml").write_text(
+        """
+name: 测试街道
+profile: shanghai
+overrides:
+  walk_speed_mps: {elderly: 0.7}
+sources:
+  osm: streets.osm
+study_area:
+  boundary: {path: units.gpkg, name_column: 居委, id_column: code}
+facilities:
+  - path: care.csv
+    crs: gcj02
+    x_column: lng
+    y_column: lat
+    columns: {name: 名称, category: 类别, capacity: 床位, floor_area_m2: 面积}
+    category_values: {日照: day_care}
+population:
+  elderly_share: 0.48
+demand: {grid_size_m: 100, grid_shape: square}
+output: out
+""",
+        encoding="utf-8",
+    )
+    assert main(["run", "--quiet", str(tmp_path / "run.yml")]) == 0
+    return tmp_path / "out"
+
+
+def test_config_run_uses_units_overrides_and_planner_list(config_run):
+    summary = json.loads((config_run / "summary.json").read_text(encoding="utf-8"))
+    assert summary["study_area"] == "测试街道"
+    assert summary["walk_speed_mps"]["elderly"] == 0.7
+    assert summary["profile"]["walk_speed_mps"]["elderly"]["source"] == "run_config"
+    assert summary["population"]["elderly"] == pytest.approx(0.48 * summary["population"]["residents"])
+    assert summary["facilities_per_category"]["day_care"] == 1
+    day_care = summary["care_coverage"]["categories"]["day_care"]
+    assert 0 < day_care["population_share"] < 1
+    units = {u["unit_id"]: u for u in summary["care_coverage"]["units"]}
+    assert set(units) == {"E", "W"}
+    assert units["W"]["care_floor_area_m2"] == 500.0 and units["E"]["care_floor_area_m2"] == 0.0
+    assert units["W"]["share_day_care"] > units["E"]["share_day_care"]
+    life_units = {u["unit_id"]: u["name"] for u in summary["life_circle"]["units"]}
+    assert life_units == {"E": "东村居委", "W": "西村居委"}
+
+
+def test_results_follow_the_output_contract(config_run):
+    demand = gpd.read_file(config_run / "results.gpkg", layer="demand")
+    for column in ("demand_id", "residents", "elderly", "life_circle_score",
+                   "life_circle_complete", "fitness_ok", "care_2sfca", "min_day_care",
+                   "min_kindergarten"):
+        assert column in demand.columns, column
+    facilities = gpd.read_file(config_run / "results.gpkg", layer="facilities")
+    for column in ("facility_id", "category", "name", "capacity", "served_residents"):
+        assert column in facilities.columns
+    care = facilities[facilities["category"] == "day_care"].iloc[0]
+    assert care["name"] == "西村日间照料中心" and care["capacity"] == 40
+    assert care["facility_id"] == "care:1"
+    for layer in ("service_areas", "gaps"):
+        assert len(gpd.read_file(config_run / "results.gpkg", layer=layer)) > 0
+    table = (config_run / "tables" / "life_circle_categories.csv").read_bytes()
+    assert table.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
+    assert "幼儿园" in table.decode("utf-8-sig")
+
+
+def test_unknown_config_key_is_refused(tmp_path):
+    path = tmp_path / "bad.yml"
+    path.write_text("sourcez: {osm: a.osm}\n", encoding="utf-8")
+    with pytest.raises(LifecircleError, match="unknown keys"):
+        load_config(path)
+
+
+def test_config_paths_are_relative_to_the_config_file(tmp_path):
+    sub = tmp_path / "project"
+    sub.mkdir()
+    path = sub / "run.yml"
+    path.write_text("sources: {osm: data/x.osm}\noutput: results\n", encoding="utf-8")
+    config = load_config(path)
+    assert config.osm == [sub / "data" / "x.osm"]
+    assert config.output == sub / "results"
