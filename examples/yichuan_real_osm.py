@@ -1,0 +1,29 @@
+"""15-minute life circle and 10-minute fitness circle for the Yichuan Road area,
+from real OpenStreetMap data (© OpenStreetMap contributors, ODbL).
+
+Run: python examples/yichuan_real_osm.py [PATH/TO/shanghai-central]
+(default: ../shared/data/shanghai-central beside the repository)
+"""
+
+import sys
+from pathlib import Path
+
+import lifecircle as lc
+
+repo = Path(__file__).resolve().parents[1]
+data = Path(sys.argv[1]) if len(sys.argv) > 1 else repo.parent / "shared/data/shanghai-central"
+
+layers = lc.load_layers(
+    osm=data / "roads.osm",
+    geofabrik=data / "geofabrik",
+    bbox=(121.425, 31.248, 121.452, 31.272),
+)
+results = lc.analyse_all(layers, "shanghai")
+life = results.summary["life_circle"]
+print(f"Residents (uniform grid estimate): {layers.demand['residents'].sum():,.0f}")
+for cat, block in life["categories"].items():
+    print(f"  {block['name']['zh']:<12} {block['minutes']:>4.0f} min  {block['population_share']:.0%}")
+print(f"Fitness circle: {results.summary['fitness_circle']['population_share']:.0%}")
+print("Largest gaps:")
+for gap in results.summary["gaps"][:5]:
+    print(f"  {gap['gap_id']}: {gap['people_affected']:,.0f} people, missing {gap['categories']}")

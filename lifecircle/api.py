@@ -1,0 +1,139 @@
+"""The public Python API for analysts' scripts and notebooks.
+
+::
+
+    import lifecircle as lc
+
+    layers = lc.load_layers(osm="roads.osm", geofabrik="geofabrik/",
+                            bbox=(121.425, 31.248, 121.452, 31.272))
+    profile = lc.load_profile("shanghai")
+    result = lc.life_circle(layers, profile)
+    result.summary["complete_share"]
+    result.demand            # GeoDataFrame, one row per demand point
+
+The command line is a thin layer over the same functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from analyses.access import AccessTable, compute_access
+from analyses.care_coverage import CareCoverageResult
+from analyses.care_coverage import care_coverage as _care_coverage
+from analyses.fitness_circle import FitnessCircleResult
+from analyses.fitness_circle import fitness_circle as _fitness_circle
+from analyses.life_circle import LifeCircleResult
+from analyses.life_circle import life_circle as _life_circle
+from analyses.profile import Profile, load_profile
+from analyses.subdistrict import SubdistrictResults, analyse
+from layers.layerset import LayerSet
+from lifecircle.config import RunConfig
+from lifecircle.pipeline import build_layerset, demo_layerset
+from lifecircle.progress import Progress
+
+__all__ = [
+    "LayerSet",
+    "Profile",
+    "analyse_all",
+    "care_coverage",
+    "demo_layers",
+    "fitness_circle",
+    "life_circle",
+    "load_layers",
+    "load_profile",
+]
+
+
+def _as_paths(value: str | Path | Sequence[str | Path] | None) -> list[Path]:
+    if value is None:
+        return []
+    if isinstance(value, str | Path):
+        return [Path(value)]
+    return [Path(v) for v in value]
+
+
+def load_layers(
+    osm: str | Path | Sequence[str | Path] | None = None,
+    geofabrik: str | Path | Sequence[str | Path] | None = None,
+    layers_gpkg: str | Path | None = None,
+    bbox: Sequence[float] | None = None,
+    boundary: str | Path | dict[str, Any] | None = None,
+    profile: Profile | str = "shanghai",
+    quiet: bool = True,
+    **config: Any,
+) -> LayerSet:
+    """Read sources into a prepared LayerSet (facilities classified, residents placed).
+
+    Parameters
+    ----------
+    osm, geofabrik : path or list of paths, optional
+        OSM extracts and Geofabrik shapefile folders.
+    layers_gpkg : path, optional
+        A GeoPackage written by ``lifecircle layers``.
+    bbox : (west, south, east, north), optional
+        Study area in degrees.
+    boundary : path or dict, optional
+        Study-area polygons (``{"path": ..., "name_column": ...}``).
+    profile : Profile or str
+        Standards profile (classification rules, population defaults).
+    quiet : bool
+        No progress lines.
+    **config
+        Any other :class:`lifecircle.config.RunConfig` field (``facilities``,
+        ``population``, ``demand``...).
+    """
+    profile = load_profile(profile) if isinstance(profile, str) else profile
+    boundary_spec = {"path": Path(boundary)} if isinstance(boundary, str | Path) else boundary
+    run_config = RunConfig(
+        osm=_as_paths(osm),
+        geofabrik=_as_paths(geofabrik),
+        layers_gpkg=Path(layers_gpkg) if layers_gpkg else None,
+        bbox=list(bbox) if bbox is not None else None,
+        boundary=boundary_spec,
+        **config,
+    )
+    return build_layerset(run_config, profile, Progress(quiet=quiet))
+
+
+def demo_layers(profile: Profile | str = "shanghai", quiet: bool = True) -> LayerSet:
+    """The embedded synthetic demo district, prepared (labelled synthetic)."""
+    profile = load_profile(profile) if isinstance(profile, str) else profile
+    return demo_layerset(profile, Progress(quiet=quiet))
+
+
+def _access(layers: LayerSet, profile: Profile | str, access: AccessTable | None):
+    profile = load_profile(profile) if isinstance(profile, str) else profile
+    return profile, access or compute_access(layers, profile)
+
+
+def life_circle(
+    layers: LayerSet, profile: Profile | str = "shanghai", access: AccessTable | None = None
+) -> LifeCircleResult:
+    """15-minute life circle per demand point and per area (see analyses.life_circle)."""
+    profile, access = _access(layers, profile, access)
+    return _life_circle(access, layers, profile)
+
+
+def fitness_circle(
+    layers: LayerSet, profile: Profile | str = "shanghai", access: AccessTable | None = None
+) -> FitnessCircleResult:
+    """10-minute fitness circle (see analyses.fitness_circle)."""
+    profile, access = _access(layers, profile, access)
+    return _fitness_circle(access, layers, profile)
+
+
+def care_coverage(
+    layers: LayerSet, profile: Profile | str = "shanghai", access: AccessTable | None = None
+) -> CareCoverageResult:
+    """Elderly-care coverage, 2SFCA and the per-1,000 indicator (see analyses.care_coverage)."""
+    profile, access = _access(layers, profile, access)
+    return _care_coverage(access, layers, profile)
+
+
+def analyse_all(layers: LayerSet, profile: Profile | str = "shanghai") -> SubdistrictResults:
+    """Every analysis at once, sharing one access computation."""
+    profile = load_profile(profile) if isinstance(profile, str) else profile
+    return analyse(layers, profile)
