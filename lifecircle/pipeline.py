@@ -208,6 +208,8 @@ def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dic
         "attribution": layerset.meta.get("attribution", ""),
         "crs": layerset.crs.to_string(),
         "profile": profile.to_summary(),
+        "profile_overrides": config.overrides,
+        "demand_grid": layerset.meta.get("demand_grid"),
         "walk_speed_mps": {k: profile.speed_mps(k) for k in profile.speeds},
         "population": {
             "residents": float(demand["residents"].sum()),

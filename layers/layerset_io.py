@@ -1,0 +1,103 @@
+"""Read back a prepared LayerSet from a run's ``layers.gpkg``.
+
+``lifecircle sites --from OUTDIR`` works on the inputs of an earlier run
+exactly as they were prepared (classified facilities, demand with residents),
+so the siting figures match that run's coverage figures.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+
+from layers.layerset import LAYER_NAMES, LayerSet
+from spatial.errors import LifecircleError
+
+
+def _vertex_ids(text: Any) -> np.ndarray | None:
+    if not isinstance(text, str) or not text:
+        return None
+    return np.array([int(x) for x in text.split(";")], dtype=np.int64)
+
+
+def read_layerset(path: str | Path, meta: dict[str, Any] | None = None) -> LayerSet:
+    """Read the layers written by a run (``OUTDIR/layers.gpkg``) as a LayerSet.
+
+    Parameters
+    ----------
+    path : str or Path
+        The GeoPackage.
+    meta : dict, optional
+        LayerSet meta (synthetic flag, attribution, demand grid) from the run's
+        summary.json.
+
+    Raises
+    ------
+    LifecircleError
+        When the file is missing or is not a lifecircle layers file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise LifecircleError(
+            f"{path} does not exist.",
+            where=str(path),
+            fix="Point --from at the output folder of an earlier `lifecircle run` or `demo`.",
+        )
+    try:
+        available = {str(row[0]) for row in pyogrio.list_layers(path)}
+    except pyogrio.errors.DataSourceError as exc:
+        raise LifecircleError(
+            f"{path.name} is not a readable GeoPackage: {exc}", where=str(path),
+            fix="Run the analysis again to rewrite it.",
+        ) from exc
+    missing = {"boundary", "roads", "demand", "facilities"} - available
+    if missing:
+        raise LifecircleError(
+            f"{path.name} lacks the layers {sorted(missing)}.",
+            where=str(path),
+            fix="Use the layers.gpkg of a complete `lifecircle run` or `demo` output folder.",
+        )
+    frames: dict[str, gpd.GeoDataFrame | None] = {}
+    for name in LAYER_NAMES:
+        frames[name] = gpd.read_file(path, layer=name) if name in available else None
+    roads = frames["roads"]
+    if roads is not None and "vertex_ids" in roads:
+        ids = roads["vertex_ids"].map(_vertex_ids)
+        if ids.notna().all():
+            roads["vertex_ids"] = ids
+        else:
+            roads = roads.drop(columns="vertex_ids")
+        frames["roads"] = roads
+    crs = frames["roads"].crs
+    return LayerSet(crs=crs, meta=dict(meta or {}), **frames)
+
+
+def run_meta(summary: dict[str, Any]) -> dict[str, Any]:
+    """The LayerSet meta recorded in a run's summary.json."""
+    return {
+        "synthetic": bool(summary.get("synthetic")),
+        "attribution": summary.get("attribution", ""),
+        "source": summary.get("source", ""),
+        "name": summary.get("study_area", ""),
+        "report": [],
+        **({"demand_grid": summary["demand_grid"]} if summary.get("demand_grid") else {}),
+    }
+
+
+def read_run(folder: str | Path) -> tuple[LayerSet, dict[str, Any]]:
+    """Read an output folder's LayerSet and summary.json."""
+    folder = Path(folder)
+    summary_path = folder / "summary.json"
+    if not summary_path.is_file():
+        raise LifecircleError(
+            f"{folder} holds no summary.json, so it is not a lifecircle output folder.",
+            where=str(folder),
+            fix="Run `lifecircle run` or `lifecircle demo` first and pass its --out folder.",
+        )
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    return read_layerset(folder / "layers.gpkg", run_meta(summary)), summary
