@@ -13,7 +13,8 @@ What is in it
   (residential committees) tiling it along the river, the railway and 示范大道.
 - **Roads**: a 250–320 m street grid (primary, secondary, tertiary and
   residential streets with invented names), service roads along the rail
-  corridor, riverside footways and estate lanes/footways. No ``vertex_ids``:
+  corridor, riverside footways and estate lanes plus a footway in every gap
+  between building columns (so homes are a few tens of metres from a path). No ``vertex_ids``:
   the graph builder nodes the lines.
 - **River 示范浜（合成）**: 50 m wide, east–west. Streets stop 10 m short of
   the banks, except three bridges (通河路, 示范大道, 铁东路).
@@ -32,7 +33,16 @@ What is in it
 - **Boundary** extra columns ``elderly_share`` (share of residents aged 60+,
   0.40–0.52, about 0.48 population-weighted, as in Zhangmiao) and
   ``children_share`` (0–14, about 0.08).
-- **Facilities**: points with OSM-like ``tags`` (JSON text), ``category``
+- **Facilities** (145): 5 居委会 + 18 家门口服务站, 10 幼儿园 + 6 托育点,
+  7 primary and 4 middle schools, 1 health centre + 5 stations, 8 markets,
+  5 culture points, 1 受理服务中心 + 2 便民服务中心, 3 parks + 18 pocket parks
+  (口袋公园/街心花园, 2,000–8,000 m²), 16 bus stops + 1 metro station, 10
+  fitness sites (7 stations, a court, a sports centre, a trail), 2 综合为老服务中心,
+  8 日间照料中心 (350–450 m²), 4 长者照护之家
+  (≤49 beds, 1,100–1,600 m²) and 11 长者食堂/助餐点. Measured with the
+  Shanghai profile: life circle complete for about 28 % (mean score 0.78),
+  every life-circle category 0.6–0.96 except markets (0.70, gap 2).
+  Points with OSM-like ``tags`` (JSON text), ``category``
   None, ``source="demo"``; see :mod:`layers.demo_facilities` for the units of
   ``capacity``, ``floor_area_m2`` and the extra column ``site_area_m2`` (m² of
   open-air sports ground or park; trail length × 3 m for the fitness trail).
@@ -49,12 +59,18 @@ Deliberate gaps, for a planner to find
 3. The fitness stations cluster west of the railway. The 东苑 tower estate in
    the south-east corner has no fitness facility of any kind (station, court,
    sports centre, park or trail) within 600 m in a straight line, so none
-   within 10 minutes at 1.0 m/s.
-4. The only 综合为老服务中心 is more than 720 m in a straight line from the
+   within 10 minutes at 1.0 m/s; the rest of the 铁东新村 committee (south of
+   the river, east of the railway) has none within 10 minutes either.
+4. Both 综合为老服务中心 are more than 720 m in a straight line from the
    railway, so everything east of the railway is outside 15 minutes at an
    older person's 0.8 m/s.
-5. Beds: 190 care beds against roughly 29,000 residents aged 60+ (about
-   0.7 %, far below the 2.5–3.5 % Shanghai bed ratios).
+5. Beds: 151 care beds (four 长者照护之家) against roughly 29,000 residents
+   aged 60+ (about 0.5 %, far below the 2.5–3.5 % Shanghai bed ratios).
+6. Care floor area: about 190 m² per 1,000 residents. Reaching the required
+   day-care and meal-point shares (5 minutes = 240 m at 0.8 m/s) takes 8 day-care
+   centres and 11 meal points, so the 40/50 m² targets are met several times
+   over; a 40–50 m² figure is not reachable together with those shares at
+   realistic floor areas.
 
 Candidate sites lie in gaps 1–4 as well as elsewhere.
 """
@@ -190,7 +206,8 @@ def _park_site_area(x: float, y: float, cells: list[dict]) -> float:
 
 def _facilities(cells: list[dict]) -> gpd.GeoDataFrame:
     site_area = [
-        _park_site_area(f.x, f.y, cells) if f.tags.get("leisure") == "park"
+        _park_site_area(f.x, f.y, cells)
+        if f.tags.get("leisure") == "park" and f.site_area_m2 is None
         else _nan(f.site_area_m2)
         for f in FACILITIES
     ]

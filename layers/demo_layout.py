@@ -14,6 +14,7 @@ and 18-storey tower estates.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -252,7 +253,8 @@ def grid_cells() -> list[dict]:
     list of dict
         Keys ``row``, ``col``, ``kind`` (a :data:`LAND_USE` letter),
         ``bounds`` (x0, x1, y0, y1 in m), ``estate`` (name or None),
-        ``lanes`` (y of E–W estate lanes), ``footways`` (x of N–S footways),
+        ``lanes`` (y of E–W estate lanes), ``footways`` (x of N–S footways,
+        one in every gap between building columns),
         ``columns`` (x of building centres) and ``zones`` ((y_lo, y_hi) bands
         for building rows).
     """
@@ -283,9 +285,9 @@ def grid_cells() -> list[dict]:
                     )
                 spans_river = river.intersects(box(x0, y0, x1, y1))
                 cell["lanes"] = list(RIVER_ROW_LANES_Y) if spans_river else [(y0 + y1) / 2.0]
-                if len(columns) >= 2:
-                    mid = len(columns) // 2
-                    cell["footways"] = [float(columns[mid - 1] + columns[mid]) / 2.0]
+                # a footway in every gap between building columns, so that each
+                # block is at most half a building width plus a gap from a path
+                cell["footways"] = [float(a + b) / 2.0 for a, b in itertools.pairwise(columns)]
             cuts = [inner[2]]
             for lane_y in cell["lanes"]:
                 cuts += [lane_y - LANE_CLEAR_M, lane_y + LANE_CLEAR_M]

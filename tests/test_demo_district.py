@@ -26,6 +26,11 @@ NEAR_ROAD_M = 150.0
 # (keyword in the name, tags the facility must carry)
 CATEGORY_KEYWORDS: list[tuple[str, dict[str, str]]] = [
     ("居委会", {"office": "government"}),
+    ("家门口服务站", {"office": "government"}),
+    ("托育点", {"amenity": "childcare"}),
+    ("便民服务中心", {"office": "government"}),
+    ("街心花园", {"leisure": "park"}),
+    ("口袋公园", {"leisure": "park"}),
     ("幼儿园", {"amenity": "kindergarten"}),
     ("小学", {"amenity": "school"}),
     ("中学", {"amenity": "school"}),
@@ -46,11 +51,10 @@ CATEGORY_KEYWORDS: list[tuple[str, dict[str, str]]] = [
     ("综合为老服务中心", {}),
     ("日间照料中心", {"social_facility": "day_care", "social_facility:for": "senior"}),
     ("长者照护之家", {"social_facility": "nursing_home", "social_facility:for": "senior"}),
-    ("养老院", {"social_facility": "nursing_home", "social_facility:for": "senior"}),
     ("长者食堂", {}),
     ("助餐点", {}),
 ]
-FITNESS_PATTERN = "健身|球场|公园|步道"
+FITNESS_PATTERN = "健身|球场|公园|街心花园|步道"
 MARKET_PATTERN = "菜市场|生鲜超市"
 
 
@@ -204,24 +208,36 @@ def test_every_category_keyword_present(demo: LayerSet, keyword: str, tags: dict
 
 
 def test_counts_and_care_attributes(demo: LayerSet) -> None:
-    assert len(_named(demo, "居委会")) >= 4
+    assert len(_named(demo, "居委会")) == 5
+    assert len(_named(demo, "家门口服务站")) == 18
+    assert len(_named(demo, "幼儿园")) == 10 and len(_named(demo, "托育点")) == 6
+    assert len(_named(demo, "小学")) == 7 and len(_named(demo, "初级中学")) == 4
     assert len(_named(demo, "社区卫生服务中心")) == 1
-    assert 1 <= len(_named(demo, "社区卫生服务站")) <= 2
-    assert len(_named(demo, "公交站")) >= 5
-    assert len(_named(demo, "益智健身苑点|健身驿站")) >= 5
-    assert len(_named(demo, "公园")) >= 2
+    assert len(_named(demo, "社区卫生服务站")) == 5
+    assert len(_named(demo, "社区文化")) == 5
+    assert len(_named(demo, "公交站")) == 16
+    assert len(_named(demo, "益智健身苑点|健身驿站")) == 7
+    assert len(_named(demo, "公园|街心花园")) == 21
     centre = _named(demo, "综合为老服务中心")
     assert centre["floor_area_m2"].between(1000, 2000).all()
     day_care = _named(demo, "日间照料中心")
     assert day_care["capacity"].between(30, 60).all()
     assert day_care["floor_area_m2"].between(350, 750).all()
-    assert (_named(demo, "长者照护之家")["capacity"] <= 49).all()
-    care = _named(demo, "长者照护之家|养老院")
-    assert care["capacity"].notna().all() and care["floor_area_m2"].notna().all()
-    assert _named(demo, "长者食堂|助餐")["capacity"].between(100, 300).all()
+    assert len(day_care) == 8
+    homes = _named(demo, "长者照护之家")
+    assert len(homes) == 4 and (homes["capacity"] <= 49).all()
+    assert homes["floor_area_m2"].between(1000, 2500).all()
+    assert homes["capacity"].sum() < 0.01 * 0.48 * 60_000  # gap 5: far below 2.5-3.5 % beds
+    meals = _named(demo, "长者食堂|助餐")
+    assert len(meals) == 11 and meals["capacity"].between(100, 300).all()
+    assert meals["floor_area_m2"].between(60, 300).all()
     sites = _named(demo, FITNESS_PATTERN)
     assert (sites["site_area_m2"] > 0).all()
-    assert (_named(demo, "公园")["site_area_m2"] > 10_000).all()
+    parks = _named(demo, "公园|街心花园")
+    pocket = parks["name"].str.contains("口袋公园|街心花园")
+    assert pocket.sum() == 18
+    assert parks.loc[pocket, "site_area_m2"].between(2000, 8000).all()
+    assert (parks.loc[~pocket, "site_area_m2"] > 10_000).all()
     assert _named(demo, "公交站")["capacity"].isna().all()
 
 
@@ -256,10 +272,10 @@ def test_gap_estate_without_fitness_within_ten_minutes(demo: LayerSet) -> None:
     assert west.sum() >= len(stations) - 2  # clustered west of the railway
 
 
-def test_gap_only_elderly_centre_far_from_railway(demo: LayerSet) -> None:
+def test_gap_elderly_centres_far_from_railway(demo: LayerSet) -> None:
     centre = _named(demo, "综合为老服务中心")
-    assert len(centre) == 1
-    assert centre.distance(_rail(demo)).iloc[0] > 15 * 60 * ELDERLY_WALK_MPS
+    assert len(centre) == 2
+    assert (centre.distance(_rail(demo)) > 15 * 60 * ELDERLY_WALK_MPS).all()
 
 
 # --- river, railway, network -------------------------------------------------------
@@ -421,3 +437,54 @@ def test_candidates_are_open_land(demo: LayerSet) -> None:
     north = _north_of_river(demo.candidates.geometry, river)
     east = demo.candidates.geometry.x.to_numpy() > _rail(demo).centroid.x
     assert north.sum() >= 3 and east.sum() >= 3
+
+
+# --- coverage of the real analysis chain ---------------------------------------------
+
+# (low, high) population_share bands: a mostly served district with clear holes.
+LIFE_CIRCLE_BAND = (0.55, 0.97)
+GAP_HIT_FLOOR = 0.3  # categories hit by a deliberate gap may drop to here
+GAP_HIT = {"market"}  # gap 2: 宝翔苑 has no fresh market within 10 minutes
+CARE_BANDS = {
+    "day_care": (0.3, 0.7),  # 240 m at 0.8 m/s; none north of the river (gap 1)
+    "meal_point": (0.3, 0.7),
+    "elderly_service_centre": (0.4, 0.8),  # gap 4: nothing east of the railway
+    "care_home": (0.4, 0.8),
+}
+FITNESS_BAND = (0.75, 0.92)  # gap 3: 东苑 and the 铁东 estates have no fitness within 10 min
+# Care floor area per 1,000 residents (m²). The 40-50 band asked for cannot be met
+# together with the care shares above at realistic floor areas (see layers/demo.py).
+PER_1000_BAND = (40.0, 220.0)
+
+
+def test_analysis_chain_meets_coverage_bands() -> None:
+    from analyses.profile import load_profile
+    from analyses.subdistrict import analyse
+    from lifecircle.pipeline import demo_layerset
+    from lifecircle.progress import Progress
+
+    profile = load_profile("shanghai", {})
+    layerset = demo_layerset(profile, Progress(quiet=True))
+    summary = analyse(layerset, profile).summary
+    residents = layerset.demand["residents"].sum()
+    assert 40_000 <= residents <= 70_000
+    life = summary["life_circle"]
+    assert 0.25 <= life["complete_share"] <= 0.55
+    assert life["mean_score"] >= 0.75
+    for category, figures in life["categories"].items():
+        share = figures["population_share"]
+        low = GAP_HIT_FLOOR if category in GAP_HIT else LIFE_CIRCLE_BAND[0]
+        assert low < share <= LIFE_CIRCLE_BAND[1], (category, share)
+    fitness = summary["fitness_circle"]["population_share"]
+    assert FITNESS_BAND[0] <= fitness <= FITNESS_BAND[1]
+    care = summary["care_coverage"]
+    for category, (low, high) in CARE_BANDS.items():
+        share = care["categories"][category]["population_share"]
+        assert low <= share <= high, (category, share)
+    assert PER_1000_BAND[0] <= care["per_1000_m2"] <= PER_1000_BAND[1]
+    units = {u["name"]: u for u in care["units"]}
+    for north in ("通河一村居委（合成）", "宝翔苑居委（合成）"):
+        assert units[north]["share_day_care"] == 0 and units[north]["share_meal_point"] == 0
+    assert units["铁东新村居委（合成）"]["share_elderly_service_centre"] == 0
+    life_units = {u["name"]: u for u in life["units"]}
+    assert life_units["宝翔苑居委（合成）"]["share_market"] == 0
