@@ -17,7 +17,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from spatial.errors import LifecircleError
 from spatial.graph import WalkGraph, _group_by
-from spatial.routing import same_edge_pairs, same_edge_walk, with_virtual_sources
+from spatial.routing import VIRTUAL_EDGE_EPS_M, same_edge_pairs, same_edge_walk
 from spatial.snapping import Snapped
 
 __all__ = ["ZERO_WALK_M", "Catchments", "LocalSearch", "catchments", "per_source_limits"]
@@ -91,16 +91,36 @@ def per_source_limits(limit_m, n_sources: int) -> np.ndarray:
 class LocalSearch:
     """Bounded single-source searches on local subgraphs of one graph.
 
-    Keeps a reusable (n,) distance scratch array so each search costs only its
-    local subgraph. Distances are in metres.
+    Keeps reusable (n,) scratch arrays (a distance array and a global-to-local
+    node map), so each search costs only its local subgraph, never O(n).
+    Distances are in metres.
     """
 
     def __init__(self, graph: WalkGraph) -> None:
         self.graph = graph
         self.dist = np.full(graph.n_nodes, np.inf)
+        self._local = np.full(graph.n_nodes, -1, dtype=np.int64)
 
-    def run(self, sources: Snapped, j: int, limit: float) -> tuple[np.ndarray, np.ndarray]:
-        """Search from source ``j`` up to ``limit`` metres.
+    def subgraph(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """CSR arrays (indptr, indices, data) of the subgraph induced by ``nodes``."""
+        adj = self.graph.adjacency
+        m = nodes.size
+        self._local[nodes] = np.arange(m)
+        starts = adj.indptr[nodes].astype(np.int64)
+        cnt = adj.indptr[nodes + 1] - starts
+        flat = np.repeat(starts - np.cumsum(cnt) + cnt, cnt) + np.arange(int(cnt.sum()))
+        cols = self._local[adj.indices[flat]]
+        self._local[nodes] = -1
+        keep = cols >= 0
+        rows = np.repeat(np.arange(m), cnt)[keep]
+        indptr = np.zeros(m + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=m), out=indptr[1:])
+        return indptr, cols[keep], adj.data[flat][keep]
+
+    def run(
+        self, sources: Snapped, j: int, limit: float, off_u: float, off_v: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Search from source ``j`` (offsets to its edge ends in metres) up to ``limit`` metres.
 
         Returns
         -------
@@ -115,14 +135,16 @@ class LocalSearch:
         radius = limit - float(sources.snap_m[j])
         near = g.node_tree.query_ball_point(sources.xy[j], max(radius, 0.0) + _RADIUS_SLACK_M)
         nodes = np.union1d(np.asarray(near, dtype=np.int64), [u, v])
-        sub = g.adjacency[nodes][:, nodes]
+        m = nodes.size
+        indptr, indices, data = self.subgraph(nodes)
         lu, lv = np.searchsorted(nodes, [u, v])
-        csr = with_virtual_sources(
-            sub.tocsr(), np.array([lu]), np.array([lv]),
-            np.array([sources.offset_u_m[j]]), np.array([sources.offset_v_m[j]]),
-        )
-        d = dijkstra(csr, directed=True, indices=nodes.size, limit=limit)
-        return nodes, d[: nodes.size]
+        # one virtual node (index m) with out-edges to the source edge's two ends
+        indptr = np.append(indptr, indptr[-1] + 2)
+        indices = np.append(indices, [lu, lv]).astype(np.int32)
+        data = np.append(data, np.maximum([off_u, off_v], VIRTUAL_EDGE_EPS_M))
+        csr = sp.csr_matrix((data, indices, indptr.astype(np.int32)), shape=(m + 1, m + 1))
+        d = dijkstra(csr, directed=True, indices=m, limit=limit)
+        return nodes, d[:m]
 
 
 def catchments(graph: WalkGraph, sources: Snapped, targets: Snapped, limit_m) -> Catchments:
@@ -151,18 +173,20 @@ def catchments(graph: WalkGraph, sources: Snapped, targets: Snapped, limit_m) ->
     sizes = np.zeros(n_src, dtype=np.int64)
     t_ok = np.flatnonzero(targets.ok)
     te = targets.edge[t_ok]
-    # node -> targets whose edge touches it; edge -> targets on it
+    # node -> targets whose edge touches it; source -> targets on its own edge
     node_ptr, node_tgt = _group_by(
         np.concatenate([graph.edge_u[te], graph.edge_v[te]]).astype(np.int64),
         np.tile(t_ok, 2), graph.n_nodes,
     )
     search = LocalSearch(graph)
     scratch = search.dist
+    t_off_u, t_off_v = targets.offset_u_m, targets.offset_v_m
+    s_off_u, s_off_v = sources.offset_u_m, sources.offset_v_m
     si_all, ti_all = same_edge_pairs(sources.edge, targets.edge)
     pair_ptr, pair_tgt = _group_by(si_all, ti_all, n_src)
     for j in np.flatnonzero(sources.ok):
         limit = lim[j]
-        nodes, d = search.run(sources, j, limit)
+        nodes, d = search.run(sources, j, limit, s_off_u[j], s_off_v[j])
         sizes[j] = nodes.size
         reached = nodes[d <= limit]
         starts, ends = node_ptr[reached], node_ptr[reached + 1]
@@ -172,8 +196,8 @@ def catchments(graph: WalkGraph, sources: Snapped, targets: Snapped, limit_m) ->
         scratch[nodes] = d
         ce = targets.edge[cand]
         w = np.minimum(
-            scratch[graph.edge_u[ce]] + targets.offset_u_m[cand],
-            scratch[graph.edge_v[ce]] + targets.offset_v_m[cand],
+            scratch[graph.edge_u[ce]] + t_off_u[cand],
+            scratch[graph.edge_v[ce]] + t_off_v[cand],
         )
         scratch[nodes] = np.inf
         same = pair_tgt[pair_ptr[j]: pair_ptr[j + 1]]

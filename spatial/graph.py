@@ -123,7 +123,7 @@ class WalkGraph:
         b = self.node_xy[self.edge_v[edge]]
         xy = a + t[:, None] * (b - a)
         h = float((length / pieces).max() / 2.0)
-        return cKDTree(xy), edge, h
+        return cKDTree(xy, balanced_tree=False, compact_nodes=False), edge, h
 
     @cached_property
     def node_tree(self) -> cKDTree:
@@ -139,7 +139,7 @@ class WalkGraph:
 
 def _group_by(keys: np.ndarray, values: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
     """Group ``values`` by integer ``keys`` in [0, n_keys) into (indptr, values)."""
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)
     counts = np.bincount(keys, minlength=n_keys)
     indptr = np.zeros(n_keys + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
@@ -174,9 +174,8 @@ def walkable_mask(highway, foot, access=None) -> np.ndarray:
         False for ``motorway``, ``motorway_link``, ``construction``,
         ``proposed``, ``raceway``, ``bus_guideway`` and untagged ways, and for
         ``foot`` in {no, private}; ``access`` in {no, private} excludes a way
-        unless ``foot`` is yes/designated/permissive (which also re-admits a
-        motorway-class way explicitly opened to pedestrians). ``trunk`` stays
-        walkable: Chinese trunk roads in cities usually have sidewalks.
+        unless ``foot`` is yes/designated/permissive. ``trunk`` stays walkable
+        (unless foot=no): Chinese urban trunk roads usually have sidewalks.
     """
     hw = _as_str_array(highway, None)
     n = hw.size
@@ -192,7 +191,6 @@ def walkable_mask(highway, foot, access=None) -> np.ndarray:
     ok = (hw != "") & ~np.isin(hw, list(_NO_WALK_HIGHWAY))
     ok &= ~np.isin(ft, list(_NO_ACCESS))
     ok &= ~np.isin(ac, list(_NO_ACCESS)) | foot_yes
-    ok |= foot_yes & (hw != "") & ~np.isin(hw, ["construction", "proposed"])
     return ok
 
 

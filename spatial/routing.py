@@ -62,11 +62,14 @@ def same_edge_pairs(src_edge: np.ndarray, tgt_edge: np.ndarray) -> tuple[np.ndar
     src_idx = np.flatnonzero(src_edge >= 0)
     order = src_idx[np.argsort(src_edge[src_idx], kind="stable")]
     se = src_edge[order]
-    lo = np.searchsorted(se, tgt_edge, side="left")
-    hi = np.searchsorted(se, tgt_edge, side="right")
-    cnt = np.where(tgt_edge >= 0, hi - lo, 0)
+    # only targets whose edge also holds a source (cheap membership test first)
+    t_idx = np.flatnonzero(np.isin(tgt_edge, se)) if se.size else np.zeros(0, dtype=np.int64)
+    te = tgt_edge[t_idx]
+    lo = np.searchsorted(se, te, side="left")
+    hi = np.searchsorted(se, te, side="right")
+    cnt = hi - lo
     total = int(cnt.sum())
-    ti = np.repeat(np.arange(tgt_edge.size), cnt)
+    ti = np.repeat(t_idx, cnt)
     start = np.repeat(lo, cnt)
     within = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
     return order[start + within], ti

@@ -31,7 +31,9 @@ def reachable_segments(
     end.
     """
     search = search or LocalSearch(graph)
-    nodes, d = search.run(sources, j, limit)
+    nodes, d = search.run(
+        sources, j, limit, float(sources.offset_u_m[j]), float(sources.offset_v_m[j])
+    )
     g = graph
     scratch = search.dist
     reached = nodes[d <= limit]

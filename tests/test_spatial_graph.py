@@ -148,3 +148,20 @@ def test_snap_limit_and_nan():
     with pytest.raises(LifecircleError):
         snap_points(g, [[1.0, 1.0]], max_snap_m=-1)
     assert len(snap_points(g, np.zeros((0, 2)))) == 0
+
+
+@pytest.mark.parametrize("rounds", [3, 1, 0])  # 0 forces the STRtree fallback for every point
+def test_snap_finds_the_exact_nearest_edge(monkeypatch, rounds):
+    import spatial.snapping as snapping
+
+    monkeypatch.setattr(snapping, "_ROUNDS", rounds)
+    rng = np.random.default_rng(11)
+    segs = rng.uniform(0, 2000, (300, 2, 2))
+    segs[:20, 1] = segs[:20, 0] + rng.uniform(-800, 800, (20, 2))  # a few long ones
+    g = build_walk_graph(shapely.linestrings(segs))
+    xy = np.vstack([rng.uniform(-500, 2500, (400, 2)), [[20000.0, -9000.0]]])
+    s = snap_points(g, xy, max_snap_m=1e9)
+    brute = shapely.distance(shapely.points(xy)[:, None], g.edge_geoms[None, :])
+    np.testing.assert_allclose(s.snap_m, brute.min(axis=1), rtol=0, atol=1e-7)
+    on_line = shapely.distance(g.edge_geoms[s.edge], shapely.points(s.xy))
+    assert (on_line < 1e-7).all()
