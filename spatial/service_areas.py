@@ -19,6 +19,10 @@ from spatial.snapping import Snapped
 
 __all__ = ["naive_radius_circles", "reachable_segments", "service_areas"]
 
+#: Segments per quarter circle in buffers: 4 keeps round ends within 2% of a true
+#: circle at the 30 m display buffer, at a fraction of the default cost.
+BUFFER_QUAD_SEGS = 4
+
 
 def reachable_segments(
     graph: WalkGraph, sources: Snapped, j: int, limit: float, search: LocalSearch | None = None
@@ -107,11 +111,13 @@ def service_areas(
         seg = reachable_segments(graph, sources, j, lim[j], search)
         lines = shapely.linestrings(seg)
         nonzero = shapely.length(lines) > 0
-        if nonzero.any():
-            geom = shapely.multilinestrings(lines[nonzero])
-        else:  # limit == snap distance: only the point itself
-            geom = shapely.points(seg[0, 0])
-        out.append(shapely.buffer(geom, buffer_m))
+        if not nonzero.any():  # limit == snap distance: only the point itself
+            out.append(shapely.buffer(shapely.points(seg[0, 0]), buffer_m, quad_segs=BUFFER_QUAD_SEGS))
+            continue
+        # Buffering each piece and merging is about 3x faster than buffering one
+        # MultiLineString of overlapping pieces, for the same area.
+        bands = shapely.buffer(lines[nonzero], buffer_m, quad_segs=BUFFER_QUAD_SEGS)
+        out.append(shapely.union_all(bands))
     return out
 
 
