@@ -30,8 +30,14 @@ Solvers
     recomputed when a stale value reaches the top. Coverage is monotone
     submodular, so greedy reaches at least ``1 - 1/e`` of the optimum, and at
     every step ``i`` the optimum is at most ``f(S_i) + (sum of the k largest
-    marginal gains w.r.t. S_i)``. The minimum of that bound over the steps is
-    reported as ``upper_bound``, so every greedy answer carries a certified gap.
+    marginal gains w.r.t. S_i)``. That bound is loose (5-15% on the benchmark), so
+    when it does not prove optimality it is tightened by a Lagrangian
+    relaxation of the covering constraints (projected subgradient, at most
+    300 steps; for any multipliers ``0 <= lam <= w`` the optimum is at most
+    ``sum(w - lam) + (sum of the k largest (A lam)_i)``). The smaller bound is
+    reported as ``upper_bound``, so every greedy answer carries a certified
+    gap (about 0.5% on the benchmark for k = 50). For target covering the
+    same bounds give a proven minimum number of sites.
 ``"brute-force"``
     Enumerates all subsets of the reduced instance; only for tiny instances
     (at most :data:`BRUTE_FORCE_LIMIT` subsets).
@@ -101,6 +107,8 @@ _SHARE_TOL = 1e-9
 #: (steps x non-zeros) the bound is evaluated on a subset of steps only.
 _BOUND_WORK_LIMIT = 50_000_000
 _BOUND_STEPS_LARGE = 64
+#: Subgradient iterations for the Lagrangian bound that tightens greedy certificates.
+_LAGRANGE_ITERATIONS = 300
 _METHODS = ("auto", "milp", "greedy", "brute-force")
 
 
@@ -539,6 +547,80 @@ def _greedy_bound(
     return best
 
 
+def _lagrangian_bound(
+    mat: sparse.csr_array,
+    weight: np.ndarray,
+    k: int,
+    lower: float,
+    iterations: int = _LAGRANGE_ITERATIONS,
+    stop_below: float = -math.inf,
+) -> float:
+    """Upper bound on the best ``k``-site coverage by Lagrangian relaxation.
+
+    Relaxing ``y_j <= sum_i a_ij x_i`` with multipliers ``0 <= lam_j <= w_j``
+    gives, for every such ``lam``,
+    ``OPT <= sum_j (w_j - lam_j) + (sum of the k largest (A lam)_i)``.
+    The bound is minimised over ``lam`` by projected subgradient steps
+    (Polyak step towards ``lower``, a known feasible value); its best value
+    tends to the LP relaxation bound. Stops early once the bound is within
+    :data:`_GAP_TOL` of ``lower``, or once it is below ``stop_below``.
+    """
+    n_rows = mat.shape[0]
+    if n_rows <= k:
+        return float(weight.sum())
+    mat_t = sparse.csr_array(mat.T)
+    counts = np.maximum(mat_t @ np.ones(n_rows), 1.0)
+    lam = weight / counts
+    best = math.inf
+    theta, stall = 1.0, 0
+    for _ in range(iterations):
+        score = mat @ lam
+        top = np.argpartition(-score, k - 1)[:k]
+        value = float((weight - lam).sum() + score[top].sum())
+        if value < best - 1e-12 * max(value, 1.0):
+            best, stall = value, 0
+        else:
+            stall += 1
+            if stall >= 10:
+                theta, stall = theta / 2, 0
+        if best - lower <= _GAP_TOL * best or best < stop_below or theta < 1e-4:
+            break
+        chosen = np.zeros(n_rows)
+        chosen[top] = 1.0
+        grad = (mat_t @ chosen) - (lam < weight)
+        norm = float(grad @ grad)
+        if norm == 0:
+            break
+        lam = np.clip(lam - theta * (value - lower) / norm * grad, 0.0, weight)
+    return best
+
+
+def _lagrangian_min_sites(
+    mat: sparse.csr_array,
+    weight: np.ndarray,
+    greedy_gains: np.ndarray,
+    required: float,
+    lower: int,
+) -> int:
+    """Raise a proven lower bound on the number of sites reaching ``required``.
+
+    ``q`` sites are proven too few when the Lagrangian bound on the best
+    ``q``-site coverage is below ``required``; the bound grows with ``q``, so a
+    binary search between ``lower`` and the greedy count finds the largest
+    such ``q``.
+    """
+    prefix = np.cumsum(greedy_gains)
+    low, high = lower, greedy_gains.size  # invariant: answer in [low, high]
+    while low < high:
+        q = (low + high) // 2
+        bound = _lagrangian_bound(mat, weight, q, float(prefix[q - 1]), stop_below=required)
+        if bound < required:
+            low = q + 1
+        else:
+            high = q
+    return low
+
+
 def _rank_rows(mat: sparse.csr_array, weight: np.ndarray, rows: np.ndarray) -> _GreedyRun:
     """Order chosen rows by marginal gain; rows adding nothing are dropped."""
     if rows.size == 0:
@@ -933,9 +1015,10 @@ class MaximalCovering:
             return _milp_max_cover(mat, weight, k, time_limit_s, mip_rel_gap)
         run = _greedy(mat, weight, k, bound_sites=k)
         value = float(run.gains.sum())
-        greedy = _Solution(
-            run.order, value, max(value, float(run.bound_curve[k - 1])), "greedy", ""
-        )
+        bound = float(run.bound_curve[k - 1])
+        if _relative_gap(bound, value) > 0:
+            bound = min(bound, _lagrangian_bound(mat, weight, k, value))
+        greedy = _Solution(run.order, value, max(value, bound), "greedy", "")
         if method == "greedy":
             return greedy
         certified = _relative_gap(greedy.bound, greedy.value) <= max(mip_rel_gap, _GAP_TOL)
@@ -1160,6 +1243,7 @@ class TargetCovering:
         curve = _greedy_bound(mat, weight, run.order, run.gains, run.order.size)
         lower = int(np.searchsorted(curve >= required, True)) + 1
         lower = min(max(lower, 1), run.order.size)
+        lower = _lagrangian_min_sites(mat, weight, run.gains, required, lower)
         if method == "greedy" or lower == run.order.size or mat.nnz > EXACT_NNZ_LIMIT:
             return run.order, lower, "greedy", ""
         if (run.order.size - lower) / run.order.size <= mip_rel_gap:

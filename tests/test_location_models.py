@@ -200,6 +200,23 @@ def test_greedy_trap_has_tight_valid_certificate():
     assert exact.optimal
 
 
+def test_greedy_target_lower_bound_below_exact_minimum_on_larger_instances():
+    """The Lagrangian lower bound on the site count never exceeds the MILP minimum."""
+    tight = 0
+    for seed in range(8):
+        rng = np.random.default_rng(100 + seed)
+        cov = sparse.random(40, 300, density=0.06, random_state=rng, format="csr") > 0
+        weight = rng.gamma(2.0, 10.0, 300)
+        model = TargetCovering(cov, weight)
+        for share in (0.5, 0.7, 0.85):
+            exact = model.solve(share, method="milp")
+            greedy = model.solve(share, method="greedy")
+            assert exact.optimal
+            assert greedy.sites_lower_bound <= exact.n_sites <= greedy.n_sites
+            tight += greedy.sites_lower_bound == exact.n_sites
+    assert tight >= 6  # the bound is useful, not just valid
+
+
 def test_greedy_ratio_and_certificate_on_larger_instances():
     """Typical greedy quality on 40 x 300 instances against the exact MILP."""
     ratios, gaps = [], []
