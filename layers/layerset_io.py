@@ -52,7 +52,8 @@ def read_layerset(path: str | Path, meta: dict[str, Any] | None = None) -> Layer
         available = {str(row[0]) for row in pyogrio.list_layers(path)}
     except pyogrio.errors.DataSourceError as exc:
         raise LifecircleError(
-            f"{path.name} is not a readable GeoPackage: {exc}", where=str(path),
+            f"{path.name} is not a readable GeoPackage: {exc}",
+            where=str(path),
             fix="Run the analysis again to rewrite it.",
         ) from exc
     missing = {"boundary", "roads", "demand", "facilities"} - available

@@ -158,7 +158,12 @@ def read_buildings(spec: dict[str, Any]) -> gpd.GeoDataFrame:
 
 
 def read_candidates(spec: dict[str, Any]) -> gpd.GeoDataFrame:
-    """Read candidate new sites (points or polygons; polygons use a point inside)."""
+    """Read candidate or proposed sites (points or polygons; polygons use a point inside).
+
+    A ``category`` column (profile category id) and a ``capacity`` column
+    (people a site can serve) are kept when the file has them or the
+    ``columns`` mapping names them.
+    """
     path = Path(spec["path"])
     frame = read_vector(
         path,
@@ -169,8 +174,13 @@ def read_candidates(spec: dict[str, Any]) -> gpd.GeoDataFrame:
         y_column=spec.get("y_column", "lat"),
     )
     mapped = _mapped(frame, spec.get("columns") or {}, path)
-    ids = mapped.get("candidate_id")
     n = len(frame)
+
+    def column(name: str) -> pd.Series | None:
+        return mapped.get(name, frame[name] if name in frame.columns else None)
+
+    ids = column("candidate_id")
+    category = column("category")
     return gpd.GeoDataFrame(
         {
             "candidate_id": (
@@ -178,8 +188,11 @@ def read_candidates(spec: dict[str, Any]) -> gpd.GeoDataFrame:
                 if ids is not None
                 else [f"{path.stem}:{i + 1}" for i in range(n)]
             ),
-            "name": mapped.get("name", pd.Series([None] * n)).to_numpy(),
-            "capacity": _numbers(mapped.get("capacity"), n, "capacity", path),
+            "name": (
+                column("name") if column("name") is not None else pd.Series([None] * n)
+            ).to_numpy(),
+            "category": category.astype(str).to_numpy() if category is not None else None,
+            "capacity": _numbers(column("capacity"), n, "capacity", path),
         },
         geometry=frame.geometry.representative_point().values,
         crs=frame.crs,

@@ -6,6 +6,9 @@
     lifecircle run [CONFIG.yml] [--osm FILE] [--geofabrik DIR] [--layers FILE.gpkg]
                    [--boundary FILE | --bbox W,S,E,N] [--profile NAME] [--out DIR]
     lifecircle layers --osm FILE ... --out layers.gpkg
+    lifecircle sites --from OUTDIR --category CAT (--k N | --target-share 0.99)
+                     [--candidates FILE] [--out DIR]
+    lifecircle sites --from OUTDIR --evaluate proposed.gpkg
 
 Errors a user can cause print a readable message (what, where, how to fix)
 and exit with status 2, without a traceback.
@@ -83,6 +86,58 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sources(layers)
     layers.add_argument("--out", type=Path, required=True, help="output .gpkg")
     _add_common(layers)
+
+    sites = commands.add_parser(
+        "sites", help="recommend new facility sites, or evaluate proposed ones"
+    )
+    sites.add_argument(
+        "--from",
+        dest="from_dir",
+        type=Path,
+        required=True,
+        metavar="OUTDIR",
+        help="output folder of an earlier `lifecircle run` or `demo`",
+    )
+    sites.add_argument("--category", help="profile category the sites serve, e.g. day_care")
+    how_many = sites.add_mutually_exclusive_group()
+    how_many.add_argument("--k", type=int, help="number of new sites (maximal covering)")
+    how_many.add_argument(
+        "--target-share", type=float, help="fewest sites reaching this covered share, e.g. 0.99"
+    )
+    how_many.add_argument(
+        "--evaluate",
+        type=Path,
+        metavar="FILE",
+        help="proposed sites (with a category column) to evaluate",
+    )
+    sites.add_argument(
+        "--candidates",
+        type=Path,
+        metavar="FILE",
+        help="candidate sites (vacant plots...); default: the run's, else generated",
+    )
+    sites.add_argument(
+        "--generate",
+        action="store_true",
+        help="generate candidates along streets inside the gap zones",
+    )
+    sites.add_argument(
+        "--spacing-m",
+        type=float,
+        default=150.0,
+        help="spacing of generated candidates along streets, metres",
+    )
+    sites.add_argument(
+        "--method", default="auto", choices=["auto", "milp", "greedy", "brute-force"]
+    )
+    sites.add_argument(
+        "--capacitated",
+        action="store_true",
+        help="a site serves at most its capacity (capacity column or profile default)",
+    )
+    sites.add_argument("--time-limit", type=float, default=60.0, help="solver time limit, seconds")
+    sites.add_argument("--out", type=Path, help="output folder (default: rewrite --from)")
+    sites.add_argument("--quiet", action="store_true", help="no progress lines")
     return parser
 
 
@@ -117,6 +172,35 @@ def _print_outputs(files: Sequence[Path]) -> None:
         print(f"  {path}")
 
 
+def _run_sites(args: argparse.Namespace) -> None:
+    from lifecircle.sites import SitesRequest, run_sites
+
+    if args.evaluate is None and args.k is None and args.target_share is None:
+        raise LifecircleError(
+            "Say how many sites: --k N, or --target-share 0.99, or --evaluate FILE.",
+            where="lifecircle sites",
+            fix="For example: lifecircle sites --from out/demo --category day_care --k 3",
+        )
+    request = SitesRequest(
+        from_dir=args.from_dir,
+        category=args.category,
+        k=args.k,
+        target_share=args.target_share,
+        candidates=args.candidates,
+        generate=args.generate,
+        spacing_m=args.spacing_m,
+        evaluate=args.evaluate,
+        method=args.method,
+        capacitated=args.capacitated,
+        time_limit_s=args.time_limit,
+        out=args.out,
+    )
+    folder, block = run_sites(request, quiet=args.quiet)
+    if "message" in block:
+        print(block["message"])
+    _print_outputs([folder / "summary.json", folder / "results.gpkg"])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``lifecircle`` command; returns the exit status."""
     parser = build_parser()
@@ -132,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = config_from_args(args)
             outputs = pipeline.run(config, quiet=args.quiet)
             _print_outputs(outputs.files)
+        elif args.command == "sites":
+            _run_sites(args)
         elif args.command == "layers":
             config = config_from_args(args)
             path = pipeline.write_layers_only(config, args.out, quiet=args.quiet)

@@ -24,8 +24,9 @@ def test_example_runs(script: Path, request):
     if script.name in NEEDS_REAL_DATA:
         data = request.getfixturevalue("shanghai_central")
         args.append(str(data))
-    result = subprocess.run(args, capture_output=True, text=True, cwd=REPO_ROOT, timeout=600,
-                            check=False)
+    result = subprocess.run(
+        args, capture_output=True, text=True, cwd=REPO_ROOT, timeout=600, check=False
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip(), "an example should print what it found"
     assert "Traceback" not in result.stderr

@@ -19,8 +19,12 @@ from tests.osm_fixtures import grid_osm, lonlat
 
 @pytest.fixture
 def config_run(tmp_path):
-    grid_osm(tmp_path / "streets.osm", n=8, spacing_m=100.0,
-             facilities=[(350, 350, {"amenity": "kindergarten", "name": "测试幼儿园"})])
+    grid_osm(
+        tmp_path / "streets.osm",
+        n=8,
+        spacing_m=100.0,
+        facilities=[(350, 350, {"amenity": "kindergarten", "name": "测试幼儿园"})],
+    )
     west, south = lonlat(0, 0)
     mid, _ = lonlat(350, 0)
     east, north = lonlat(700, 700)
@@ -33,8 +37,14 @@ def config_run(tmp_path):
     care_lon, care_lat = lonlat(150, 150)
     gcj_lon, gcj_lat = wgs84_to_gcj02(np.array([care_lon]), np.array([care_lat]))
     pd.DataFrame(
-        {"名称": ["西村日间照料中心"], "类别": ["日照"], "床位": [40], "面积": [500.0],
-         "lng": gcj_lon, "lat": gcj_lat}
+        {
+            "名称": ["西村日间照料中心"],
+            "类别": ["日照"],
+            "床位": [40],
+            "面积": [500.0],
+            "lng": gcj_lon,
+            "lat": gcj_lat,
+        }
     ).to_csv(tmp_path / "care.csv", index=False, encoding="utf-8-sig")
     (tmp_path / "run.yml").write_text(
         """
@@ -69,7 +79,9 @@ def test_config_run_uses_units_overrides_and_planner_list(config_run):
     assert summary["study_area"] == "测试街道"
     assert summary["walk_speed_mps"]["elderly"] == 0.7
     assert summary["profile"]["walk_speed_mps"]["elderly"]["source"] == "run_config"
-    assert summary["population"]["elderly"] == pytest.approx(0.48 * summary["population"]["residents"])
+    assert summary["population"]["elderly"] == pytest.approx(
+        0.48 * summary["population"]["residents"]
+    )
     assert summary["facilities_per_category"]["day_care"] == 1
     day_care = summary["care_coverage"]["categories"]["day_care"]
     assert 0 < day_care["population_share"] < 1
@@ -83,9 +95,17 @@ def test_config_run_uses_units_overrides_and_planner_list(config_run):
 
 def test_results_follow_the_output_contract(config_run):
     demand = gpd.read_file(config_run / "results.gpkg", layer="demand")
-    for column in ("demand_id", "residents", "elderly", "life_circle_score",
-                   "life_circle_complete", "fitness_ok", "care_2sfca", "min_day_care",
-                   "min_kindergarten"):
+    for column in (
+        "demand_id",
+        "residents",
+        "elderly",
+        "life_circle_score",
+        "life_circle_complete",
+        "fitness_ok",
+        "care_2sfca",
+        "min_day_care",
+        "min_kindergarten",
+    ):
         assert column in demand.columns, column
     facilities = gpd.read_file(config_run / "results.gpkg", layer="facilities")
     for column in ("facility_id", "category", "name", "capacity", "served_residents"):

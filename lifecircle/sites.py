@@ -1,0 +1,225 @@
+"""``lifecircle sites``: recommend new sites, or evaluate proposed ones, for a finished run.
+
+It reads the run's prepared inputs (``layers.gpkg``), profile and gap zones
+(``results.gpkg``) so the figures match that run, and writes the run folder
+again atomically with a ``sites`` (or ``proposed_sites``) layer in
+``results.gpkg``, a ``sites`` (or ``sites_evaluation``) block in
+``summary.json`` and CSV tables.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from analyses.access import compute_access
+from analyses.profile import Profile, load_profile
+from analyses.siting import (
+    DEFAULT_SPACING_M,
+    build_problem,
+    evaluate_sites,
+    generate_candidates,
+    recommend_sites,
+)
+from layers.layerset import LayerSet
+from layers.layerset_io import read_run
+from layers.planner_files import read_candidates
+from lifecircle.output import atomic_folder, write_csv, write_gpkg_layers, write_json
+from lifecircle.progress import Progress
+from spatial.errors import LifecircleError
+
+
+@dataclass
+class SitesRequest:
+    """What ``lifecircle sites`` was asked to do.
+
+    Attributes
+    ----------
+    from_dir : Path
+        Output folder of an earlier run.
+    category : str or None
+        Profile category id (required unless evaluating a file with categories).
+    k : int or None
+        Number of new sites (maximal covering).
+    target_share : float or None
+        Covered share to reach with the fewest sites.
+    candidates : Path or None
+        Candidate sites file; default: the run's candidates, else generated.
+    generate : bool
+        Generate candidates in the gap zones even when the run has candidates.
+    spacing_m : float
+        Spacing of generated candidates along streets (m).
+    evaluate : Path or None
+        Proposed sites to evaluate (what-if).
+    method : str
+        Solver (auto, milp, greedy, brute-force).
+    capacitated : bool
+        Use the capacity-aware model.
+    time_limit_s : float
+        MILP time limit (s).
+    out : Path or None
+        Output folder (default: ``from_dir``, rewritten atomically).
+    """
+
+    from_dir: Path
+    category: str | None = None
+    k: int | None = None
+    target_share: float | None = None
+    candidates: Path | None = None
+    generate: bool = False
+    spacing_m: float = DEFAULT_SPACING_M
+    evaluate: Path | None = None
+    method: str = "auto"
+    capacitated: bool = False
+    time_limit_s: float = 60.0
+    out: Path | None = None
+
+
+def _profile(summary: dict[str, Any]) -> Profile:
+    recorded = summary.get("profile") or {}
+    path = recorded.get("path")
+    name = path if path and Path(path).is_file() else recorded.get("id", "shanghai")
+    return load_profile(name, summary.get("profile_overrides") or None)
+
+
+def _read_points(path: Path, layerset: LayerSet, category: str | None) -> gpd.GeoDataFrame:
+    frame = read_candidates({"path": path}).to_crs(layerset.crs)
+    if category and frame["category"].isna().all():
+        frame["category"] = category
+    return frame
+
+
+def _gap_zones(from_dir: Path, category: str) -> gpd.GeoDataFrame:
+    gaps = gpd.read_file(from_dir / "results.gpkg", layer="gaps")
+    return gaps[gaps["kind_key"] == category]
+
+
+def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[str, Any]]:
+    """Recommend or evaluate sites and rewrite the run folder with the results.
+
+    Returns
+    -------
+    folder : Path
+        The output folder.
+    block : dict
+        The ``sites`` or ``sites_evaluation`` summary block.
+    """
+    progress = Progress(quiet=quiet)
+    from_dir = Path(request.from_dir)
+    with progress.stage("read the earlier run") as info:
+        layerset, summary = read_run(from_dir)
+        profile = _profile(summary)
+        info["detail"] = f"{len(layerset.demand)} demand points, profile {profile.id}"
+    with progress.stage("access from existing facilities"):
+        access = compute_access(layerset, profile)
+    if request.evaluate is not None:
+        return _evaluate(request, layerset, profile, access, summary, progress)
+    if not request.category:
+        raise LifecircleError(
+            "Which category should the new sites serve?",
+            where="--category",
+            fix=f"Add --category, one of: {', '.join(profile.categories)}.",
+        )
+    with progress.stage("candidates and coverage matrix") as info:
+        candidates = _candidates(request, layerset, access, from_dir)
+        problem = build_problem(
+            layerset, profile, access, request.category, candidates, request.capacitated
+        )
+        origin = candidates["source"].iloc[0] if len(candidates) else "-"
+        info["detail"] = (
+            f"{len(candidates)} candidates ({origin}), {problem.coverage.nnz} covered pairs"
+        )
+    with progress.stage("solve") as info:
+        outcome = recommend_sites(
+            problem,
+            layerset,
+            k=request.k,
+            target_share=request.target_share,
+            method=request.method,
+            time_limit_s=request.time_limit_s,
+        )
+        if outcome.result.objective == 0 and request.k is not None:
+            outcome.summary["message"] += (
+                " None of these candidates reaches uncovered people within the threshold;"
+                " try --generate to place candidates on the streets inside the gap zones."
+            )
+        info["detail"] = outcome.summary["message"]
+    summary["sites"] = outcome.summary
+    layers = {"sites": outcome.sites, "site_candidates": problem.candidates}
+    tables = {"sites": pd.DataFrame(outcome.sites.drop(columns="geometry"))}
+    folder = _rewrite(from_dir, request.out, summary, layers, tables, progress)
+    return folder, outcome.summary
+
+
+def _candidates(request, layerset, access, from_dir) -> gpd.GeoDataFrame:
+    if request.candidates is not None:
+        frame = _read_points(Path(request.candidates), layerset, request.category)
+        frame["source"] = f"file:{Path(request.candidates).name}"
+        return frame
+    if not request.generate and layerset.candidates is not None and len(layerset.candidates):
+        frame = layerset.candidates.copy()
+        frame["source"] = "run candidates"
+        return frame
+    return generate_candidates(
+        layerset, access, _gap_zones(from_dir, request.category), request.spacing_m
+    )
+
+
+def _evaluate(request, layerset, profile, access, summary, progress):
+    with progress.stage("evaluate proposed sites") as info:
+        proposed = _read_points(Path(request.evaluate), layerset, request.category)
+        if proposed["category"].isna().any():
+            raise LifecircleError(
+                "The proposed sites have no category.",
+                where=str(request.evaluate),
+                fix="Add a 'category' column, or pass --category for all of them.",
+            )
+        by_category, by_unit = evaluate_sites(layerset, profile, access, proposed)
+        info["detail"] = ", ".join(
+            f"{r.category}: {r.share_before:.1%} → {r.share_after:.1%}"
+            for r in by_category.itertuples()
+        )
+    block = {
+        "file": str(request.evaluate),
+        "categories": by_category.to_dict(orient="records"),
+        "units": by_unit.to_dict(orient="records"),
+    }
+    summary["sites_evaluation"] = block
+    layers = {"proposed_sites": proposed}
+    tables = {"sites_evaluation": by_category, "sites_evaluation_units": by_unit}
+    folder = _rewrite(Path(request.from_dir), request.out, summary, layers, tables, progress)
+    return folder, block
+
+
+def _rewrite(
+    from_dir: Path,
+    out: Path | None,
+    summary: dict[str, Any],
+    layers: dict[str, gpd.GeoDataFrame],
+    tables: dict[str, pd.DataFrame],
+    progress: Progress,
+) -> Path:
+    target = Path(out) if out else from_dir
+    with atomic_folder(target) as staging, progress.stage("write outputs") as info:
+        shutil.copytree(from_dir, staging, dirs_exist_ok=True)
+        results = {
+            name: gpd.read_file(staging / "results.gpkg", layer=name)
+            for name in pyogrio.list_layers(staging / "results.gpkg")[:, 0]
+            if name not in layers
+        }
+        results.update(layers)
+        (staging / "results.gpkg").unlink()
+        write_gpkg_layers(results, staging / "results.gpkg")
+        (staging / "tables").mkdir(exist_ok=True)
+        for name, table in tables.items():
+            write_csv(table, staging / "tables" / f"{name}.csv")
+        write_json(json.loads(json.dumps(summary, default=str)), staging / "summary.json")
+        info["detail"] = str(target)
+    return target
