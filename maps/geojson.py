@@ -1,0 +1,140 @@
+"""Compact GeoJSON for the browser: display CRS, simplified, rounded, few properties.
+
+Layers come in the LayerSet's metric CRS. For drawing they are simplified to
+display scale (in metres, before reprojection), reprojected to WGS84, shifted
+to GCJ-02 when the basemap is AMap, and rounded to six decimals (about 0.1 m).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from spatial.chinese_coords import wgs84_to_gcj02
+
+COORD_DECIMALS = 6
+SIMPLIFY_M = 1.5  # about one screen pixel at zoom 16
+
+
+def gcj02_shift(coords: np.ndarray) -> np.ndarray:
+    """Shift an (N, 2) array of WGS84 lon/lat to GCJ-02."""
+    if len(coords) == 0:
+        return coords
+    lon, lat = wgs84_to_gcj02(coords[:, 0], coords[:, 1])
+    return np.column_stack([np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)])
+
+
+def _round(coords: np.ndarray) -> np.ndarray:
+    return np.round(coords, COORD_DECIMALS)
+
+
+def to_display(
+    frame: gpd.GeoDataFrame, gcj02: bool = False, simplify_m: float = SIMPLIFY_M
+) -> gpd.GeoDataFrame:
+    """Return ``frame`` simplified, in WGS84 (or GCJ-02), coordinates rounded.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Any layer with a CRS (usually the LayerSet's metric CRS).
+    gcj02 : bool
+        Shift to GCJ-02 (for AMap tiles) after reprojecting to WGS84.
+    simplify_m : float
+        Simplification tolerance in metres, applied in the metric CRS;
+        0 keeps every vertex.
+    """
+    out = frame[~frame.geometry.isna() & ~frame.geometry.is_empty].copy()
+    if out.empty:
+        return out.to_crs(4326) if out.crs is not None else out
+    geoms = out.geometry.array
+    if simplify_m > 0 and out.crs is not None and out.crs.is_projected:
+        geoms = shapely.simplify(np.asarray(geoms), simplify_m, preserve_topology=True)
+        out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs))
+    out = out.to_crs(4326)
+    values = np.asarray(out.geometry.array)
+    if gcj02:
+        values = shapely.transform(values, gcj02_shift)
+    values = shapely.transform(values, _round)
+    return out.set_geometry(gpd.GeoSeries(values, index=out.index, crs=4326))
+
+
+def _plain(value: Any, digits: int | None) -> Any:
+    """A JSON-ready scalar: NaN/None → None, numpy → Python, floats rounded."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        if math.isnan(number) or math.isinf(number):
+            return None
+        if digits is None:
+            return number
+        rounded = round(number, digits)
+        return int(rounded) if digits == 0 else rounded
+    try:
+        if value != value:  # pandas NA / NaN in object columns
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def feature_collection(
+    frame: gpd.GeoDataFrame,
+    properties: Mapping[str, str | Callable[[gpd.GeoDataFrame], Any]],
+    digits: Mapping[str, int | None] | None = None,
+) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection with only the named properties.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Already in display coordinates (see :func:`to_display`).
+    properties : mapping
+        Output property name → source column name, or a function of the frame
+        returning a sequence (one value per row).
+    digits : mapping, optional
+        Output property name → decimals to round floats to (None keeps them).
+    """
+    digits = dict(digits or {})
+    columns: dict[str, list[Any]] = {}
+    for name, source in properties.items():
+        values = source(frame) if callable(source) else frame[source]
+        places = digits.get(name, 2)
+        columns[name] = [_plain(v, places) for v in list(values)]
+    geometries = (
+        [json.loads(text) for text in shapely.to_geojson(np.asarray(frame.geometry.array))]
+        if len(frame)
+        else []
+    )
+    features = []
+    for i, geometry in enumerate(geometries):
+        props = {name: values[i] for name, values in columns.items()}
+        features.append({"type": "Feature", "properties": props, "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def script_json(value: Any) -> str:
+    """JSON text that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c`` etc., so a name such as
+    ``</script><img src=x onerror=alert(1)>`` cannot end the script element;
+    U+2028/U+2029 are escaped for older JavaScript parsers.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )

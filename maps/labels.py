@@ -1,0 +1,221 @@
+"""Every word a map or the report shows, in Chinese and English.
+
+Labels are looked up by key with :func:`t`; category names come from the
+standards profile (:func:`category_name`), never from this table. Chinese is
+the default language because the readers are Shanghai planners.
+"""
+
+from __future__ import annotations
+
+from analyses.profile import Profile
+from spatial.errors import LifecircleError
+
+LANGS: tuple[str, ...] = ("zh", "en")
+
+LABELS: dict[str, dict[str, str]] = {
+    # map titles
+    "life_circle": {"zh": "15分钟社区生活圈", "en": "15-minute community life circle"},
+    "fitness_circle": {"zh": "10分钟健身圈", "en": "10-minute fitness circle"},
+    "care_coverage": {"zh": "15分钟养老服务圈", "en": "15-minute elderly-service circle"},
+    "sites": {"zh": "新设施选址", "en": "New facility sites"},
+    "index_title": {"zh": "地图目录", "en": "Maps"},
+    "report_title": {"zh": "社区生活圈评估报告", "en": "Life-circle assessment report"},
+    "synthetic": {"zh": "合成示范数据", "en": "synthetic demo data"},
+    "synthetic_banner": {
+        "zh": "合成示范数据 / synthetic demo data — 非真实地点",
+        "en": "synthetic demo data / 合成示范数据 — not a real place",
+    },
+    "date": {"zh": "制图日期", "en": "Date"},
+    "profile": {"zh": "标准", "en": "Standard"},
+    "attribution": {"zh": "数据来源", "en": "Data"},
+    "offline_basemap": {
+        "zh": "离线模式：底图由道路、水系和建筑矢量绘制",
+        "en": "Offline: basemap drawn from the road, water and building layers",
+    },
+    "aggregated": {
+        "zh": "居民点超过 {limit} 个，按 {size} 米六边形汇总显示；各居委详图见下",
+        "en": "More than {limit} demand points: shown as {size} m hexagons; "
+        "detailed maps per sub-unit below",
+    },
+    "detail_pages": {"zh": "分区详图", "en": "Detailed maps"},
+    "overview": {"zh": "总图", "en": "Overview"},
+    # layer names
+    "layer_score": {"zh": "生活圈完整度", "en": "Life-circle completeness"},
+    "layer_minutes": {"zh": "步行时间：{cat}", "en": "Walk time: {cat}"},
+    "layer_fitness": {"zh": "健身圈覆盖", "en": "Fitness-circle coverage"},
+    "layer_2sfca": {"zh": "养老设施可达性指数（2SFCA）", "en": "Care accessibility index (2SFCA)"},
+    "layer_facilities": {"zh": "设施：{cat}", "en": "Facilities: {cat}"},
+    "layer_area": {"zh": "步行网络服务范围：{cat}", "en": "Network service area: {cat}"},
+    "layer_radius": {"zh": "服务半径（直线）：{cat}", "en": "Straight-line radius: {cat}"},
+    "layer_facility_areas": {
+        "zh": "单个设施服务范围",
+        "en": "Service area of each facility",
+    },
+    "layer_gaps": {"zh": "服务缺口：各类设施", "en": "Gap zones per category"},
+    "layer_gaps_life": {
+        "zh": "服务缺口：生活圈不完整",
+        "en": "Gap zones: incomplete life circle",
+    },
+    "layer_water": {"zh": "水系", "en": "Water"},
+    "layer_railways": {"zh": "铁路", "en": "Railways"},
+    "layer_boundary": {"zh": "研究范围与居委", "en": "Study area and sub-units"},
+    "layer_vector_basemap": {
+        "zh": "矢量底图（道路、建筑）",
+        "en": "Vector basemap (roads, buildings)",
+    },
+    "layer_sites": {"zh": "建议新设施点", "en": "Proposed sites"},
+    "layer_site_areas": {"zh": "新设施步行服务范围", "en": "Service areas of the new sites"},
+    "layer_newly_covered": {"zh": "新增覆盖的居民点", "en": "Residents newly covered"},
+    "site_id": {"zh": "选址编号", "en": "Site id"},
+    "site_rank": {"zh": "优先序", "en": "Rank"},
+    "new_residents": {"zh": "新增覆盖居民", "en": "Residents newly covered"},
+    "new_elderly": {"zh": "新增覆盖老人", "en": "Older people newly covered"},
+    "cumulative_share": {"zh": "累计覆盖率", "en": "Cumulative coverage"},
+    "basemap_osm": {"zh": "OpenStreetMap 底图", "en": "OpenStreetMap"},
+    "basemap_tianditu": {"zh": "天地图", "en": "Tianditu"},
+    "basemap_amap": {"zh": "高德地图（GCJ-02）", "en": "AMap (GCJ-02)"},
+    "basemap_none": {"zh": "无底图", "en": "No basemap"},
+    # legend
+    "legend": {"zh": "图例", "en": "Legend"},
+    "minutes_unit": {"zh": "步行分钟", "en": "walking minutes"},
+    "le_threshold": {"zh": "≤ {a} 分钟（达标）", "en": "≤ {a} min (meets standard)"},
+    "between": {"zh": "{a}–{b} 分钟", "en": "{a}–{b} min"},
+    "none_within": {"zh": "{m} 分钟内无设施", "en": "none within {m} min"},
+    "score_complete": {"zh": "完整（{n}/{n} 类）", "en": "complete ({n}/{n} categories)"},
+    "score_missing": {"zh": "缺 {k} 类", "en": "{k} missing"},
+    "score_missing_more": {"zh": "缺 {k} 类及以上", "en": "{k} or more missing"},
+    "sfca_unit": {
+        "zh": "每位老人可及的养老设施建筑面积（m²）",
+        "en": "care floor area within reach per older person (m²)",
+    },
+    "sfca_zero": {"zh": "0（步行范围内无设施）", "en": "0 (no facility within reach)"},
+    "facility_symbols": {"zh": "设施", "en": "Facilities"},
+    "area_network": {"zh": "步行网络服务范围", "en": "network service area"},
+    "area_radius": {"zh": "服务半径（直线，虚线）", "en": "straight-line radius (dashed)"},
+    "gap_zone": {"zh": "服务缺口", "en": "gap zone"},
+    "hexagon": {"zh": "六边形汇总", "en": "hexagon summary"},
+    # popups
+    "name": {"zh": "名称", "en": "Name"},
+    "category": {"zh": "类别", "en": "Category"},
+    "capacity": {"zh": "规模", "en": "Capacity"},
+    "served_residents": {"zh": "服务居民（人）", "en": "Residents served"},
+    "load_ratio": {"zh": "负荷比（老人/容量）", "en": "Load (older people / capacity)"},
+    "facility_id": {"zh": "设施编号", "en": "Facility id"},
+    "demand_id": {"zh": "居民点", "en": "Demand point"},
+    "residents": {"zh": "居民（人）", "en": "Residents"},
+    "elderly": {"zh": "老年人（人）", "en": "Older residents"},
+    "minutes": {"zh": "步行分钟", "en": "Walk (min)"},
+    "score": {"zh": "完整度", "en": "Completeness"},
+    "missing": {"zh": "缺少类别", "en": "Missing categories"},
+    "gap": {"zh": "缺口", "en": "Gap"},
+    "gap_kind_category": {"zh": "单类缺口", "en": "category gap"},
+    "gap_kind_life_circle": {"zh": "生活圈不完整", "en": "incomplete life circle"},
+    "people_affected": {"zh": "受影响人数", "en": "People affected"},
+    "nearest_walk": {"zh": "最近设施步行距离", "en": "Walk to nearest facility"},
+    "walk_m": {"zh": "{m} 米", "en": "{m} m"},
+    "unit": {"zh": "居委", "en": "Sub-unit"},
+    "points": {"zh": "居民点数", "en": "Demand points"},
+    "index_2sfca": {"zh": "2SFCA 指数", "en": "2SFCA index"},
+    "threshold": {"zh": "标准", "en": "Standard"},
+    # capacity units
+    "cap_places": {"zh": "个托位/床位", "en": "places"},
+    "cap_beds": {"zh": "张床位", "en": "beds"},
+    "cap_meals_per_day": {"zh": "餐/日", "en": "meals a day"},
+    "cap_floor_area_m2": {"zh": "m²", "en": "m²"},
+    # report
+    "summary": {"zh": "主要指标", "en": "Key figures"},
+    "population": {"zh": "常住人口", "en": "Residents"},
+    "elderly_population": {"zh": "老年人口", "en": "Older residents"},
+    "complete_share": {"zh": "生活圈完整的居民比例", "en": "Residents with a complete circle"},
+    "fitness_share": {"zh": "10分钟健身圈覆盖率", "en": "Fitness-circle coverage"},
+    "care_any_share": {
+        "zh": "可达至少一类养老设施的老人比例",
+        "en": "Older residents reaching at least one care type",
+    },
+    "per_1000": {"zh": "每千人养老设施建筑面积", "en": "Care floor area per 1,000 residents"},
+    "target": {"zh": "目标", "en": "target"},
+    "coverage_chart": {"zh": "各类设施人口覆盖率", "en": "Population coverage per category"},
+    "coverage_axis": {"zh": "覆盖率（%）", "en": "Coverage (%)"},
+    "target_line": {"zh": "目标 {p}%", "en": "target {p}%"},
+    "tables": {"zh": "分类覆盖表", "en": "Coverage per category"},
+    "units_tables": {"zh": "各居委指标", "en": "Figures per sub-unit"},
+    "top_gaps": {"zh": "主要服务缺口", "en": "Largest gap zones"},
+    "static_maps": {"zh": "专题图", "en": "Thematic maps"},
+    "interactive_maps": {"zh": "交互地图", "en": "Interactive maps"},
+    "covered_population": {"zh": "覆盖人口", "en": "Covered"},
+    "target_population": {"zh": "目标人群", "en": "Target group"},
+    "population_share": {"zh": "覆盖率", "en": "Share"},
+    "facilities": {"zh": "设施数", "en": "Facilities"},
+    "walk_distance": {"zh": "步行距离（米）", "en": "Walk (m)"},
+    "target_group": {"zh": "服务对象", "en": "For"},
+    "everyone": {"zh": "全体居民", "en": "everyone"},
+    "children": {"zh": "儿童", "en": "children"},
+    "elderly_group": {"zh": "老年人", "en": "older residents"},
+    "no_cjk_font": {
+        "zh": "未找到中文字体，静态图改用英文标注（安装 fonts-noto-cjk 可显示中文）。",
+        "en": "No CJK font found: static maps use English labels (install fonts-noto-cjk).",
+    },
+    "not_applicable": {"zh": "—", "en": "—"},
+    "yes": {"zh": "是", "en": "yes"},
+    "no": {"zh": "否", "en": "no"},
+    "meets": {"zh": "达到 {v} m²", "en": "meets {v} m²"},
+    "rank": {"zh": "排名", "en": "Rank"},
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is supported, else raise LifecircleError."""
+    if lang not in LANGS:
+        raise LifecircleError(
+            f"Unknown map language '{lang}'.",
+            where="--lang / maps.lang",
+            fix="Use 'zh' (Chinese, the default) or 'en' (English).",
+        )
+    return lang
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The label ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
+    text = LABELS[key][lang]
+    return text.format(**values) if values else text
+
+
+def category_name(profile: Profile, category_id: str, lang: str) -> str:
+    """Display name of a category, from the profile (falls back to the id)."""
+    category = profile.categories.get(category_id)
+    return category.label(lang) if category is not None else category_id
+
+
+def circle_name(profile: Profile, circle_id: str, lang: str) -> str:
+    """Display name of a circle, from the profile when it has one."""
+    circle = profile.circles.get(circle_id)
+    if circle is None:
+        return t(circle_id, lang)
+    return circle.name_en if lang == "en" else circle.name_zh
+
+
+def profile_title(profile: Profile, lang: str) -> str:
+    """The profile's display title."""
+    return profile.title_en if lang == "en" else profile.title_zh
+
+
+def capacity_unit(unit: str | None, lang: str) -> str:
+    """Display text for a capacity unit (``places``, ``beds`` …)."""
+    if not unit:
+        return ""
+    key = f"cap_{unit}"
+    return t(key, lang) if key in LABELS else unit
+
+
+def fmt_number(value: float | None, digits: int = 0) -> str:
+    """A number with thousands separators, or an em dash for a missing value."""
+    if value is None or value != value:  # NaN
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def fmt_share(value: float | None) -> str:
+    """A share 0–1 as a percentage with one decimal."""
+    if value is None or value != value:
+        return "—"
+    return f"{100.0 * value:.1f}%"

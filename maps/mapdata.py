@@ -1,0 +1,402 @@
+"""What each map shows: its categories, demand layers and class schemes, as data.
+
+Everything here is computed from a :class:`~analyses.subdistrict.SubdistrictResults`
+in Python, once: display-ready frames (WGS84 or GCJ-02, simplified), the
+feature collections the page embeds, and the class breaks the page, the
+legend and the static maps share.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from analyses.profile import Profile
+from analyses.subdistrict import SubdistrictResults
+from maps import geojson
+from maps.aggregate import aggregate_to_hexagons, hex_size_for
+from maps.basemaps import needs_gcj02
+from maps.labels import category_name, circle_name, t
+from maps.options import MapOptions
+from maps.style import (
+    Classes,
+    Symbol,
+    category_symbols,
+    minute_classes,
+    missing_classes,
+    sfca_classes,
+)
+
+MAP_KINDS: tuple[str, ...] = ("life_circle", "fitness_circle", "care_coverage")
+AREA_SIMPLIFY_M = 5.0
+DEFAULT_MAX_MINUTES = 30.0
+
+
+@dataclass(frozen=True)
+class DemandLayer:
+    """One way of colouring demand: a property and its classes."""
+
+    key: str
+    name: str
+    prop: str
+    classes: Classes
+    show: bool
+
+
+@dataclass
+class MapContext:
+    """Inputs shared by all maps of one run (display frames are computed once)."""
+
+    results: SubdistrictResults
+    options: MapOptions
+    basemap: str
+    gcj02: bool
+    max_minutes: float
+    today: str
+    frames: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        return self.options.lang
+
+    @property
+    def profile(self) -> Profile:
+        return self.results.profile
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.results.layerset.meta
+
+    def display(self, name: str, frame: gpd.GeoDataFrame, simplify_m: float = 1.5):
+        """``frame`` in display coordinates, cached under ``name``."""
+        if name not in self.frames:
+            self.frames[name] = geojson.to_display(frame, gcj02=self.gcj02, simplify_m=simplify_m)
+        return self.frames[name]
+
+    def study_name(self) -> str:
+        """The study area's name in the map language."""
+        meta = self.meta
+        key = "name_en" if self.lang == "en" else "name_zh"
+        return str(meta.get(key) or meta.get("name") or "")
+
+    def unit_names(self) -> dict[str, str]:
+        """unit_id → display name of the sub-units."""
+        boundary = self.results.layerset.boundary
+        column = "name_en" if self.lang == "en" and "name_en" in boundary else "name"
+        if column not in boundary:
+            return {}
+        names = boundary[column].where(boundary[column].notna(), boundary.get("name"))
+        return dict(zip(boundary["unit_id"].astype(str), names.astype(str), strict=True))
+
+
+def make_context(results: SubdistrictResults, options: MapOptions) -> MapContext:
+    """Validate options and set up the shared context."""
+    options = options.validated()
+    basemap = options.effective_basemap
+    max_minutes = float(
+        results.summary.get("network", {}).get("max_minutes", DEFAULT_MAX_MINUTES)
+        or DEFAULT_MAX_MINUTES
+    )
+    return MapContext(
+        results=results,
+        options=options,
+        basemap=basemap,
+        gcj02=needs_gcj02(basemap),
+        max_minutes=max_minutes,
+        today=date.today().isoformat(),
+    )
+
+
+def map_categories(profile: Profile, kind: str) -> tuple[str, ...]:
+    """Category ids a map shows (the circle's categories, in profile order)."""
+    circle = profile.circles.get(kind)
+    if circle is None:
+        return tuple(profile.categories)
+    return tuple(c for c in circle.categories if c in profile.categories)
+
+
+def category_minutes(profile: Profile, kind: str, category_id: str) -> float:
+    """The walking threshold (minutes) a map applies to a category."""
+    if kind == "fitness_circle":
+        figure = profile.circles["fitness_circle"].figure("minutes")
+        if figure is not None:
+            return float(figure.value)
+    category = profile.categories[category_id]
+    speed = profile.speed_mps(profile.category_speed_key(category_id))
+    return float(category.threshold_minutes(speed))
+
+
+def symbols_for(ctx: MapContext, kind: str) -> dict[str, Symbol]:
+    """Marker symbols of the map's categories."""
+    return category_symbols(ctx.profile, map_categories(ctx.profile, kind))
+
+
+def demand_layers(ctx: MapContext, kind: str) -> list[DemandLayer]:
+    """The demand colourings of a map; the first shown one is the headline figure."""
+    profile, lang = ctx.profile, ctx.lang
+    cats = map_categories(profile, kind)
+    layers: list[DemandLayer] = []
+    if kind == "life_circle":
+        layers.append(
+            DemandLayer(
+                "score", t("layer_score", lang), "mis", missing_classes(len(cats), lang), True
+            )
+        )
+    elif kind == "fitness_circle":
+        minutes = category_minutes(profile, kind, cats[0]) if cats else 10.0
+        title = t("layer_fitness", lang)
+        layers.append(
+            DemandLayer(
+                "fitness", title, "fm", minute_classes(minutes, ctx.max_minutes, lang, title), True
+            )
+        )
+    elif kind == "care_coverage":
+        values = ctx.results.demand.get("care_2sfca", pd.Series(dtype=float)).to_numpy(dtype=float)
+        layers.append(
+            DemandLayer("sfca", t("layer_2sfca", lang), "s2", sfca_classes(values, lang), True)
+        )
+    for i, cat in enumerate(cats):
+        name = t("layer_minutes", lang, cat=category_name(profile, cat, lang))
+        classes = minute_classes(
+            category_minutes(profile, kind, cat),
+            ctx.max_minutes,
+            lang,
+            category_name(profile, cat, lang),
+        )
+        layers.append(DemandLayer(f"min_{cat}", name, f"m{i}", classes, False))
+    return layers
+
+
+def _missing_count(values: pd.Series) -> np.ndarray:
+    text = values.fillna("").astype(str)
+    return text.map(lambda s: len([p for p in s.split(",") if p])).to_numpy(dtype=float)
+
+
+def _minutes_table(results: SubdistrictResults, kind: str, demand: gpd.GeoDataFrame) -> dict:
+    profile = results.profile
+    out = {}
+    for i, cat in enumerate(map_categories(profile, kind)):
+        column = f"min_{cat}"
+        out[f"m{i}"] = demand[column] if column in demand else pd.Series(np.nan, index=demand.index)
+    return out
+
+
+def demand_frame(
+    ctx: MapContext, kind: str, demand: gpd.GeoDataFrame | None = None
+) -> tuple[gpd.GeoDataFrame, bool, float | None]:
+    """Demand in metric CRS with the map's short property columns.
+
+    Returns the frame, whether it was aggregated to hexagons, and the hexagon
+    size (circumradius in m) when it was.
+    """
+    results = ctx.results
+    demand = results.demand if demand is None else demand
+    frame = gpd.GeoDataFrame(
+        {
+            "id": demand["demand_id"].astype(str),
+            "u": demand["unit_id"].astype(str).map(ctx.unit_names()).fillna(demand["unit_id"]),
+            "r": demand["residents"].astype(float),
+            "e": demand["elderly"].astype(float),
+        },
+        geometry=demand.geometry,
+        crs=demand.crs,
+    )
+    columns: list[str] = []
+    elderly_columns: list[str] = []
+    if kind == "life_circle":
+        frame["mis"] = _missing_count(demand["life_circle_missing"])
+        frame["miss"] = demand["life_circle_missing"].fillna("").astype(str)
+        columns.append("mis")
+    elif kind == "fitness_circle":
+        frame["fm"] = demand["fitness_minutes"].astype(float)
+        columns.append("fm")
+    elif kind == "care_coverage":
+        frame["s2"] = demand["care_2sfca"].astype(float)
+        elderly_columns.append("s2")
+    for key, values in _minutes_table(results, kind, demand).items():
+        frame[key] = values.astype(float).to_numpy()
+        columns.append(key)
+    if len(frame) <= ctx.options.max_demand_points:
+        return frame, False, None
+    radius = hex_size_for(frame, target_cells=max(ctx.options.max_demand_points // 4, 50))
+    grid = results.layerset.meta.get("demand_grid", {}).get("size_m")
+    if grid:
+        radius = max(radius, float(grid))
+    hexes = aggregate_to_hexagons(
+        frame.rename(columns={"r": "residents", "e": "elderly"}),
+        radius,
+        mean_columns=columns,
+        elderly_mean_columns=elderly_columns,
+    )
+    if "mis" in hexes:
+        hexes["mis"] = np.round(hexes["mis"])
+    hexes = hexes.rename(columns={"hex_id": "id", "points": "n", "residents": "r", "elderly": "e"})
+    return hexes, True, radius
+
+
+def demand_collection(ctx: MapContext, kind: str, frame: gpd.GeoDataFrame) -> dict:
+    """The demand feature collection of a map (points or hexagons)."""
+    display = geojson.to_display(frame, gcj02=ctx.gcj02, simplify_m=0)
+    props: dict[str, str] = {c: c for c in display.columns if c != "geometry"}
+    digits = {name: 1 for name in props}
+    digits.update({"r": 0, "e": 0, "n": 0, "mis": 0, "s2": 4})
+    return geojson.feature_collection(display, props, digits)
+
+
+def facility_collection(ctx: MapContext, kind: str) -> dict:
+    """Facilities of the map's categories."""
+    facilities = ctx.results.facilities
+    cats = map_categories(ctx.profile, kind)
+    subset = facilities[facilities["category"].isin(cats)]
+    display = geojson.to_display(subset, gcj02=ctx.gcj02, simplify_m=0)
+    lang = ctx.lang
+    props: dict[str, Any] = {
+        "id": "facility_id",
+        "name": "name",
+        "c": "category",
+        "cap": "capacity",
+        "capu": lambda f: (
+            f["capacity_unit"].map(lambda u: _unit_text(u, lang))
+            if "capacity_unit" in f
+            else [None] * len(f)
+        ),
+        "sv": "served_residents",
+    }
+    if "load_ratio" in display:
+        props["lr"] = "load_ratio"
+    return geojson.feature_collection(display, props, {"cap": 1, "sv": 0, "lr": 2})
+
+
+def _unit_text(unit: Any, lang: str) -> str | None:
+    from maps.labels import capacity_unit
+
+    if unit is None or (isinstance(unit, float) and math.isnan(unit)) or unit is pd.NA:
+        return None
+    return capacity_unit(str(unit), lang) or None
+
+
+def area_collection(ctx: MapContext, kind: str) -> dict:
+    """Network service areas (category and facility) and dissolved radius circles."""
+    areas = ctx.results.service_areas
+    cats = map_categories(ctx.profile, kind)
+    areas = areas[areas["category"].isin(cats)]
+    network = areas[areas["kind"].isin(["category", "facility"])]
+    radius = areas[areas["kind"] == "radius"]
+    if not radius.empty:
+        radius = radius.dissolve(
+            by="category", as_index=False, aggfunc={"minutes": "first", "walk_m": "first"}
+        )
+        radius["kind"] = "radius"
+        radius["facility_id"] = None
+    frame = pd.concat(
+        [network, radius[network.columns.intersection(radius.columns)]], ignore_index=True
+    )
+    frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=areas.crs)
+    names = dict(
+        zip(
+            ctx.results.facilities["facility_id"].astype(str),
+            ctx.results.facilities["name"],
+            strict=True,
+        )
+    )
+    display = geojson.to_display(frame, gcj02=ctx.gcj02, simplify_m=AREA_SIMPLIFY_M)
+    props: dict[str, Any] = {
+        "k": "kind",
+        "c": "category",
+        "f": "facility_id",
+        "name": lambda f: f["facility_id"].astype(str).map(names).where(f["facility_id"].notna()),
+        "min": "minutes",
+        "wm": "walk_m",
+    }
+    return geojson.feature_collection(display, props, {"min": 1, "wm": 0})
+
+
+def gap_collection(ctx: MapContext, kind: str) -> dict:
+    """Gap zones of the map's categories (and incomplete life circles)."""
+    gaps = ctx.results.gaps
+    cats = list(map_categories(ctx.profile, kind))
+    keys = [*cats, "life_circle"] if kind == "life_circle" else cats
+    subset = gaps[gaps["kind_key"].isin(keys)] if not gaps.empty else gaps
+    display = geojson.to_display(subset, gcj02=ctx.gcj02, simplify_m=AREA_SIMPLIFY_M)
+    lang = ctx.lang
+    none_text = t("none_within", lang, m=f"{ctx.max_minutes:g}")
+
+    def walk_text(frame: gpd.GeoDataFrame) -> list[str | None]:
+        out: list[str | None] = []
+        for gap_kind, metres in zip(frame["kind"], frame["nearest_walk_m"], strict=True):
+            if gap_kind != "category":
+                out.append(None)  # several categories: no single nearest facility
+            elif metres is None or (isinstance(metres, float) and math.isnan(metres)):
+                out.append(none_text)
+            else:
+                out.append(t("walk_m", lang, m=f"{float(metres):,.0f}"))
+        return out
+
+    props: dict[str, Any] = {
+        "id": "gap_id",
+        "k": "kind",
+        "kk": "kind_key",
+        "cats": "categories",
+        "rank": "rank",
+        "r": "residents",
+        "e": "elderly",
+        "pa": "people_affected",
+        "nw": walk_text,
+        "nf": "nearest_facility_id",
+    }
+    return geojson.feature_collection(display, props, {"r": 0, "e": 0, "pa": 0, "rank": 0})
+
+
+def context_collections(ctx: MapContext) -> dict[str, dict]:
+    """Boundary (units and outline), water and railways; roads and buildings for basemap none."""
+    layerset = ctx.results.layerset
+    names = ctx.unit_names()
+    units = ctx.display("units", layerset.boundary)
+    if layerset.boundary.empty:
+        outline_metric = layerset.boundary.iloc[0:0]
+    else:
+        outline_metric = gpd.GeoDataFrame(
+            {"name": [ctx.study_name()]},
+            geometry=[layerset.boundary.union_all()],
+            crs=layerset.boundary.crs,
+        )
+    outline = ctx.display("outline", outline_metric)
+    out = {
+        "units": geojson.feature_collection(
+            units, {"name": lambda f: f["unit_id"].astype(str).map(names)}
+        ),
+        "outline": geojson.feature_collection(outline, {}),
+        "water": geojson.feature_collection(ctx.display("water", layerset.water), {"name": "name"}),
+        "railways": geojson.feature_collection(
+            ctx.display("railways", layerset.railways), {"name": "name"}
+        ),
+    }
+    if ctx.basemap == "none":
+        roads = ctx.display("roads", layerset.roads, simplify_m=3.0)
+        out["roads"] = geojson.feature_collection(roads, {"hw": "highway"})
+        buildings = ctx.display("buildings", layerset.buildings, simplify_m=1.0)
+        out["buildings"] = geojson.feature_collection(buildings, {})
+    return out
+
+
+def bounds_latlon(frame: gpd.GeoDataFrame) -> list[list[float]]:
+    """[[south, west], [north, east]] of a display frame."""
+    west, south, east, north = frame.total_bounds
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+def map_title(ctx: MapContext, kind: str, unit_name: str | None = None) -> str:
+    """The map's title: the option's, or the circle and the study area."""
+    if ctx.options.title:
+        base = ctx.options.title
+    else:
+        name = circle_name(ctx.profile, kind, ctx.lang) if kind in MAP_KINDS else t(kind, ctx.lang)
+        study = ctx.study_name()
+        base = f"{name} — {study}" if study else name
+    return f"{base} · {unit_name}" if unit_name else base

@@ -1,0 +1,208 @@
+"""Write every map of a run: the three circles, optional sites, detail pages, PNGs, index.
+
+Layout under ``out_dir/maps``::
+
+    index.html                 links to everything below
+    life_circle.html           15分钟社区生活圈
+    fitness_circle.html        10分钟健身圈
+    care_coverage.html         15分钟养老服务圈
+    sites.html                 only when sites are given
+    detail/<map>_<unit>.html   per sub-unit, when demand was aggregated to hexagons
+    *.png                      static maps and the coverage chart (matplotlib)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from html import escape
+from pathlib import Path
+
+import geopandas as gpd
+
+from analyses.subdistrict import SubdistrictResults
+from maps import mapdata, static
+from maps.atomic import write_text_atomic
+from maps.folium_maps import build_map, render_html
+from maps.labels import circle_name, profile_title, t
+from maps.mapdata import MAP_KINDS, MapContext, make_context
+from maps.options import MapOptions
+from maps.sites_overlay import SitesOverlay
+
+MAPS_DIR = "maps"
+
+
+def _safe(text: str) -> str:
+    """A file-name-safe version of an id."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "unit"
+
+
+def _map_label(ctx: MapContext, kind: str) -> str:
+    if kind in MAP_KINDS:
+        return circle_name(ctx.profile, kind, ctx.lang)
+    return t(kind, ctx.lang)
+
+
+def _write_detail_pages(ctx: MapContext, kind: str, maps_dir: Path) -> list[tuple[str, Path]]:
+    """One page per sub-unit with that unit's demand points (not aggregated)."""
+    results = ctx.results
+    boundary = results.layerset.boundary
+    names = ctx.unit_names()
+    pages: list[tuple[str, Path]] = []
+    detail_ctx = MapContext(
+        results=results,
+        options=dataclasses.replace(ctx.options, max_demand_points=10**9),
+        basemap=ctx.basemap,
+        gcj02=ctx.gcj02,
+        max_minutes=ctx.max_minutes,
+        today=ctx.today,
+        frames=ctx.frames,
+    )
+    for unit_id in boundary["unit_id"].astype(str):
+        subset = results.demand[results.demand["unit_id"].astype(str) == unit_id]
+        if subset.empty:
+            continue
+        focus = boundary[boundary["unit_id"].astype(str) == unit_id]
+        name = names.get(unit_id, unit_id)
+        path = maps_dir / "detail" / f"{kind}_{_safe(unit_id)}.html"
+        m, _ = build_map(
+            detail_ctx,
+            kind,
+            demand=subset,
+            focus=focus,
+            unit_name=name,
+            back_link=(t("overview", ctx.lang), f"../{kind}.html"),
+        )
+        write_text_atomic(path, render_html(m, ctx.options.offline))
+        pages.append((name, path))
+    return pages
+
+
+def _write_one(
+    ctx: MapContext, kind: str, maps_dir: Path, sites: SitesOverlay | None = None
+) -> tuple[Path, list[tuple[str, Path]]]:
+    circle = (sites.circle if sites is not None else "life_circle") if kind == "sites" else kind
+    _, aggregated, _ = mapdata.demand_frame(ctx, circle)
+    details: list[tuple[str, Path]] = []
+    if aggregated and kind in MAP_KINDS:
+        details = _write_detail_pages(ctx, kind, maps_dir)
+    links = [(name, path.relative_to(maps_dir).as_posix()) for name, path in details]
+    m, _ = build_map(
+        ctx,
+        kind,
+        detail_links=links,
+        back_link=(t("index_title", ctx.lang), "index.html"),
+        sites=sites,
+    )
+    path = write_text_atomic(maps_dir / f"{kind}.html", render_html(m, ctx.options.offline))
+    return path, details
+
+
+def _index_html(
+    ctx: MapContext,
+    pages: list[tuple[str, Path, list[tuple[str, Path]]]],
+    pngs: list[Path],
+    maps_dir: Path,
+) -> str:
+    lang = ctx.lang
+    title = ctx.options.title or f"{t('index_title', lang)} — {ctx.study_name()}"
+    items = []
+    for label, path, details in pages:
+        sub = ""
+        if details:
+            sub = (
+                "<ul>"
+                + "".join(
+                    f'<li><a href="{escape(p.relative_to(maps_dir).as_posix())}">'
+                    f"{escape(n)}</a></li>"
+                    for n, p in details
+                )
+                + "</ul>"
+            )
+        items.append(f'<li><a href="{escape(path.name)}">{escape(label)}</a>{sub}</li>')
+    images = "".join(
+        f'<figure><a href="{escape(p.name)}"><img src="{escape(p.name)}" alt="{escape(p.stem)}">'
+        f"</a><figcaption>{escape(p.name)}</figcaption></figure>"
+        for p in pngs
+    )
+    synthetic = (
+        f'<p class="synthetic">{escape(t("synthetic_banner", lang))}</p>'
+        if ctx.meta.get("synthetic")
+        else ""
+    )
+    attribution = escape(str(ctx.meta.get("attribution") or ""))
+    return f"""<!DOCTYPE html>
+<html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", Arial, sans-serif;
+  margin: 2em auto; max-width: 60em; padding: 0 1em; color: #222; }}
+.synthetic {{ display: inline-block; background: #b2182b; color: #fff; padding: 3px 10px;
+  font-weight: bold; border-radius: 3px; }}
+figure {{ display: inline-block; margin: 0.5em; width: 30%; vertical-align: top; }}
+figure img {{ max-width: 100%; border: 1px solid #ccc; }}
+li {{ margin: 0.3em 0; }}
+</style></head><body>
+<h1>{escape(title)}</h1>
+<p>{escape(t("profile", lang))}: {escape(profile_title(ctx.profile, lang))} ·
+{escape(t("date", lang))}: {escape(ctx.today)}</p>
+{synthetic}
+<h2>{escape(t("interactive_maps", lang))}</h2>
+<ul>{"".join(items)}</ul>
+<h2>{escape(t("static_maps", lang))}</h2>
+{images}
+<p><small>{escape(t("attribution", lang))}: {attribution}</small></p>
+</body></html>
+"""
+
+
+def write_maps(
+    results: SubdistrictResults,
+    out_dir: Path,
+    options: MapOptions,
+    sites: SitesOverlay | gpd.GeoDataFrame | None = None,
+) -> list[Path]:
+    """Write the interactive maps, static PNGs and an index under ``out_dir/maps``.
+
+    Parameters
+    ----------
+    results : SubdistrictResults
+        From :func:`analyses.subdistrict.analyse`.
+    out_dir : Path
+        The run's output folder; maps go to ``out_dir/maps``.
+    options : MapOptions
+        Language, basemap, offline, dpi …
+    sites : SitesOverlay or GeoDataFrame, optional
+        New facility sites (a bare GeoDataFrame is taken as the sites alone),
+        with their service areas and newly covered demand; adds
+        ``maps/sites.html``.
+
+    Returns
+    -------
+    list of Path
+        ``index.html`` first, then the map pages, detail pages and PNGs.
+
+    Raises
+    ------
+    LifecircleError
+        For a bad option (unknown basemap or language, Tianditu without a key).
+    """
+    if isinstance(sites, gpd.GeoDataFrame):
+        sites = SitesOverlay(sites=sites)
+    ctx = make_context(results, options)
+    maps_dir = Path(out_dir) / MAPS_DIR
+    maps_dir.mkdir(parents=True, exist_ok=True)
+    pages: list[tuple[str, Path, list[tuple[str, Path]]]] = []
+    kinds = list(MAP_KINDS) + (["sites"] if sites is not None else [])
+    for kind in kinds:
+        path, details = _write_one(ctx, kind, maps_dir, sites if kind == "sites" else None)
+        pages.append((_map_label(ctx, kind), path, details))
+    pngs = static.write_static_maps(results, maps_dir, options)
+    index = write_text_atomic(maps_dir / "index.html", _index_html(ctx, pages, pngs, maps_dir))
+    written = [index]
+    for _, path, details in pages:
+        written.append(path)
+        written.extend(p for _, p in details)
+    written.extend(pngs)
+    return written
