@@ -183,6 +183,13 @@ class Profile:
         """``elderly`` for categories that target older people, else ``general``."""
         return "elderly" if self.categories[category_id].target == "elderly" else "general"
 
+    def circle_of(self, category_id: str) -> str:
+        """The circle a category is reported in: care, then life, then fitness."""
+        for circle_id in ("care_coverage", "life_circle", "fitness_circle"):
+            if category_id in self.circles[circle_id].categories:
+                return circle_id
+        return "life_circle"
+
     def classification_rules(self) -> list[tuple[str, list[dict[str, Any]]]]:
         """Plain (category id, rules) pairs, in profile order, for layers.classify."""
         return [(cat.id, [dict(rule) for rule in cat.rules]) for cat in self.categories.values()]

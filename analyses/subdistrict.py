@@ -167,8 +167,7 @@ def analyse(
         cat = profile.categories[cat_id]
         minutes = (
             float(profile.circles["fitness_circle"].figure("minutes").value)
-            if cat_id in profile.circles["fitness_circle"].categories
-            and cat_id not in profile.circles["life_circle"].categories
+            if profile.circle_of(cat_id) == "fitness_circle"
             else cat.threshold_minutes(access.speed_mps[cat_id])
         )
         uncovered[cat_id] = ~access.covered(cat_id, minutes) & demand["snapped"].to_numpy()

@@ -21,8 +21,9 @@ layers = lc.load_layers(
 results = lc.analyse_all(layers, "shanghai")
 life = results.summary["life_circle"]
 print(f"Residents (uniform grid estimate): {layers.demand['residents'].sum():,.0f}")
-for cat, block in life["categories"].items():
-    print(f"  {block['name']['zh']:<12} {block['minutes']:>4.0f} min  {block['population_share']:.0%}")
+for block in life["categories"].values():
+    name, minutes, covered = block["name"]["zh"], block["minutes"], block["population_share"]
+    print(f"  {name:<12} {minutes:>4.0f} min  {covered:.0%}")
 print(f"Fitness circle: {results.summary['fitness_circle']['population_share']:.0%}")
 print("Largest gaps:")
 for gap in results.summary["gaps"][:5]:

@@ -141,15 +141,15 @@ def _facility_buildings() -> tuple[list, list[str], list[int]]:
         if fac.building is None:
             continue
         width, depth, storeys, use = fac.building
-        polygons.append(box(fac.x - width / 2, fac.y - depth / 2,
-                            fac.x + width / 2, fac.y + depth / 2))
+        polygons.append(
+            box(fac.x - width / 2, fac.y - depth / 2, fac.x + width / 2, fac.y + depth / 2)
+        )
         uses.append(use)
         levels.append(storeys)
     return polygons, uses, levels
 
 
-def _buildings(cells: list[dict], roads: RoadRows,
-               rng: np.random.Generator) -> gpd.GeoDataFrame:
+def _buildings(cells: list[dict], roads: RoadRows, rng: np.random.Generator) -> gpd.GeoDataFrame:
     """Estate and non-residential buildings, then the facilities' own buildings."""
     fac_polys, fac_uses, fac_levels = _facility_buildings()
     occupied = [p.buffer(FACILITY_PLOT_MARGIN_M) for p in fac_polys]
@@ -200,8 +200,11 @@ def _park_site_area(x: float, y: float, cells: list[dict]) -> float:
         if cell["kind"] == "P" and x0 < x < x1 and y0 < y < y1:
             s = layout.CELL_SETBACK_M
             return (x1 - x0 - 2 * s) * (y1 - y0 - 2 * s)
-    raise LifecircleError(f"Demo park at ({x}, {y}) is not inside a park cell.",
-                          where="layers/demo_facilities.py", fix="Move it into a 'P' cell.")
+    raise LifecircleError(
+        f"Demo park at ({x}, {y}) is not inside a park cell.",
+        where="layers/demo_facilities.py",
+        fix="Move it into a 'P' cell.",
+    )
 
 
 def _facilities(cells: list[dict]) -> gpd.GeoDataFrame:

@@ -33,8 +33,13 @@ EXTENT = box(0.0, 0.0, WIDTH_M, HEIGHT_M)
 # --- river 示范浜（合成）: centre line vertices, running past both edges -------
 RIVER_NAME = "示范浜（合成）"
 RIVER_XY = (
-    (-100.0, 1255.0), (450.0, 1215.0), (950.0, 1240.0), (1450.0, 1270.0),
-    (1950.0, 1245.0), (2450.0, 1205.0), (3100.0, 1232.0),
+    (-100.0, 1255.0),
+    (450.0, 1215.0),
+    (950.0, 1240.0),
+    (1450.0, 1270.0),
+    (1950.0, 1245.0),
+    (2450.0, 1205.0),
+    (3100.0, 1232.0),
 )
 RIVER_HALF_WIDTH_M = 25.0  # the river is 50 m wide
 RIVER_STOP_M = 10.0  # streets end this far from the bank
@@ -105,8 +110,12 @@ MIN_PIECE_M = 15.0  # pieces shorter than this left after cutting at a barrier a
 
 # Half widths (m) of the carriageway + pavement, for keeping buildings off roads.
 ROAD_HALF_WIDTH_M = {
-    "primary": 18.0, "secondary": 14.0, "tertiary": 10.0, "residential": 7.0,
-    "service": 4.0, "footway": 2.5,
+    "primary": 18.0,
+    "secondary": 14.0,
+    "tertiary": 10.0,
+    "residential": 7.0,
+    "service": 4.0,
+    "footway": 2.5,
 }
 
 # --- land use -----------------------------------------------------------------
@@ -160,9 +169,26 @@ DROP_SHARE = 0.05  # seeded share of residential plots left as green space
 SLAB_ESTATE_NAMES: tuple[str, ...] = tuple(
     f"{stem}（合成）"
     for stem in (
-        "通河一村", "通河二村", "通河三村", "松花新村", "呼玛一村", "呼玛二村", "长江新村",
-        "通河四村", "滨河一村", "共和新村", "共和二村", "临汾新村", "泗塘一村", "泗塘二村",
-        "育才一村", "育才二村", "示范一村", "示范二村", "铁东新村", "南苑新村",
+        "通河一村",
+        "通河二村",
+        "通河三村",
+        "松花新村",
+        "呼玛一村",
+        "呼玛二村",
+        "长江新村",
+        "通河四村",
+        "滨河一村",
+        "共和新村",
+        "共和二村",
+        "临汾新村",
+        "泗塘一村",
+        "泗塘二村",
+        "育才一村",
+        "育才二村",
+        "示范一村",
+        "示范二村",
+        "铁东新村",
+        "南苑新村",
     )
 )
 TOWER_ESTATE_NAMES: tuple[str, ...] = tuple(
@@ -266,15 +292,27 @@ def grid_cells() -> list[dict]:
         y1, y0 = ys[row], ys[row + 1]
         for col, kind in enumerate(letters):
             x0, x1 = xs[col], xs[col + 1]
-            cell = {"row": row, "col": col, "kind": kind, "bounds": (x0, x1, y0, y1),
-                    "estate": None, "lanes": [], "footways": [], "columns": np.empty(0),
-                    "zones": []}
+            cell = {
+                "row": row,
+                "col": col,
+                "kind": kind,
+                "bounds": (x0, x1, y0, y1),
+                "estate": None,
+                "lanes": [],
+                "footways": [],
+                "columns": np.empty(0),
+                "zones": [],
+            }
             cells.append(cell)
             if kind not in BUILDING_TYPES:
                 continue
             spec = BUILDING_TYPES[kind]
-            inner = (x0 + CELL_SETBACK_M, x1 - CELL_SETBACK_M,
-                     y0 + CELL_SETBACK_M, y1 - CELL_SETBACK_M)
+            inner = (
+                x0 + CELL_SETBACK_M,
+                x1 - CELL_SETBACK_M,
+                y0 + CELL_SETBACK_M,
+                y1 - CELL_SETBACK_M,
+            )
             columns = _fit(inner[0], inner[1], spec.width_m, spec.gap_x_m)
             if kind in RESIDENTIAL_CELLS:
                 cell["estate"] = next(estates[kind], None)
@@ -368,14 +406,18 @@ def keep_clear(
     lines = np.array(roads.geometry, dtype=object)
     widths = np.array([ROAD_HALF_WIDTH_M[h] for h in roads.highway])
     blocked = list(shapely.buffer(lines, widths, cap_style="flat"))
-    blocked += [river_polygon().buffer(BUILDING_RIVER_CLEAR_M),
-                rail_line().buffer(BUILDING_RAIL_CLEAR_M), *occupied]
+    blocked += [
+        river_polygon().buffer(BUILDING_RIVER_CLEAR_M),
+        rail_line().buffer(BUILDING_RAIL_CLEAR_M),
+        *occupied,
+    ]
     tree = shapely.STRtree(blocked)
     hit = np.zeros(len(polygons), dtype=bool)
     hit[np.unique(tree.query(polygons, predicate="intersects")[0])] = True
     near = np.zeros(len(polygons), dtype=bool)
     road_tree = shapely.STRtree(lines)
-    idx = road_tree.query(shapely.centroid(polygons), predicate="dwithin",
-                          distance=MAX_BUILDING_ROAD_M)[0]
+    idx = road_tree.query(
+        shapely.centroid(polygons), predicate="dwithin", distance=MAX_BUILDING_ROAD_M
+    )[0]
     near[np.unique(idx)] = True
     return ~hit & near

@@ -136,14 +136,22 @@ def build_roads(cells: list[dict]) -> RoadRows:
 
     for street in NS_STREETS:
         for line, grade in _street_pieces(street, north_south=True):
-            add_cut([line], street.highway, street.name, grade, None,
-                    river=street.crossing != "bridge", rail=True)
+            add_cut(
+                [line],
+                street.highway,
+                street.name,
+                grade,
+                None,
+                river=street.crossing != "bridge",
+                rail=True,
+            )
     for street in EW_STREETS:
         for line, grade in _street_pieces(street, north_south=False):
             crosses_rail = street.crossing in ("flyover", "underpass")
             foot = "yes" if grade != 0 else None
-            add_cut([line], street.highway, street.name, grade, foot, river=True,
-                    rail=not crosses_rail)
+            add_cut(
+                [line], street.highway, street.name, grade, foot, river=True, rail=not crosses_rail
+            )
     for street in RAIL_SERVICE_ROADS:
         line = LineString([(street.at, 0.0), (street.at, HEIGHT_M)])
         add_cut([line], street.highway, street.name, 0, None, river=True, rail=True)

@@ -25,6 +25,35 @@ def _vertex_ids(text: Any) -> np.ndarray | None:
     return np.array([int(x) for x in text.split(";")], dtype=np.int64)
 
 
+def restore_vertex_ids(roads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Turn the ';'-joined ``vertex_ids`` text of a GeoPackage back into id arrays.
+
+    When any line lacks ids the column is dropped, so the graph builder nodes
+    the lines instead of mixing the two topologies.
+    """
+    if "vertex_ids" not in roads:
+        return roads
+    ids = roads["vertex_ids"].map(_vertex_ids)
+    if ids.notna().all():
+        roads["vertex_ids"] = ids
+        return roads
+    return roads.drop(columns="vertex_ids")
+
+
+def gpkg_layer_names(path: Path, missing_fix: str) -> set[str]:
+    """Layer names of a GeoPackage, with clear errors when it is missing or unreadable."""
+    if not path.is_file():
+        raise LifecircleError(f"{path} does not exist.", where=str(path), fix=missing_fix)
+    try:
+        return {str(row[0]) for row in pyogrio.list_layers(path)}
+    except pyogrio.errors.DataSourceError as exc:
+        raise LifecircleError(
+            f"{path.name} is not a readable GeoPackage: {exc}",
+            where=str(path),
+            fix=missing_fix,
+        ) from exc
+
+
 def read_layerset(path: str | Path, meta: dict[str, Any] | None = None) -> LayerSet:
     """Read the layers written by a run (``OUTDIR/layers.gpkg``) as a LayerSet.
 
@@ -42,20 +71,9 @@ def read_layerset(path: str | Path, meta: dict[str, Any] | None = None) -> Layer
         When the file is missing or is not a lifecircle layers file.
     """
     path = Path(path)
-    if not path.is_file():
-        raise LifecircleError(
-            f"{path} does not exist.",
-            where=str(path),
-            fix="Point --from at the output folder of an earlier `lifecircle run` or `demo`.",
-        )
-    try:
-        available = {str(row[0]) for row in pyogrio.list_layers(path)}
-    except pyogrio.errors.DataSourceError as exc:
-        raise LifecircleError(
-            f"{path.name} is not a readable GeoPackage: {exc}",
-            where=str(path),
-            fix="Run the analysis again to rewrite it.",
-        ) from exc
+    available = gpkg_layer_names(
+        path, "Point --from at the output folder of an earlier `lifecircle run` or `demo`."
+    )
     missing = {"boundary", "roads", "demand", "facilities"} - available
     if missing:
         raise LifecircleError(
@@ -66,14 +84,7 @@ def read_layerset(path: str | Path, meta: dict[str, Any] | None = None) -> Layer
     frames: dict[str, gpd.GeoDataFrame | None] = {}
     for name in LAYER_NAMES:
         frames[name] = gpd.read_file(path, layer=name) if name in available else None
-    roads = frames["roads"]
-    if roads is not None and "vertex_ids" in roads:
-        ids = roads["vertex_ids"].map(_vertex_ids)
-        if ids.notna().all():
-            roads["vertex_ids"] = ids
-        else:
-            roads = roads.drop(columns="vertex_ids")
-        frames["roads"] = roads
+    frames["roads"] = restore_vertex_ids(frames["roads"])
     crs = frames["roads"].crs
     return LayerSet(crs=crs, meta=dict(meta or {}), **frames)
 

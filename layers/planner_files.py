@@ -14,8 +14,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 
+from layers.layerset_io import gpkg_layer_names, restore_vertex_ids
 from layers.osm import RawLayers
 from layers.vector_io import read_vector
 from spatial.errors import LifecircleError
@@ -202,47 +202,24 @@ def read_candidates(spec: dict[str, Any]) -> gpd.GeoDataFrame:
 def read_layerset_gpkg(path: str | Path) -> RawLayers:
     """Read a GeoPackage written by ``lifecircle layers`` back as source layers."""
     path = Path(path)
-    if not path.is_file():
-        raise LifecircleError(
-            f"The layers file {path} does not exist.",
-            where=str(path),
-            fix="Write one with `lifecircle layers --osm FILE --out layers.gpkg`.",
-        )
-    try:
-        names = {str(row[0]) for row in pyogrio.list_layers(path)}
-    except pyogrio.errors.DataSourceError as exc:
-        raise LifecircleError(
-            f"{path.name} is not a readable GeoPackage: {exc}",
-            where=str(path),
-            fix="Write it again with `lifecircle layers`.",
-        ) from exc
-
-    def layer(name: str) -> gpd.GeoDataFrame | None:
-        if name not in names:
-            return None
-        return read_vector(path, layer=name, what=f"layer {name}")
-
-    roads = layer("roads")
-    if roads is None or roads.empty:
+    names = gpkg_layer_names(
+        path, "Write one with `lifecircle layers --osm FILE --out layers.gpkg`."
+    )
+    if "roads" not in names:
         raise LifecircleError(
             f"{path.name} has no 'roads' layer.",
             where=str(path),
             fix="Use a GeoPackage written by `lifecircle layers`.",
         )
-    if "vertex_ids" in roads:
-        roads["vertex_ids"] = roads["vertex_ids"].map(
-            lambda text: (
-                np.array([int(x) for x in text.split(";")], dtype=np.int64)
-                if isinstance(text, str) and text
-                else None
-            )
+    roads = restore_vertex_ids(read_vector(path, layer="roads", what="layer roads"))
+    others = {
+        name: (
+            read_vector(path, layer=name, what=f"layer {name}")
+            if name in names
+            else gpd.GeoDataFrame(geometry=[], crs=roads.crs)
         )
-        if roads["vertex_ids"].isna().any():
-            roads = roads.drop(columns="vertex_ids")
-    others = {}
-    for name in ("buildings", "water", "railways", "facilities"):
-        frame = layer(name)
-        others[name] = frame if frame is not None else gpd.GeoDataFrame(geometry=[], crs=roads.crs)
+        for name in ("buildings", "water", "railways", "facilities")
+    }
     return RawLayers(
         roads=roads,
         **others,

@@ -11,6 +11,8 @@ from lifecircle.api import (
     life_circle,
     load_layers,
     load_profile,
+    recommend_sites,
+    write_maps,
 )
 
 __all__ = [
@@ -21,5 +23,7 @@ __all__ = [
     "life_circle",
     "load_layers",
     "load_profile",
+    "recommend_sites",
+    "write_maps",
 ]
 __version__ = "0.1.0"

@@ -34,6 +34,30 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
+def _add_map_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=["zh", "en"], help="labels on maps and report (zh)")
+    parser.add_argument(
+        "--basemap",
+        choices=["osm", "tianditu", "amap", "none"],
+        help="osm (default), tianditu (key: LIFECIRCLE_TIANDITU_KEY), amap (GCJ-02), "
+        "or none (vector basemap drawn from the layers)",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="self-contained HTML for intranets: Leaflet inlined, nothing fetched",
+    )
+    parser.add_argument("--dpi", type=int, help="resolution of static PNG maps (300 for print)")
+
+
+def _apply_map_options(config: RunConfig, args: argparse.Namespace) -> None:
+    for key in ("lang", "basemap", "dpi"):
+        if getattr(args, key, None) is not None:
+            config.maps[key] = getattr(args, key)
+    if getattr(args, "offline", False):
+        config.maps["offline"] = True
+
+
 def _add_sources(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--osm",
@@ -74,12 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run everything on the embedded synthetic district")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), help="output folder")
     _add_common(demo)
+    _add_map_options(demo)
 
     run = commands.add_parser("run", help="run the analyses on your data")
     run.add_argument("config", nargs="?", type=Path, help="run configuration YAML")
     _add_sources(run)
     run.add_argument("--out", type=Path, help="output folder (default: config's output or out/run)")
     _add_common(run)
+    _add_map_options(run)
 
     layers = commands.add_parser("layers", help="normalize inputs into one GeoPackage for QGIS")
     layers.add_argument("config", nargs="?", type=Path, help="run configuration YAML")
@@ -210,10 +236,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.command == "demo":
             config = RunConfig(output=args.out, profile=args.profile or "shanghai")
+            _apply_map_options(config, args)
             outputs = pipeline.run(config, demo=True, quiet=args.quiet)
             _print_outputs(outputs.files)
         elif args.command == "run":
             config = config_from_args(args)
+            _apply_map_options(config, args)
             outputs = pipeline.run(config, quiet=args.quiet)
             _print_outputs(outputs.files)
         elif args.command == "sites":

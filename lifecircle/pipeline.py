@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pyogrio
 
 from analyses.profile import Profile, load_profile
 from analyses.subdistrict import SubdistrictResults, analyse
@@ -31,6 +32,7 @@ from layers.vector_io import read_vector
 from lifecircle.config import RunConfig
 from lifecircle.output import atomic_folder, write_csv, write_gpkg_layers, write_json
 from lifecircle.progress import Progress
+from maps import MapOptions, write_maps, write_report
 from spatial.errors import LifecircleError
 
 __all__ = ["RunOutputs", "build_layerset", "demo_layerset", "run", "write_layers_only"]
@@ -109,6 +111,12 @@ def _boundary(config: RunConfig) -> gpd.GeoDataFrame | None:
         return normalize_boundary(frame, spec.get("name_column"), spec.get("id_column"))
     if config.bbox is not None:
         return bbox_boundary(config.bbox)
+    if config.layers_gpkg is not None:
+        # A layers file written by `lifecircle layers` carries its study area.
+        names = {str(row[0]) for row in pyogrio.list_layers(config.layers_gpkg)}
+        if "boundary" in names:
+            frame = read_vector(config.layers_gpkg, layer="boundary", what="boundary")
+            return normalize_boundary(frame, None, None) if len(frame) else None
     return None
 
 
@@ -226,6 +234,40 @@ def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dic
     }
 
 
+MAP_OPTION_KEYS = (
+    "lang",
+    "basemap",
+    "tianditu_key",
+    "offline",
+    "max_demand_points",
+    "dpi",
+    "title",
+)
+
+
+def map_options(config: RunConfig) -> MapOptions:
+    """Map options from the run config's ``maps:`` block (validated before any work)."""
+    unknown = set(config.maps) - set(MAP_OPTION_KEYS)
+    if unknown:
+        raise LifecircleError(
+            f"Unknown map options {sorted(unknown)}.",
+            where="run config key maps",
+            fix=f"Known map options: {', '.join(MAP_OPTION_KEYS)}.",
+        )
+    return MapOptions(**config.maps).validated()
+
+
+def public_map_options(options: MapOptions) -> dict[str, Any]:
+    """Map options for summary.json: never the Tianditu key."""
+    return {
+        "lang": options.lang,
+        "basemap": options.basemap,
+        "offline": options.offline,
+        "dpi": options.dpi,
+        "max_demand_points": options.max_demand_points,
+    }
+
+
 def run(
     config: RunConfig,
     *,
@@ -249,6 +291,7 @@ def run(
     RunOutputs
     """
     progress = progress or Progress(quiet=quiet)
+    options = map_options(config)
     profile = load_profile(config.profile, config.overrides, base_dir=config.base_dir)
     layerset = (
         demo_layerset(profile, progress) if demo else build_layerset(config, profile, progress)
@@ -269,15 +312,22 @@ def run(
         (staging / "tables").mkdir()
         for name, table in results.tables.items():
             write_csv(table, staging / "tables" / f"{name}.csv")
-        files = [
-            config.output / "summary.json",
-            config.output / "results.gpkg",
-            config.output / "layers.gpkg",
-            config.output / "tables",
-        ]
+        info["detail"] = str(config.output)
+        with progress.stage("maps and report") as map_info:
+            map_files = write_maps(results, staging, options)
+            report = write_report(results, staging, options, map_files)
+            map_info["detail"] = f"{len(map_files)} map files, {report.name}"
+        summary["maps"] = public_map_options(options)
         summary["timings_s"] = dict(progress.timings)
         write_json(summary, staging / "summary.json")
-        info["detail"] = str(config.output)
+        pages = [path for path in map_files if path.suffix == ".html"]
+        files = [
+            config.output / report.relative_to(staging),
+            *(config.output / path.relative_to(staging) for path in pages),
+            config.output / "summary.json",
+            config.output / "results.gpkg",
+            config.output / "tables",
+        ]
     return RunOutputs(
         folder=config.output, files=files, summary=summary, layerset=layerset, results=results
     )

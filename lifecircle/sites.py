@@ -9,6 +9,7 @@ again atomically with a ``sites`` (or ``proposed_sites``) layer in
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from dataclasses import dataclass
@@ -19,21 +20,25 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from analyses.access import compute_access
+from analyses.access import AccessTable, compute_access
 from analyses.profile import Profile, load_profile
 from analyses.siting import (
     DEFAULT_SPACING_M,
+    SitingProblem,
     build_problem,
     evaluate_sites,
     generate_candidates,
     recommend_sites,
 )
+from analyses.subdistrict import analyse
 from layers.layerset import LayerSet
 from layers.layerset_io import read_run
 from layers.planner_files import read_candidates
 from lifecircle.output import atomic_folder, write_csv, write_gpkg_layers, write_json
 from lifecircle.progress import Progress
+from maps import MapOptions, SitesOverlay, write_maps
 from spatial.errors import LifecircleError
+from spatial.service_areas import service_areas
 
 
 @dataclass
@@ -152,10 +157,50 @@ def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[st
             )
         info["detail"] = outcome.summary["message"]
     summary["sites"] = outcome.summary
-    layers = {"sites": outcome.sites, "site_candidates": problem.candidates}
+    overlay = _overlay(outcome.sites, problem, access, layerset, outcome.newly_covered)
+    overlay = dataclasses.replace(overlay, circle=profile.circle_of(problem.category))
+    layers = {
+        "sites": outcome.sites,
+        "site_candidates": problem.candidates,
+        "site_service_areas": overlay.service_areas,
+        "newly_covered_demand": overlay.newly_covered,
+    }
     tables = {"sites": pd.DataFrame(outcome.sites.drop(columns="geometry"))}
-    folder = _rewrite(from_dir, request.out, summary, layers, tables, progress)
+    maps = _MapJob(layerset, profile, overlay)
+    folder = _rewrite(from_dir, request.out, summary, layers, tables, progress, maps)
     return folder, outcome.summary
+
+
+@dataclass
+class _MapJob:
+    layerset: LayerSet
+    profile: Profile
+    overlay: SitesOverlay
+
+
+def _overlay(
+    sites: gpd.GeoDataFrame,
+    problem: SitingProblem,
+    access: AccessTable,
+    layerset: LayerSet,
+    newly_covered,
+) -> SitesOverlay:
+    """Sites, their network service areas and the demand they newly cover, for the map."""
+    network = access.network
+    xy = sites.get_coordinates().to_numpy() if len(sites) else []
+    snapped = network.snap(xy) if len(sites) else None
+    polygons = (
+        service_areas(network.graph, snapped, problem.threshold_m) if snapped is not None else []
+    )
+    areas = gpd.GeoDataFrame(
+        {"site_id": sites["site_id"].to_numpy(), "category": problem.category},
+        geometry=list(polygons),
+        crs=layerset.crs,
+    )
+    mask = pd.Series(newly_covered).astype(float).to_numpy() > 0
+    demand = layerset.demand
+    newly = demand.loc[mask, ["demand_id", "residents", "elderly", "geometry"]]
+    return SitesOverlay(sites=sites, service_areas=areas, newly_covered=newly)
 
 
 def _candidates(request, layerset, access, from_dir) -> gpd.GeoDataFrame:
@@ -194,7 +239,9 @@ def _evaluate(request, layerset, profile, access, summary, progress):
     summary["sites_evaluation"] = block
     layers = {"proposed_sites": proposed}
     tables = {"sites_evaluation": by_category, "sites_evaluation_units": by_unit}
-    folder = _rewrite(Path(request.from_dir), request.out, summary, layers, tables, progress)
+    shown = proposed.rename(columns={"candidate_id": "site_id"})
+    maps = _MapJob(layerset, profile, SitesOverlay(sites=shown))
+    folder = _rewrite(Path(request.from_dir), request.out, summary, layers, tables, progress, maps)
     return folder, block
 
 
@@ -205,6 +252,7 @@ def _rewrite(
     layers: dict[str, gpd.GeoDataFrame],
     tables: dict[str, pd.DataFrame],
     progress: Progress,
+    maps: _MapJob,
 ) -> Path:
     target = Path(out) if out else from_dir
     with atomic_folder(target) as staging, progress.stage("write outputs") as info:
@@ -220,6 +268,9 @@ def _rewrite(
         (staging / "tables").mkdir(exist_ok=True)
         for name, table in tables.items():
             write_csv(table, staging / "tables" / f"{name}.csv")
+        options = MapOptions(**(summary.get("maps") or {})).validated()
+        results = analyse(maps.layerset, maps.profile)
+        write_maps(results, staging, options, sites=maps.overlay)
         write_json(json.loads(json.dumps(summary, default=str)), staging / "summary.json")
-        info["detail"] = str(target)
+        info["detail"] = f"{target}, maps/sites.html"
     return target

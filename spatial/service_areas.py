@@ -112,7 +112,8 @@ def service_areas(
         lines = shapely.linestrings(seg)
         nonzero = shapely.length(lines) > 0
         if not nonzero.any():  # limit == snap distance: only the point itself
-            out.append(shapely.buffer(shapely.points(seg[0, 0]), buffer_m, quad_segs=BUFFER_QUAD_SEGS))
+            point = shapely.points(seg[0, 0])
+            out.append(shapely.buffer(point, buffer_m, quad_segs=BUFFER_QUAD_SEGS))
             continue
         # Buffering each piece and merging is about 3x faster than buffering one
         # MultiLineString of overlapping pieces, for the same area.

@@ -27,8 +27,11 @@ def test_environment_yml_declares_the_same_dependencies_as_pyproject():
     conda = {
         CONDA_TO_PYPI.get(_name(dep), _name(dep))
         for dep in env["dependencies"]
-        if isinstance(dep, str) and _name(dep) != "python"
+        if isinstance(dep, str) and _name(dep) not in {"python", "pip"}
     }
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            conda |= {_name(r) for r in dep.get("pip", [])}
     assert conda == pypi
 
 

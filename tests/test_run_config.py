@@ -135,3 +135,23 @@ def test_config_paths_are_relative_to_the_config_file(tmp_path):
     config = load_config(path)
     assert config.osm == [sub / "data" / "x.osm"]
     assert config.output == sub / "results"
+
+
+def test_layers_file_round_trip(tmp_path):
+    """`lifecircle layers` then `run --layers` gives the same figures as a direct run."""
+    osm = grid_osm(tmp_path / "g.osm", n=8, spacing_m=100.0,
+                   facilities=[(350, 350, {"amenity": "kindergarten", "name": "测试幼儿园"})])
+    west, south = lonlat(50, 50)
+    east, north = lonlat(650, 650)
+    bbox = f"{west},{south},{east},{north}"
+    assert main(["layers", "--quiet", "--osm", str(osm), "--bbox", bbox,
+                 "--out", str(tmp_path / "layers.gpkg")]) == 0
+    assert main(["run", "--quiet", "--osm", str(osm), "--bbox", bbox, "--basemap", "none",
+                 "--out", str(tmp_path / "direct")]) == 0
+    assert main(["run", "--quiet", "--layers", str(tmp_path / "layers.gpkg"), "--basemap",
+                 "none", "--out", str(tmp_path / "via")]) == 0
+    direct = json.loads((tmp_path / "direct" / "summary.json").read_text(encoding="utf-8"))
+    via = json.loads((tmp_path / "via" / "summary.json").read_text(encoding="utf-8"))
+    assert via["population"] == direct["population"]
+    assert via["life_circle"]["categories"] == direct["life_circle"]["categories"]
+    assert via["network"]["nodes"] == direct["network"]["nodes"]

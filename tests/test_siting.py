@@ -14,6 +14,7 @@ from analyses.profile import load_profile
 from analyses.siting import build_problem, generate_candidates, recommend_sites
 from layers.layerset_io import read_run
 from lifecircle.cli import EXIT_USER_ERROR, main
+from tests.test_maps import embedded_data
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +141,15 @@ def test_sites_command_writes_sites_layer_and_summary(demo_run, tmp_path):
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["sites"]["category"] == "meal_point"
     assert summary["sites"]["share_after"] > summary["sites"]["share_before"]
+    newly = gpd.read_file(out / "results.gpkg", layer="newly_covered_demand")
+    areas = gpd.read_file(out / "results.gpkg", layer="site_service_areas")
+    assert len(areas) == 4 and areas.geometry.area.min() > 0
+    assert newly["elderly"].sum() == pytest.approx(sites["new_elderly_covered"].sum())
+    html = (out / "maps" / "sites.html").read_text(encoding="utf-8")
+    assert len(embedded_data(html, "sites")["features"]) == 4
+    assert len(embedded_data(html, "site_areas")["features"]) == 4
+    assert len(embedded_data(html, "newly")["features"]) == len(newly)
+    assert "新增覆盖的居民点" in html
     # the earlier layers are still there, and the source run is untouched
     assert len(gpd.read_file(out / "results.gpkg", layer="demand")) == len(
         gpd.read_file(demo_run / "results.gpkg", layer="demand")
