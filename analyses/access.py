@@ -163,7 +163,8 @@ def compute_access(
     return AccessTable(
         walk_m=pd.DataFrame(walk, index=index),
         minutes=pd.DataFrame(minutes, index=index),
-        nearest=pd.DataFrame(nearest, index=index),
+        # object dtype: pandas 3 would otherwise convert 18 id columns to its str type (slow)
+        nearest=pd.DataFrame(nearest, index=index, dtype=object),
         speed_mps=speeds,
         max_minutes=max_minutes,
         network=network,
