@@ -16,7 +16,7 @@ import pandas as pd
 from analyses.profile import Profile
 from layers.layerset import LayerSet
 from spatial.graph import WalkGraph, build_walk_graph, walkable_mask
-from spatial.routing import nearest_source, to_minutes
+from spatial.routing import nearest_source, prepare_targets, to_minutes
 from spatial.snapping import Snapped, snap_points
 
 DEFAULT_MAX_MINUTES = 30.0
@@ -144,6 +144,7 @@ def compute_access(
     nearest = {}
     speeds = {}
     rows_by_category = {}
+    prepared = prepare_targets(network.graph, network.demand)
     for cat in profile.categories:
         speed = profile.speed_mps(profile.category_speed_key(cat))
         speeds[cat] = speed
@@ -151,7 +152,7 @@ def compute_access(
         rows_by_category[cat] = rows
         limit_m = max_minutes * 60.0 * speed
         walk_m, source = nearest_source(
-            network.graph, network.facilities.subset(rows), network.demand, limit_m
+            network.graph, network.facilities.subset(rows), network.demand, limit_m, prepared
         )
         finite = np.isfinite(walk_m)
         walk[cat] = np.where(finite, walk_m, np.nan)

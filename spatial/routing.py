@@ -10,6 +10,8 @@ source may also walk straight along the edge, which is checked exactly.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
@@ -18,7 +20,13 @@ from spatial.errors import LifecircleError
 from spatial.graph import WalkGraph
 from spatial.snapping import Snapped
 
-__all__ = ["VIRTUAL_EDGE_EPS_M", "nearest_source", "to_minutes"]
+__all__ = [
+    "VIRTUAL_EDGE_EPS_M",
+    "PreparedTargets",
+    "nearest_source",
+    "prepare_targets",
+    "to_minutes",
+]
 
 #: csgraph treats an explicit 0 weight as "no edge"; a source sitting exactly
 #: on a node gets this weight (metres) on its virtual edge instead of 0.
@@ -83,18 +91,88 @@ def same_edge_walk(
     return sources.snap_m[si] + along + targets.snap_m[ti]
 
 
+@dataclass(frozen=True, eq=False)
+class PreparedTargets:
+    """Per-target arrays that do not depend on the sources, computed once.
+
+    :func:`analyses.access.compute_access` routes the same demand points to
+    every category's facilities; preparing them once saves the per-target
+    gathers on each call.
+
+    Attributes
+    ----------
+    targets : Snapped
+        The snapped targets these arrays belong to.
+    index : np.ndarray
+        Indices of the targets that snapped (``ok``).
+    node_u, node_v : np.ndarray
+        End nodes of their edges.
+    offset_u_m, offset_v_m : np.ndarray
+        Metres from each target to those end nodes (snap included).
+    by_edge : np.ndarray
+        ``index`` ordered by edge, for same-edge look-ups.
+    edge_sorted : np.ndarray
+        The edges of ``by_edge``, ascending.
+    """
+
+    targets: Snapped
+    index: np.ndarray
+    node_u: np.ndarray
+    node_v: np.ndarray
+    offset_u_m: np.ndarray
+    offset_v_m: np.ndarray
+    by_edge: np.ndarray
+    edge_sorted: np.ndarray
+
+
+def prepare_targets(graph: WalkGraph, targets: Snapped) -> PreparedTargets:
+    """Compute the source-independent target arrays once (see :class:`PreparedTargets`)."""
+    index = np.flatnonzero(targets.ok)
+    edge = targets.edge[index]
+    order = np.argsort(edge, kind="stable")
+    return PreparedTargets(
+        targets=targets,
+        index=index,
+        node_u=graph.edge_u[edge],
+        node_v=graph.edge_v[edge],
+        offset_u_m=targets.offset_u_m[index],
+        offset_v_m=targets.offset_v_m[index],
+        by_edge=index[order],
+        edge_sorted=edge[order],
+    )
+
+
+def _same_edge_pairs_prepared(
+    source_edge: np.ndarray, prepared: PreparedTargets
+) -> tuple[np.ndarray, np.ndarray]:
+    """(source, target) pairs on the same edge, by binary search in the sorted target edges."""
+    src_idx = np.flatnonzero(source_edge >= 0)
+    lo = np.searchsorted(prepared.edge_sorted, source_edge[src_idx], side="left")
+    hi = np.searchsorted(prepared.edge_sorted, source_edge[src_idx], side="right")
+    cnt = hi - lo
+    si = np.repeat(src_idx, cnt)
+    start = np.repeat(lo, cnt)
+    within = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    return si, prepared.by_edge[start + within]
+
+
 def _check_limit(limit_m, name: str = "limit_m") -> float:
     limit = float(limit_m)
     if np.isnan(limit) or limit < 0:
         raise LifecircleError(
             f"{name} must be a non-negative number of metres, got {limit_m!r}.",
-            where=name, fix="Pass a walking distance in metres, e.g. 1000.",
+            where=name,
+            fix="Pass a walking distance in metres, e.g. 1000.",
         )
     return limit
 
 
 def nearest_source(
-    graph: WalkGraph, sources: Snapped, targets: Snapped, limit_m: float
+    graph: WalkGraph,
+    sources: Snapped,
+    targets: Snapped,
+    limit_m: float,
+    prepared: PreparedTargets | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Walk distance from every target to its nearest source.
 
@@ -107,6 +185,9 @@ def nearest_source(
     limit_m : float
         Largest walk in metres (``np.inf`` for none). Targets farther than this
         get ``inf``.
+    prepared : PreparedTargets, optional
+        From :func:`prepare_targets` for these ``targets``, when routing the
+        same targets to several source sets.
 
     Returns
     -------
@@ -133,25 +214,32 @@ def nearest_source(
         return walk, best_src
     se = sources.edge[src_ok]
     csr = with_virtual_sources(
-        graph.adjacency, graph.edge_u[se], graph.edge_v[se],
-        sources.offset_u_m[src_ok], sources.offset_v_m[src_ok],
+        graph.adjacency,
+        graph.edge_u[se],
+        graph.edge_v[se],
+        sources.offset_u_m[src_ok],
+        sources.offset_v_m[src_ok],
     )
     dist, _, origin = dijkstra(
-        csr, directed=True, indices=n + np.arange(src_ok.size), min_only=True,
-        limit=limit, return_predecessors=True,
+        csr,
+        directed=True,
+        indices=n + np.arange(src_ok.size),
+        min_only=True,
+        limit=limit,
+        return_predecessors=True,
     )
-    t_ok = np.flatnonzero(targets.ok)
-    te = targets.edge[t_ok]
-    tu, tv = graph.edge_u[te], graph.edge_v[te]
-    du = dist[tu] + targets.offset_u_m[t_ok]
-    dv = dist[tv] + targets.offset_v_m[t_ok]
+    if prepared is None or prepared.targets is not targets:
+        prepared = prepare_targets(graph, targets)
+    t_ok, tu, tv = prepared.index, prepared.node_u, prepared.node_v
+    du = dist[tu] + prepared.offset_u_m
+    dv = dist[tv] + prepared.offset_v_m
     use_u = du <= dv
     w = np.where(use_u, du, dv)
     o = np.where(use_u, origin[tu], origin[tv]).astype(np.int64)
     src_of = np.where(o >= n, src_ok[np.clip(o - n, 0, src_ok.size - 1)], -1)
     walk[t_ok] = w
     best_src[t_ok] = src_of
-    si, ti = same_edge_pairs(sources.edge, targets.edge)
+    si, ti = _same_edge_pairs_prepared(sources.edge, prepared)
     if ti.size:
         direct = same_edge_walk(sources, targets, si, ti)
         order = np.lexsort((direct, ti))
