@@ -21,6 +21,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from lifecircle import __version__
 from lifecircle.config import RunConfig, load_config
 from spatial.errors import LifecircleError
 
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Network-based 15-minute life circle, fitness circle and elderly-care "
         "coverage for Shanghai sub-districts.",
     )
+    parser.add_argument("--version", action="version", version=f"lifecircle {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser("demo", help="run everything on the embedded synthetic district")

@@ -139,19 +139,95 @@ def test_config_paths_are_relative_to_the_config_file(tmp_path):
 
 def test_layers_file_round_trip(tmp_path):
     """`lifecircle layers` then `run --layers` gives the same figures as a direct run."""
-    osm = grid_osm(tmp_path / "g.osm", n=8, spacing_m=100.0,
-                   facilities=[(350, 350, {"amenity": "kindergarten", "name": "测试幼儿园"})])
+    osm = grid_osm(
+        tmp_path / "g.osm",
+        n=8,
+        spacing_m=100.0,
+        facilities=[(350, 350, {"amenity": "kindergarten", "name": "测试幼儿园"})],
+    )
     west, south = lonlat(50, 50)
     east, north = lonlat(650, 650)
     bbox = f"{west},{south},{east},{north}"
-    assert main(["layers", "--quiet", "--osm", str(osm), "--bbox", bbox,
-                 "--out", str(tmp_path / "layers.gpkg")]) == 0
-    assert main(["run", "--quiet", "--osm", str(osm), "--bbox", bbox, "--basemap", "none",
-                 "--out", str(tmp_path / "direct")]) == 0
-    assert main(["run", "--quiet", "--layers", str(tmp_path / "layers.gpkg"), "--basemap",
-                 "none", "--out", str(tmp_path / "via")]) == 0
+    assert (
+        main(
+            [
+                "layers",
+                "--quiet",
+                "--osm",
+                str(osm),
+                "--bbox",
+                bbox,
+                "--out",
+                str(tmp_path / "layers.gpkg"),
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "run",
+                "--quiet",
+                "--osm",
+                str(osm),
+                "--bbox",
+                bbox,
+                "--basemap",
+                "none",
+                "--out",
+                str(tmp_path / "direct"),
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "run",
+                "--quiet",
+                "--layers",
+                str(tmp_path / "layers.gpkg"),
+                "--basemap",
+                "none",
+                "--out",
+                str(tmp_path / "via"),
+            ]
+        )
+        == 0
+    )
     direct = json.loads((tmp_path / "direct" / "summary.json").read_text(encoding="utf-8"))
     via = json.loads((tmp_path / "via" / "summary.json").read_text(encoding="utf-8"))
     assert via["population"] == direct["population"]
     assert via["life_circle"]["categories"] == direct["life_circle"]["categories"]
     assert via["network"]["nodes"] == direct["network"]["nodes"]
+
+
+def test_tianditu_key_stays_out_of_summary_and_report(tmp_path):
+    grid_osm(
+        tmp_path / "g.osm",
+        n=6,
+        spacing_m=100.0,
+        facilities=[(250, 250, {"amenity": "kindergarten", "name": "测试幼儿园"})],
+    )
+    key = "secret-tianditu-key-0123456789"
+    (tmp_path / "run.yml").write_text(
+        f"sources: {{osm: g.osm}}\nmaps: {{basemap: tianditu, tianditu_key: {key}}}\noutput: out\n",
+        encoding="utf-8",
+    )
+    assert main(["run", "--quiet", str(tmp_path / "run.yml")]) == 0
+    out = tmp_path / "out"
+    assert key in (out / "maps" / "life_circle.html").read_text(encoding="utf-8")
+    assert key not in (out / "summary.json").read_text(encoding="utf-8")
+    assert key not in (out / "report.html").read_text(encoding="utf-8")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["maps"]["basemap"] == "tianditu"
+
+
+def test_unknown_map_option_is_refused(tmp_path, capsys):
+    grid_osm(tmp_path / "g.osm")
+    (tmp_path / "run.yml").write_text(
+        "sources: {osm: g.osm}\nmaps: {colour: red}\noutput: out\n", encoding="utf-8"
+    )
+    assert main(["run", str(tmp_path / "run.yml")]) == 2
+    assert "Unknown map options" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
