@@ -188,55 +188,25 @@ def test_category_without_facilities_is_a_reported_gap(tmp_path):
 
 
 def test_facilities_beyond_snap_limit_are_reported(tmp_path):
-    far = (2000.0, 2000.0, {"amenity": "kindergarten", "name": "远处幼儿园"})
-    osm = grid_osm(tmp_path / "g.osm", facilities=[(100, 100, KINDERGARTEN), far])
-    out = tmp_path / "out"
     west, south = lonlat(-50, -50)
     east, north = lonlat(550, 550)
-    assert (
-        main(
-            [
-                "run",
-                "--quiet",
-                "--osm",
-                str(osm),
-                "--bbox",
-                f"{west},{south},{east},{north}",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
+
+    def beyond_snap_limit(facility: tuple[float, float, dict[str, str]], name: str) -> dict:
+        osm = grid_osm(tmp_path / f"{name}.osm", facilities=[(100, 100, KINDERGARTEN), facility])
+        out = tmp_path / name
+        bbox = f"{west},{south},{east},{north}"
+        assert main(["run", "--quiet", "--osm", str(osm), "--bbox", bbox, "--out", str(out)]) == 0
+        return json.loads((out / "summary.json").read_text(encoding="utf-8"))["snapping"]
+
+    # 2 km away: outside the halo around the study area, so not part of the run at all
+    far = beyond_snap_limit(
+        (2000.0, 2000.0, {"amenity": "kindergarten", "name": "远处幼儿园"}), "far"
     )
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert (
-        summary["snapping"]["facilities_beyond_snap_limit"] == 0
-    )  # the far one is outside the halo
-    osm_near = grid_osm(
-        tmp_path / "g2.osm",
-        facilities=[
-            (100, 100, KINDERGARTEN),
-            (250, 800, {"amenity": "kindergarten", "name": "偏远幼儿园"}),
-        ],
-    )
-    assert (
-        main(
-            [
-                "run",
-                "--quiet",
-                "--osm",
-                str(osm_near),
-                "--bbox",
-                f"{west},{south},{east},{north}",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["snapping"]["facilities_beyond_snap_limit"] == 1
-    assert len(summary["snapping"]["facility_ids_beyond_snap_limit"]) == 1
+    assert far["facilities_beyond_snap_limit"] == 0
+    # 300 m beyond the last street, inside the halo: kept and reported
+    near = beyond_snap_limit((250, 800, {"amenity": "kindergarten", "name": "偏远幼儿园"}), "near")
+    assert near["facilities_beyond_snap_limit"] == 1
+    assert len(near["facility_ids_beyond_snap_limit"]) == 1
 
 
 def test_non_utf8_attribute_text_is_decoded_or_refused(tmp_path):

@@ -24,24 +24,25 @@ from lifecircle.progress import Progress
 YICHUAN_BBOX = "121.425,31.248,121.452,31.272"
 
 
+def yichuan_args(data, out) -> list[str]:
+    """Command-line arguments reading the real extract for the Yichuan Road box."""
+    return [
+        "--quiet",
+        "--osm",
+        str(data / "roads.osm"),
+        "--geofabrik",
+        str(data / "geofabrik"),
+        "--bbox",
+        YICHUAN_BBOX,
+        "--out",
+        str(out),
+    ]
+
+
 @pytest.fixture(scope="module")
 def yichuan_run(shanghai_central, tmp_path_factory):
     out = tmp_path_factory.mktemp("yichuan") / "out"
-    code = main(
-        [
-            "run",
-            "--quiet",
-            "--osm",
-            str(shanghai_central / "roads.osm"),
-            "--geofabrik",
-            str(shanghai_central / "geofabrik"),
-            "--bbox",
-            YICHUAN_BBOX,
-            "--out",
-            str(out),
-        ]
-    )
-    assert code == 0
+    assert main(["run", *yichuan_args(shanghai_central, out)]) == 0
     return out
 
 
@@ -58,21 +59,7 @@ def yichuan_layerset(shanghai_central):
 
 def test_layers_command_writes_plausible_counts(shanghai_central, tmp_path):
     out = tmp_path / "layers.gpkg"
-    code = main(
-        [
-            "layers",
-            "--quiet",
-            "--osm",
-            str(shanghai_central / "roads.osm"),
-            "--geofabrik",
-            str(shanghai_central / "geofabrik"),
-            "--bbox",
-            YICHUAN_BBOX,
-            "--out",
-            str(out),
-        ]
-    )
-    assert code == 0
+    assert main(["layers", *yichuan_args(shanghai_central, out)]) == 0
     names = {str(row[0]) for row in pyogrio.list_layers(out)}
     assert {"boundary", "roads", "water", "railways", "facilities", "demand"} <= names
     roads = gpd.read_file(out, layer="roads")
