@@ -80,6 +80,16 @@ def build_network(layerset: LayerSet, max_snap_m: float) -> Network:
     )
 
 
+def longest_threshold_minutes(profile: Profile) -> float:
+    """The longest walking threshold of the profile, in minutes at each category's speed."""
+    longest = max(
+        cat.threshold_minutes(profile.speed_mps(profile.category_speed_key(cat.id)))
+        for cat in profile.categories.values()
+    )
+    fitness = profile.circles["fitness_circle"].figure("minutes")
+    return max(longest, float(fitness.value) if fitness else 0.0)
+
+
 @dataclass
 class AccessTable:
     """Demand × category walks to the nearest facility.
@@ -129,12 +139,14 @@ def compute_access(
     network : Network, optional
         Reuse a built network.
     max_minutes : float
-        Compute up to this many minutes (at each category's speed).
+        Compute up to this many minutes (at each category's speed); raised to the
+        longest threshold of the profile when that is longer, so no threshold is cut.
 
     Returns
     -------
     AccessTable
     """
+    max_minutes = max(max_minutes, longest_threshold_minutes(profile))
     network = network or build_network(layerset, float(profile.max_snap_m.value))
     demand_ids = layerset.demand["demand_id"].astype(str).to_numpy()
     facility_ids = layerset.facilities["facility_id"].astype(str).to_numpy()

@@ -182,6 +182,7 @@ def care_coverage(access: AccessTable, layerset: LayerSet, profile: Profile) -> 
                 "population_share": row.population_share,
                 "covered_elderly": row.covered_population,
                 "facilities": int(row.facilities),
+                "facilities_inside": int(row.facilities_inside),
             }
             for row in table.itertuples(index=False)
         },

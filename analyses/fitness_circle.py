@@ -95,6 +95,7 @@ def fitness_circle(
                 "covered_population": row.covered_population,
                 "population_share": row.population_share,
                 "facilities": int(row.facilities),
+                "facilities_inside": int(row.facilities_inside),
             }
             for row in table.itertuples(index=False)
         },

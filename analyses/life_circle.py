@@ -15,6 +15,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from analyses.access import AccessTable
 from analyses.population_groups import share, target_population
@@ -46,6 +47,16 @@ class LifeCircleResult:
     summary: dict[str, Any]
 
 
+def facilities_inside(layerset: LayerSet) -> np.ndarray:
+    """Bool per facility: it stands inside the study area (not only in the routing halo)."""
+    facilities = layerset.facilities
+    if facilities.empty:
+        return np.zeros(0, dtype=bool)
+    return shapely.contains_xy(
+        layerset.study_area, facilities.geometry.x.to_numpy(), facilities.geometry.y.to_numpy()
+    )
+
+
 def category_table(
     access: AccessTable,
     layerset: LayerSet,
@@ -60,11 +71,13 @@ def category_table(
     table : DataFrame
         Columns ``category``, ``name_zh``, ``name_en``, ``minutes``, ``target``,
         ``target_population``, ``covered_population``, ``population_share``,
-        ``facilities``.
+        ``facilities`` (all used for routing, including those in the halo outside
+        the study area) and ``facilities_inside`` (inside the study area).
     covered : dict
         Category → bool mask per demand point.
     """
     demand = layerset.demand
+    inside = facilities_inside(layerset)
     rows = []
     covered = {}
     for cat_id in category_ids:
@@ -84,6 +97,7 @@ def category_table(
                 "covered_population": float(people[mask].sum()),
                 "population_share": share(mask, people),
                 "facilities": len(access.facility_rows.get(cat_id, [])),
+                "facilities_inside": int(inside[access.facility_rows.get(cat_id, [])].sum()),
             }
         )
     return pd.DataFrame(rows), covered
@@ -182,6 +196,7 @@ def life_circle(access: AccessTable, layerset: LayerSet, profile: Profile) -> Li
                 "population_share": row.population_share,
                 "covered_population": row.covered_population,
                 "facilities": int(row.facilities),
+                "facilities_inside": int(row.facilities_inside),
             }
             for row in table.itertuples(index=False)
         },

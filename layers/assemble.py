@@ -212,19 +212,17 @@ def assemble_layerset(
         raise LifecircleError(
             "The study area holds no roads, so nobody can walk anywhere.",
             where="study area bounds (W,S,E,N) "
-            f"{tuple(round(v, 5) for v in boundary_wgs.total_bounds)}",
+            f"{tuple(round(float(v), 5) for v in boundary_wgs.total_bounds)}",
             fix="Check that the bounding box or boundary lies inside the extract (lon first, "
             "then lat), or use an extract that covers the area.",
         )
     water = clip([raw.water for raw in raws], "water", halo)
     railways = clip([raw.railways for raw in raws], "railways", halo)
     source_buildings = [buildings] if buildings is not None else [raw.buildings for raw in raws]
-    building_layer = clip(source_buildings, "buildings", area)
+    building_layer = _buildings_inside(clip(source_buildings, "buildings", area), area, report)
     facility_frames = [raw.facilities for raw in raws]
     facilities = clip(facility_frames, "facilities", halo)
     if extra_facilities is not None and not extra_facilities.empty:
-        if replace_categories:
-            facilities = facilities[~facilities["category"].isin(list(replace_categories))]
         planner = clip([extra_facilities], "facilities", halo)
         facilities = _with_schema(
             gpd.GeoDataFrame(pd.concat([facilities, planner], ignore_index=True), crs=crs),
@@ -251,6 +249,31 @@ def assemble_layerset(
             "synthetic": False,
             "report": report,
             "halo_m": halo_m,
+            # applied after classification, when source facilities have categories
+            "replace_categories": sorted(set(replace_categories)),
         },
     )
     return layerset
+
+
+def _buildings_inside(
+    buildings: gpd.GeoDataFrame, area: shapely.Geometry, report: list[dict]
+) -> gpd.GeoDataFrame:
+    """Keep each building once (the first source wins) and only if it stands inside the area.
+
+    A building counts where a point on its footprint lies, so one that straddles the
+    boundary is inside or outside, never both, and always belongs to a sub-unit.
+    """
+    if buildings.empty:
+        return buildings
+    duplicated = buildings["building_id"].duplicated()
+    if duplicated.any():
+        report.append(
+            {"layer": "buildings", "issue": "the same building in two sources (kept once)",
+             "count": int(duplicated.sum()), "detail": ""}
+        )
+        buildings = buildings[~duplicated]
+    inside = shapely.contains_xy(
+        area, *shapely.get_coordinates(buildings.geometry.representative_point().values).T
+    )
+    return buildings[inside].reset_index(drop=True)

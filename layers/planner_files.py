@@ -93,6 +93,14 @@ def read_facility_list(spec: dict[str, Any], categories: Iterable[str]) -> gpd.G
             fix="Map a category column (columns: {category: 类别}) or give one `category:` for "
             "the whole file.",
         )
+    blank = mapped["category"].isna().to_numpy() if "category" in mapped else np.zeros(n, bool)
+    if blank.any():
+        rows = [int(i) + 1 for i in np.flatnonzero(blank)[:5]]
+        raise LifecircleError(
+            f"The facility list {path.name} has rows with an empty category.",
+            where=f"{path}, rows {rows}",
+            fix="Fill in the category of those rows, or delete them.",
+        )
     unknown = ~category.isin(known)
     if unknown.any():
         rows = [int(i) + 1 for i in np.flatnonzero(unknown.to_numpy())[:5]]
@@ -109,6 +117,16 @@ def read_facility_list(spec: dict[str, Any], categories: Iterable[str]) -> gpd.G
     facility_id = (
         ids.astype(str).to_numpy() if ids is not None else [f"{stem}:{i + 1}" for i in range(n)]
     )
+    repeated = pd.Series(facility_id).duplicated(keep=False).to_numpy()
+    if repeated.any():
+        rows = [int(i) + 1 for i in np.flatnonzero(repeated)[:6]]
+        raise LifecircleError(
+            f"The facility ids of {path.name} are not unique "
+            f"({sorted(set(np.asarray(facility_id)[repeated]))[:5]}).",
+            where=f"{path}, rows {rows}",
+            fix="Give every facility its own id (results are joined back by id), or drop the "
+            "facility_id mapping to number the rows.",
+        )
     points = frame.geometry.representative_point()
     return gpd.GeoDataFrame(
         {
@@ -191,7 +209,9 @@ def read_candidates(spec: dict[str, Any]) -> gpd.GeoDataFrame:
             "name": (
                 column("name") if column("name") is not None else pd.Series([None] * n)
             ).to_numpy(),
-            "category": category.astype(str).to_numpy() if category is not None else None,
+            "category": (
+                category.where(category.notna(), None).to_numpy() if category is not None else None
+            ),
             "capacity": _numbers(column("capacity"), n, "capacity", path),
         },
         geometry=frame.geometry.representative_point().values,

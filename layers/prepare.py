@@ -86,6 +86,18 @@ def prepare_layerset(
             int(unclassified.sum()),
         )
     facilities = facilities[~unclassified].reset_index(drop=True)
+    replaced = set(layerset.meta.get("replace_categories") or ())
+    if replaced:
+        from_planner = facilities["source"].astype(str).str.startswith("planner:")
+        dropped = facilities["category"].isin(replaced) & ~from_planner
+        if dropped.any():
+            layerset.report(
+                "facilities",
+                "source facilities replaced by the planner's own list",
+                int(dropped.sum()),
+                ", ".join(sorted(replaced)),
+            )
+        facilities = facilities[~dropped].reset_index(drop=True)
     for cat, _ in rules:
         if not (facilities["category"] == cat).any():
             layerset.report(

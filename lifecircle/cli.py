@@ -164,6 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="a site serves at most its capacity (capacity column or profile default)",
     )
     sites.add_argument("--time-limit", type=float, default=60.0, help="solver time limit, seconds")
+    sites.add_argument(
+        "--crs",
+        help="coordinates of a CSV file: EPSG:4326 (default), gcj02 (AMap), bd09 (Baidu)",
+    )
     sites.add_argument("--out", type=Path, help="output folder (default: rewrite --from)")
     sites.add_argument("--quiet", action="store_true", help="no progress lines")
     return parser
@@ -222,6 +226,7 @@ def _run_sites(args: argparse.Namespace) -> None:
         capacitated=args.capacitated,
         time_limit_s=args.time_limit,
         out=args.out,
+        crs=args.crs,
     )
     folder, block = run_sites(request, quiet=args.quiet)
     if "message" in block:

@@ -230,3 +230,48 @@ def load_config(path: str | Path | None) -> RunConfig:
     if config.population.get("raster"):
         config.population["raster"] = _resolve(base, config.population["raster"])
     return config
+
+
+#: Numeric run-config settings: key → (lowest allowed, highest allowed, unit).
+NUMERIC_SETTINGS: dict[str, dict[str, tuple[float, float, str]]] = {
+    "population": {
+        "floor_area_per_person_m2": (1.0, 1000.0, "m² per person"),
+        "elderly_share": (0.0, 1.0, "a share between 0 and 1, e.g. 0.48"),
+        "children_share": (0.0, 1.0, "a share between 0 and 1, e.g. 0.08"),
+        "default_levels": (1.0, 200.0, "storeys"),
+        "grid_density_per_km2": (0.0, 200_000.0, "residents per km²"),
+    },
+    "demand": {"grid_size_m": (10.0, 5000.0, "metres")},
+}
+GRID_SHAPES = ("hexagon", "square")
+
+
+def check_settings(config: RunConfig) -> None:
+    """Check the run config's numbers before any data is read.
+
+    Raises
+    ------
+    LifecircleError
+        For a value that is not a number or is out of range (a share of 48
+        instead of 0.48, "150m" for a grid size...), naming the key.
+    """
+    for block, limits in NUMERIC_SETTINGS.items():
+        values = getattr(config, block)
+        for key, (low, high, unit) in limits.items():
+            if key not in values:
+                continue
+            raw = values[key]
+            number = raw if isinstance(raw, int | float) and not isinstance(raw, bool) else None
+            if number is None or not low <= float(number) <= high:
+                raise LifecircleError(
+                    f"{block}.{key} is {raw!r}, which is not {unit}.",
+                    where=f"run config key {block}.{key}",
+                    fix=f"Give a plain number from {low:g} to {high:g} ({unit}).",
+                )
+    shape = config.demand.get("grid_shape", "hexagon")
+    if shape not in GRID_SHAPES:
+        raise LifecircleError(
+            f"demand.grid_shape is {shape!r}.",
+            where="run config key demand.grid_shape",
+            fix=f"Use one of {', '.join(GRID_SHAPES)}.",
+        )

@@ -29,7 +29,7 @@ from layers.planner_files import (
 from layers.population import PopulationSettings
 from layers.prepare import DemandSettings, prepare_layerset
 from layers.vector_io import read_vector
-from lifecircle.config import RunConfig
+from lifecircle.config import RunConfig, check_settings
 from lifecircle.output import atomic_folder, write_csv, write_gpkg_layers, write_json
 from lifecircle.progress import Progress
 from maps import MapOptions, write_maps, write_report
@@ -227,6 +227,7 @@ def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dic
             "demand_source": sorted(set(demand["source"].astype(str))),
         },
         "layers": layerset.counts(),
+        # all facilities used for routing, including those in the halo around the area
         "facilities_per_category": {
             cat: int((layerset.facilities["category"] == cat).sum()) for cat in profile.categories
         },
@@ -291,6 +292,7 @@ def run(
     RunOutputs
     """
     progress = progress or Progress(quiet=quiet)
+    check_settings(config)
     options = map_options(config)
     profile = load_profile(config.profile, config.overrides, base_dir=config.base_dir)
     layerset = (
@@ -336,6 +338,7 @@ def run(
 def write_layers_only(config: RunConfig, out_path: Path, quiet: bool = False) -> Path:
     """Normalize the inputs and write them to one GeoPackage (for QGIS)."""
     progress = Progress(quiet=quiet)
+    check_settings(config)
     profile = load_profile(config.profile, config.overrides, base_dir=config.base_dir)
     layerset = build_layerset(config, profile, progress)
     with progress.stage("write layers") as info:

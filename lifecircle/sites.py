@@ -71,6 +71,8 @@ class SitesRequest:
         MILP time limit (s).
     out : Path or None
         Output folder (default: ``from_dir``, rewritten atomically).
+    crs : str or None
+        CRS of a CSV's coordinate columns (default EPSG:4326; ``gcj02``, ``bd09``).
     """
 
     from_dir: Path
@@ -85,6 +87,7 @@ class SitesRequest:
     capacitated: bool = False
     time_limit_s: float = 60.0
     out: Path | None = None
+    crs: str | None = None
 
 
 def _profile(summary: dict[str, Any]) -> Profile:
@@ -94,10 +97,19 @@ def _profile(summary: dict[str, Any]) -> Profile:
     return load_profile(name, summary.get("profile_overrides") or None)
 
 
-def _read_points(path: Path, layerset: LayerSet, category: str | None) -> gpd.GeoDataFrame:
-    frame = read_candidates({"path": path}).to_crs(layerset.crs)
-    if category and frame["category"].isna().all():
-        frame["category"] = category
+def _read_points(
+    path: Path, layerset: LayerSet, category: str | None, crs: str | None
+) -> gpd.GeoDataFrame:
+    """Candidate or proposed sites in the LayerSet CRS; --category fills empty categories.
+
+    A CSV has no CRS of its own: its lon/lat columns are read as ``crs``
+    (default WGS84; ``gcj02`` or ``bd09`` for Chinese map coordinates).
+    """
+    if crs is None and path.suffix.lower() in {".csv", ".txt"}:
+        crs = "EPSG:4326"
+    frame = read_candidates({"path": path, "crs": crs}).to_crs(layerset.crs)
+    if category:
+        frame["category"] = frame["category"].where(frame["category"].notna(), category)
     return frame
 
 
@@ -205,7 +217,7 @@ def _overlay(
 
 def _candidates(request, layerset, access, from_dir) -> gpd.GeoDataFrame:
     if request.candidates is not None:
-        frame = _read_points(Path(request.candidates), layerset, request.category)
+        frame = _read_points(Path(request.candidates), layerset, request.category, request.crs)
         frame["source"] = f"file:{Path(request.candidates).name}"
         return frame
     if not request.generate and layerset.candidates is not None and len(layerset.candidates):
@@ -219,7 +231,7 @@ def _candidates(request, layerset, access, from_dir) -> gpd.GeoDataFrame:
 
 def _evaluate(request, layerset, profile, access, summary, progress):
     with progress.stage("evaluate proposed sites") as info:
-        proposed = _read_points(Path(request.evaluate), layerset, request.category)
+        proposed = _read_points(Path(request.evaluate), layerset, request.category, request.crs)
         if proposed["category"].isna().any():
             raise LifecircleError(
                 "The proposed sites have no category.",

@@ -155,3 +155,24 @@ def test_gap_zones_cluster_adjacent_points_and_rank_by_people():
     assert zones["nearest_walk_m"].iloc[1] == 800.0
     assert np.isnan(zones["nearest_walk_m"].iloc[2])
     assert zones.geometry.is_valid.all() and (zones.geometry.area > 0).all()
+
+
+def test_thresholds_longer_than_30_minutes_are_not_cut(tmp_path):
+    from analyses.access import compute_access
+    from analyses.profile import load_profile
+    from lifecircle.config import RunConfig
+    from lifecircle.pipeline import run
+    from tests.osm_fixtures import grid_osm
+
+    osm = grid_osm(tmp_path / "g.osm", n=16, spacing_m=100.0,
+                   facilities=[(0, 0, {"name": "角落日间照料中心"})])
+    config = RunConfig(osm=[osm], output=tmp_path / "out", maps={"basemap": "none"},
+                       overrides={"categories": {"day_care": {"minutes": 45}}})
+    layerset = run(config, quiet=True).layerset
+    profile = load_profile("shanghai", overrides=config.overrides)
+    access = compute_access(layerset, profile)
+    assert access.max_minutes == 45
+    minutes = access.minutes["day_care"]
+    assert 30 < minutes.max() <= 45
+    default = compute_access(layerset, load_profile("shanghai")).minutes["day_care"]
+    assert default.max() <= 30 and default.notna().sum() < minutes.notna().sum()

@@ -59,7 +59,7 @@ def test_shipped_profiles_load_and_mark_confidence():
 
 def test_copied_profile_with_changed_threshold(tmp_path):
     text = Path(load_profile("shanghai").path).read_text(encoding="utf-8")
-    old = "minutes: {value: 5, source: assumption, confidence: I, note: \"no standard radius; the"
+    old = 'minutes: {value: 5, source: assumption, confidence: I, note: "no standard radius; the'
     changed = text.replace(old, old.replace("value: 5", "value: 12"))
     assert changed != text
     path = tmp_path / "my-profile.yml"
@@ -298,3 +298,61 @@ def test_unknown_category_in_planner_list(tmp_path):
         "day_care",
         "care_home",
     ]
+
+
+def test_buildings_are_kept_once_and_only_inside_the_area():
+    from layers.assemble import assemble_layerset
+    from layers.osm import RawLayers
+
+    road = gpd.GeoDataFrame(
+        {
+            "road_id": ["r"],
+            "highway": ["residential"],
+            "name": ["路"],
+            "foot": [None],
+            "layer": [0],
+        },
+        geometry=[shapely.LineString([(121.440, 31.260), (121.450, 31.260)])],
+        crs="EPSG:4326",
+    )
+
+    def building(x0: float, x1: float) -> shapely.Polygon:
+        return shapely.box(x0, 31.2601, x1, 31.2603)
+
+    houses = gpd.GeoDataFrame(
+        {
+            "building_id": ["a", "edge", "out"],
+            "use": "residential",
+            "levels": 6.0,
+            "height_m": np.nan,
+        },
+        geometry=[
+            building(121.4420, 121.4425),
+            building(121.4448, 121.4456),
+            building(121.4480, 121.4485),
+        ],
+        crs="EPSG:4326",
+    )
+    empty = gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
+
+    def raw(name: str) -> RawLayers:
+        return RawLayers(
+            roads=road,
+            buildings=houses,
+            water=empty,
+            railways=empty,
+            facilities=empty,
+            source=name,
+            attribution="",
+        )
+
+    boundary = gpd.GeoDataFrame(
+        {"name": ["单元"], "unit_id": ["u"], "name_en": ["u"]},
+        geometry=[shapely.box(121.441, 31.259, 121.4450, 31.262)],
+        crs="EPSG:4326",
+    )
+    layerset = assemble_layerset([raw("osm"), raw("geofabrik")], boundary, halo_m=500.0)
+    # "edge" straddles the boundary with most of it outside: its footprint point is outside
+    assert layerset.buildings["building_id"].tolist() == ["a"]
+    issues = {entry["issue"]: entry["count"] for entry in layerset.meta["report"]}
+    assert issues["the same building in two sources (kept once)"] == 2  # "a" and "edge"

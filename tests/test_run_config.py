@@ -231,3 +231,63 @@ def test_unknown_map_option_is_refused(tmp_path, capsys):
     assert main(["run", str(tmp_path / "run.yml")]) == 2
     assert "Unknown map options" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def _facility_list(tmp_path, rows: str):
+    path = tmp_path / "list.csv"
+    path.write_text("编号,名称,类别,lon,lat\n" + rows, encoding="utf-8")
+    return {"path": path, "crs": "EPSG:4326",
+            "columns": {"facility_id": "编号", "name": "名称", "category": "类别"}}
+
+
+def test_planner_list_with_duplicate_ids_or_empty_category_is_refused(tmp_path):
+    from layers.planner_files import read_facility_list
+
+    spec = _facility_list(tmp_path, "1,甲,day_care,121.44,31.26\n1,乙,day_care,121.45,31.26\n")
+    with pytest.raises(LifecircleError, match="not unique") as info:
+        read_facility_list(spec, ["day_care"])
+    assert "rows [1, 2]" in str(info.value)
+    spec = _facility_list(tmp_path, "1,甲,day_care,121.44,31.26\n2,乙,,121.45,31.26\n")
+    with pytest.raises(LifecircleError, match="empty category") as info:
+        read_facility_list(spec, ["day_care"])
+    assert "rows [2]" in str(info.value)
+
+
+def test_replace_categories_drops_the_osm_facilities_of_those_categories(tmp_path):
+    grid_osm(tmp_path / "g.osm", n=6, facilities=[(150, 150, {"name": "某某日间照料中心"})])
+    lon, lat = lonlat(350, 350)
+    (tmp_path / "care.csv").write_text(f"名称,lon,lat\n街道日间照料中心,{lon},{lat}\n",
+                                      encoding="utf-8")
+    (tmp_path / "run.yml").write_text(
+        "sources: {osm: g.osm}\nfacilities:\n  - {path: care.csv, crs: EPSG:4326, "
+        "columns: {name: 名称}, category: day_care, replace_categories: [day_care]}\n"
+        "maps: {basemap: none}\noutput: out\n",
+        encoding="utf-8",
+    )
+    assert main(["run", "--quiet", str(tmp_path / "run.yml")]) == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["facilities_per_category"]["day_care"] == 1
+    facilities = gpd.read_file(tmp_path / "out" / "results.gpkg", layer="facilities")
+    assert facilities.loc[facilities["category"] == "day_care", "name"].tolist() == [
+        "街道日间照料中心"]
+    issues = [entry["issue"] for entry in summary["input_report"]]
+    assert "source facilities replaced by the planner's own list" in issues
+
+
+@pytest.mark.parametrize(
+    ("block", "fragment"),
+    [
+        ("population: {elderly_share: '48%'}", "population.elderly_share"),
+        ("population: {elderly_share: 48}", "population.elderly_share"),
+        ("demand: {grid_size_m: 150m}", "demand.grid_size_m"),
+        ("demand: {grid_shape: circle}", "demand.grid_shape"),
+    ],
+)
+def test_bad_numbers_in_the_run_config(tmp_path, capsys, block, fragment):
+    grid_osm(tmp_path / "g.osm")
+    (tmp_path / "run.yml").write_text(f"sources: {{osm: g.osm}}\n{block}\noutput: out\n",
+                                      encoding="utf-8")
+    assert main(["run", str(tmp_path / "run.yml")]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and "Traceback" not in err
+    assert "[" not in err.split("lifecircle: error:")[0]  # refused before any stage ran

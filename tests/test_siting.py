@@ -236,3 +236,34 @@ def test_sites_command_errors(demo_run, tmp_path, capsys, args, fragment):
     err = capsys.readouterr().err
     assert code == EXIT_USER_ERROR
     assert fragment in err and "Traceback" not in err
+
+
+def test_evaluate_a_csv_with_blank_categories_filled_by_the_option(demo_run, demo_inputs, tmp_path):
+    layerset = demo_inputs[0]
+    north = _gaps(demo_run, "day_care").sort_values("people_affected").geometry.iloc[-1]
+    point = gpd.GeoSeries([north.representative_point()], crs=layerset.crs).to_crs("EPSG:4326")
+    lon, lat = point.x.iloc[0], point.y.iloc[0]
+    path = tmp_path / "proposed.csv"
+    path.write_text(
+        f"name,category,lon,lat\n拟建A,,{lon},{lat}\n拟建B,day_care,{lon},{lat}\n", encoding="utf-8"
+    )
+    out = tmp_path / "evaluated"
+    assert (
+        main(
+            [
+                "sites",
+                "--quiet",
+                "--from",
+                str(demo_run),
+                "--evaluate",
+                str(path),
+                "--category",
+                "day_care",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    block = json.loads((out / "summary.json").read_text(encoding="utf-8"))["sites_evaluation"]
+    assert [row["proposed_sites"] for row in block["categories"]] == [2]
