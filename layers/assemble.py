@@ -203,6 +203,7 @@ def assemble_layerset(
         merged = _concat(frames, crs)
         if merged is None:
             return empty_layer(layer, crs)
+        merged = _first_of_each_id(merged, layer, report)
         merged = repair_geometries(merged, layer, report)
         idx = merged.sindex.query(region, predicate="intersects")
         return _with_schema(merged.iloc[np.sort(idx)], layer, crs)
@@ -229,7 +230,7 @@ def assemble_layerset(
             "facilities",
             crs,
         )
-    facilities = facilities.drop_duplicates("facility_id").reset_index(drop=True)
+    facilities = _first_of_each_id(facilities, "facilities", report).reset_index(drop=True)
     candidate_layer = None
     if candidates is not None:
         candidate_layer = clip([candidates], "candidates", area)
@@ -256,23 +257,37 @@ def assemble_layerset(
     return layerset
 
 
+def _first_of_each_id(frame: gpd.GeoDataFrame, layer: str, report: list[dict]) -> gpd.GeoDataFrame:
+    """Keep the first row of each id: an OSM extract and its Geofabrik shapefiles share ids.
+
+    Sources are read OSM first, so a road keeps its OSM node ids (grade separation).
+    """
+    id_column = LAYER_COLUMNS[layer][0]
+    if id_column not in frame or frame.empty:
+        return frame
+    repeated = frame[id_column].notna() & frame[id_column].duplicated()
+    if repeated.any():
+        report.append(
+            {
+                "layer": layer,
+                "issue": "the same feature in two sources (kept once)",
+                "count": int(repeated.sum()),
+                "detail": "",
+            }
+        )
+    return frame[~repeated]
+
+
 def _buildings_inside(
     buildings: gpd.GeoDataFrame, area: shapely.Geometry, report: list[dict]
 ) -> gpd.GeoDataFrame:
-    """Keep each building once (the first source wins) and only if it stands inside the area.
+    """Keep a building only if it stands inside the area.
 
     A building counts where a point on its footprint lies, so one that straddles the
     boundary is inside or outside, never both, and always belongs to a sub-unit.
     """
     if buildings.empty:
         return buildings
-    duplicated = buildings["building_id"].duplicated()
-    if duplicated.any():
-        report.append(
-            {"layer": "buildings", "issue": "the same building in two sources (kept once)",
-             "count": int(duplicated.sum()), "detail": ""}
-        )
-        buildings = buildings[~duplicated]
     inside = shapely.contains_xy(
         area, *shapely.get_coordinates(buildings.geometry.representative_point().values).T
     )

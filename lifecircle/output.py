@@ -60,7 +60,13 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     retired = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
     if target.exists():
         target.rename(retired)
-    staging.rename(target)
+    try:
+        staging.rename(target)
+    except OSError:
+        if retired.exists():
+            retired.rename(target)  # put the previous output back
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     shutil.rmtree(retired, ignore_errors=True)
 
 

@@ -355,4 +355,4 @@ def test_buildings_are_kept_once_and_only_inside_the_area():
     # "edge" straddles the boundary with most of it outside: its footprint point is outside
     assert layerset.buildings["building_id"].tolist() == ["a"]
     issues = {entry["issue"]: entry["count"] for entry in layerset.meta["report"]}
-    assert issues["the same building in two sources (kept once)"] == 2  # "a" and "edge"
+    assert issues["the same feature in two sources (kept once)"] == 3  # "a", "edge", "out"
