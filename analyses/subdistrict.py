@@ -170,7 +170,8 @@ def analyse(
             if profile.circle_of(cat_id) == "fitness_circle"
             else cat.threshold_minutes(access.speed_mps[cat_id])
         )
-        uncovered[cat_id] = ~access.covered(cat_id, minutes) & demand["snapped"].to_numpy()
+        # Points beyond the snap limit reach nothing on foot: they are gaps too.
+        uncovered[cat_id] = ~access.covered(cat_id, minutes)
     grid = layerset.meta.get("demand_grid", {}).get("size_m")
     link_m = linking_distance_m(layerset.demand, grid)
     life_cats = profile.circles["life_circle"].categories
@@ -179,7 +180,7 @@ def analyse(
         access,
         profile,
         uncovered,
-        incomplete=~demand["life_circle_complete"].to_numpy() & demand["snapped"].to_numpy(),
+        incomplete=~demand["life_circle_complete"].to_numpy(),
         link_m=link_m,
         zone_buffer_m=link_m / 2,
     )

@@ -176,3 +176,20 @@ def test_thresholds_longer_than_30_minutes_are_not_cut(tmp_path):
     assert 30 < minutes.max() <= 45
     default = compute_access(layerset, load_profile("shanghai")).minutes["day_care"]
     assert default.max() <= 30 and default.notna().sum() < minutes.notna().sum()
+
+
+def test_gap_zones_and_shares_count_the_same_people():
+    """Uncovered people in the shares are exactly the people in that category's gap zones."""
+    from analyses.profile import load_profile
+    from analyses.subdistrict import analyse
+    from lifecircle.pipeline import demo_layerset
+    from lifecircle.progress import Progress
+
+    profile = load_profile("shanghai")
+    results = analyse(demo_layerset(profile, Progress(quiet=True)), profile)
+    care = results.summary["care_coverage"]
+    total_elderly = care["elderly"]
+    for cat, block in care["categories"].items():
+        uncovered = total_elderly - block["covered_elderly"]
+        in_gaps = results.summary["gaps_by_category"].get(cat, {}).get("people_affected", 0.0)
+        assert in_gaps == pytest.approx(uncovered, rel=1e-9, abs=1e-6), cat
