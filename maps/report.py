@@ -282,7 +282,9 @@ def write_report(
             parts.append(f'<li><a href="{escape(href)}">{escape(href)}</a></li>')
         parts.append("</ul>")
 
-    parts.append(f'<h2 class="break">{escape(t("tables", lang))}</h2>')
+    # No page break here: the short list of map links above would otherwise stand alone
+    # on a printed page; the tables follow it on the same page.
+    parts.append(f"<h2>{escape(t('tables', lang))}</h2>")
     for kind, key in (
         ("life_circle", "life_circle_categories"),
         ("fitness_circle", "fitness_circle_categories"),
