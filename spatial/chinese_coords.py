@@ -70,6 +70,23 @@ def wgs84_to_gcj02(lon, lat) -> tuple[Array, Array]:
     return np.where(outside, lon, lon + dlon), np.where(outside, lat, lat + dlat)
 
 
+def _invert(
+    forward, t_lon: Array, t_lat: Array, lon: Array, lat: Array, tol_deg: float, max_iter: int
+) -> tuple[Array, Array]:
+    """Solve ``forward(lon, lat) == (t_lon, t_lat)`` by fixed-point iteration (degrees).
+
+    The shifts are small and smooth, so subtracting the residual converges to
+    ``tol_deg`` within a few steps, starting from the guess ``(lon, lat)``.
+    """
+    for _ in range(max_iter):
+        f_lon, f_lat = forward(lon, lat)
+        e_lon, e_lat = f_lon - t_lon, f_lat - t_lat
+        lon, lat = lon - e_lon, lat - e_lat
+        if np.all(np.abs(e_lon) < tol_deg) and np.all(np.abs(e_lat) < tol_deg):
+            break
+    return lon, lat
+
+
 def gcj02_to_wgs84(lon, lat, tol_deg: float = 1e-10, max_iter: int = 30) -> tuple[Array, Array]:
     """Convert GCJ-02 degrees to WGS84 degrees by exact iterative inversion.
 
@@ -78,14 +95,9 @@ def gcj02_to_wgs84(lon, lat, tol_deg: float = 1e-10, max_iter: int = 30) -> tupl
     about 0.01 mm) within a few steps. The error is far below 1e-7 degrees.
     """
     g_lon, g_lat = _arrays(lon, lat)
-    w_lon, w_lat = g_lon.copy(), g_lat.copy()
-    for _ in range(max_iter):
-        f_lon, f_lat = wgs84_to_gcj02(w_lon, w_lat)
-        e_lon, e_lat = f_lon - g_lon, f_lat - g_lat
-        w_lon = w_lon - e_lon
-        w_lat = w_lat - e_lat
-        if np.all(np.abs(e_lon) < tol_deg) and np.all(np.abs(e_lat) < tol_deg):
-            break
+    w_lon, w_lat = _invert(
+        wgs84_to_gcj02, g_lon, g_lat, g_lon.copy(), g_lat.copy(), tol_deg, max_iter
+    )
     outside = out_of_china(g_lon, g_lat)
     return np.where(outside, g_lon, w_lon), np.where(outside, g_lat, w_lat)
 
@@ -110,15 +122,9 @@ def bd09_to_gcj02(lon, lat, tol_deg: float = 1e-10, max_iter: int = 20) -> tuple
     y = b_lat - 0.006
     z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _X_PI)
     theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)
-    g_lon, g_lat = z * np.cos(theta), z * np.sin(theta)
-    for _ in range(max_iter):
-        f_lon, f_lat = gcj02_to_bd09(g_lon, g_lat)
-        e_lon, e_lat = f_lon - b_lon, f_lat - b_lat
-        g_lon = g_lon - e_lon
-        g_lat = g_lat - e_lat
-        if np.all(np.abs(e_lon) < tol_deg) and np.all(np.abs(e_lat) < tol_deg):
-            break
-    return g_lon, g_lat
+    return _invert(
+        gcj02_to_bd09, b_lon, b_lat, z * np.cos(theta), z * np.sin(theta), tol_deg, max_iter
+    )
 
 
 def wgs84_to_bd09(lon, lat) -> tuple[Array, Array]:
