@@ -137,7 +137,10 @@ def _facility_layer(
 
 
 def analyse(
-    layerset: LayerSet, profile: Profile, max_minutes: float = DEFAULT_MAX_MINUTES
+    layerset: LayerSet,
+    profile: Profile,
+    max_minutes: float = DEFAULT_MAX_MINUTES,
+    access: AccessTable | None = None,
 ) -> SubdistrictResults:
     """Run access, the three circles, service areas and gap zones.
 
@@ -149,12 +152,14 @@ def analyse(
         Standards profile.
     max_minutes : float
         Access is computed up to this many minutes.
+    access : AccessTable, optional
+        An access table already computed for this layerset and profile (reused as is).
 
     Returns
     -------
     SubdistrictResults
     """
-    access = compute_access(layerset, profile, max_minutes=max_minutes)
+    access = access or compute_access(layerset, profile, max_minutes=max_minutes)
     life = life_circle(access, layerset, profile)
     fitness = fitness_circle(access, layerset, profile)
     care = care_coverage(access, layerset, profile)

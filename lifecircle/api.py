@@ -174,7 +174,7 @@ def recommend_sites(
     profile = load_profile(profile) if isinstance(profile, str) else profile
     access = compute_access(layers, profile)
     if candidates is None:
-        gaps = analyse(layers, profile).gaps
+        gaps = analyse(layers, profile, access=access).gaps
         candidates = generate_candidates(
             layers, access, gaps[gaps["kind_key"] == category], spacing_m
         )

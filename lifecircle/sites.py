@@ -178,15 +178,18 @@ def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[st
         "newly_covered_demand": overlay.newly_covered,
     }
     tables = {"sites": pd.DataFrame(outcome.sites.drop(columns="geometry"))}
-    maps = _MapJob(layerset, profile, overlay)
+    maps = _MapJob(layerset, profile, access, overlay)
     folder = _rewrite(from_dir, request.out, summary, layers, tables, progress, maps)
     return folder, outcome.summary
 
 
 @dataclass
 class _MapJob:
+    """What the sites map needs: the run's inputs, its access table and the overlay."""
+
     layerset: LayerSet
     profile: Profile
+    access: AccessTable
     overlay: SitesOverlay
 
 
@@ -252,7 +255,7 @@ def _evaluate(request, layerset, profile, access, summary, progress):
     layers = {"proposed_sites": proposed}
     tables = {"sites_evaluation": by_category, "sites_evaluation_units": by_unit}
     shown = proposed.rename(columns={"candidate_id": "site_id"})
-    maps = _MapJob(layerset, profile, SitesOverlay(sites=shown))
+    maps = _MapJob(layerset, profile, access, SitesOverlay(sites=shown))
     folder = _rewrite(Path(request.from_dir), request.out, summary, layers, tables, progress, maps)
     return folder, block
 
@@ -281,7 +284,7 @@ def _rewrite(
         for name, table in tables.items():
             write_csv(table, staging / "tables" / f"{name}.csv")
         options = MapOptions(**(summary.get("maps") or {})).validated()
-        results = analyse(maps.layerset, maps.profile)
+        results = analyse(maps.layerset, maps.profile, access=maps.access)
         write_maps(results, staging, options, sites=maps.overlay)
         write_json(json.loads(json.dumps(summary, default=str)), staging / "summary.json")
         info["detail"] = f"{target}, maps/sites.html"
