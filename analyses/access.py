@@ -9,6 +9,7 @@ elderly speed for care categories), and which facility that is. Computed up to
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ import pandas as pd
 from analyses.profile import Profile
 from layers.layerset import LayerSet
 from spatial.graph import WalkGraph, build_walk_graph, walkable_mask
-from spatial.routing import nearest_source, prepare_targets, to_minutes
+from spatial.routing import nearest_source_by_group
 from spatial.snapping import Snapped, snap_points
 
 DEFAULT_MAX_MINUTES = 30.0
@@ -100,22 +101,42 @@ class AccessTable:
         Metres, index = demand_id, one column per category; NaN beyond the cap.
     minutes : DataFrame
         Minutes at the category's speed; NaN beyond ``max_minutes``.
-    nearest : DataFrame
-        facility_id of the nearest facility per category (None beyond the cap).
+    nearest_row : DataFrame
+        Row position in ``layerset.facilities`` of the nearest facility per
+        category (int64; -1 beyond the cap).
     speed_mps : dict
         Walking speed (m/s) used per category.
     max_minutes : float
         The cap.
     network : Network
+    facility_rows : dict
+        Row positions in ``layerset.facilities`` of each category's facilities.
+    facility_ids : np.ndarray
+        ``facility_id`` (str) of every row of ``layerset.facilities``.
     """
 
     walk_m: pd.DataFrame
     minutes: pd.DataFrame
-    nearest: pd.DataFrame
+    nearest_row: pd.DataFrame
     speed_mps: dict[str, float]
     max_minutes: float
     network: Network
     facility_rows: dict[str, np.ndarray] = field(default_factory=dict)
+    facility_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+
+    @cached_property
+    def nearest(self) -> pd.DataFrame:
+        """facility_id of the nearest facility per category (None beyond the cap).
+
+        Built from :attr:`nearest_row` on first use (18 object columns cost
+        about 0.5 s at a million demand points, so the access step skips them).
+        """
+        ids = np.append(self.facility_ids.astype(object), None)
+        # object dtype: pandas 3 would otherwise convert the id columns to its str type (slow)
+        return pd.DataFrame(
+            ids[self.nearest_row.to_numpy()], index=self.nearest_row.index,
+            columns=self.nearest_row.columns, dtype=object, copy=False,
+        )
 
     def covered(self, category: str, threshold_minutes: float) -> np.ndarray:
         """Bool per demand point: the category is within ``threshold_minutes``."""
@@ -151,35 +172,35 @@ def compute_access(
     demand_ids = layerset.demand["demand_id"].astype(str).to_numpy()
     facility_ids = layerset.facilities["facility_id"].astype(str).to_numpy()
     categories = layerset.facilities["category"].to_numpy()
-    walk = {}
-    minutes = {}
-    nearest = {}
-    speeds = {}
-    rows_by_category = {}
-    prepared = prepare_targets(network.graph, network.demand)
-    for cat in profile.categories:
-        speed = profile.speed_mps(profile.category_speed_key(cat))
-        speeds[cat] = speed
-        rows = np.flatnonzero(categories == cat)
-        rows_by_category[cat] = rows
-        limit_m = max_minutes * 60.0 * speed
-        walk_m, source = nearest_source(
-            network.graph, network.facilities.subset(rows), network.demand, limit_m, prepared
-        )
-        finite = np.isfinite(walk_m)
-        walk[cat] = np.where(finite, walk_m, np.nan)
-        minutes[cat] = np.where(finite, to_minutes(walk_m, speed), np.nan)
-        nearest_id = np.full(len(source), None, dtype=object)
-        nearest_id[source >= 0] = facility_ids[rows][source[source >= 0]]
-        nearest[cat] = nearest_id
+    cats = list(profile.categories)
+    speeds = {cat: profile.speed_mps(profile.category_speed_key(cat)) for cat in cats}
+    rows_by_category = {cat: np.flatnonzero(categories == cat) for cat in cats}
+    # one (category, demand) block per table, filled in place and handed to pandas
+    # without a copy: at a million demand points, fresh memory is a large cost
+    n = len(demand_ids)
+    walk = np.empty((len(cats), n))
+    nearest_row = np.empty((len(cats), n), dtype=np.int64)
+    nearest_source_by_group(
+        network.graph, network.facilities, [rows_by_category[cat] for cat in cats],
+        network.demand, [max_minutes * 60.0 * speeds[cat] for cat in cats],
+        out=(walk, nearest_row),
+    )
+    walk[np.isinf(walk)] = np.nan
+    minutes = np.empty_like(walk)
+    for c, cat in enumerate(cats):
+        np.divide(walk[c], speeds[cat] * 60.0, out=minutes[c])
+        # walks beyond the cap have position -1 already; map the rest to facility rows
+        reached = nearest_row[c] >= 0
+        nearest_row[c, reached] = rows_by_category[cat][nearest_row[c, reached]]
     index = pd.Index(demand_ids, name="demand_id")
+    columns = pd.Index(cats)
     return AccessTable(
-        walk_m=pd.DataFrame(walk, index=index),
-        minutes=pd.DataFrame(minutes, index=index),
-        # object dtype: pandas 3 would otherwise convert 18 id columns to its str type (slow)
-        nearest=pd.DataFrame(nearest, index=index, dtype=object),
+        walk_m=pd.DataFrame(walk.T, index=index, columns=columns, copy=False),
+        minutes=pd.DataFrame(minutes.T, index=index, columns=columns, copy=False),
+        nearest_row=pd.DataFrame(nearest_row.T, index=index, columns=columns, copy=False),
         speed_mps=speeds,
         max_minutes=max_minutes,
         network=network,
         facility_rows=rows_by_category,
+        facility_ids=facility_ids,
     )

@@ -75,18 +75,13 @@ class SubdistrictResults:
 
 def _served_residents(access: AccessTable, layerset: LayerSet, profile: Profile) -> np.ndarray:
     """Residents whose nearest facility of its category, within the threshold, is this one."""
-    facilities = layerset.facilities
     residents = layerset.demand["residents"].to_numpy(dtype=float)
-    served = np.zeros(len(facilities))
-    position = pd.Series(np.arange(len(facilities)), index=facilities["facility_id"].astype(str))
+    served = np.zeros(len(layerset.facilities))
     for cat_id, cat in profile.categories.items():
         threshold = cat.threshold_minutes(access.speed_mps[cat_id])
         within = access.covered(cat_id, threshold)
-        nearest = access.nearest[cat_id].to_numpy()[within]
-        if nearest.size == 0:
-            continue
-        sums = pd.Series(residents[within]).groupby(nearest).sum()
-        served[position.loc[sums.index.astype(str)].to_numpy()] += sums.to_numpy()
+        nearest = access.nearest_row[cat_id].to_numpy()[within]
+        served += np.bincount(nearest, weights=residents[within], minlength=served.size)
     return served
 
 

@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 import shapely
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from spatial.edge_grid import EdgeGrid, build_edge_grid
 from spatial.errors import LifecircleError
 
 __all__ = [
@@ -38,9 +40,6 @@ __all__ = [
 
 #: Vertices closer than this (metres) are merged when noding (grid rounding).
 NODE_TOLERANCE_M = 0.001
-
-#: Spacing (metres) of the sample points indexed along edges for snapping.
-EDGE_SAMPLE_SPACING_M = 50.0
 
 _NO_WALK_HIGHWAY = frozenset(
     {"motorway", "motorway_link", "construction", "proposed", "raceway", "bus_guideway"}
@@ -106,24 +105,9 @@ class WalkGraph:
         return shapely.STRtree(self.edge_geoms)
 
     @cached_property
-    def edge_samples(self) -> tuple[cKDTree, np.ndarray, float]:
-        """KD-tree over sample points along every edge, for exact nearest-edge search.
-
-        Each edge is cut into pieces of at most :data:`EDGE_SAMPLE_SPACING_M`
-        metres and the piece midpoints are indexed. Returns (tree, edge index of
-        each sample, h) where h (metres) bounds the distance from any point of an
-        edge to its nearest sample.
-        """
-        length = self.edge_length_m
-        pieces = np.maximum(np.ceil(length / EDGE_SAMPLE_SPACING_M), 1).astype(np.int64)
-        edge = np.repeat(np.arange(self.n_edges), pieces)
-        start = np.repeat(np.cumsum(pieces) - pieces, pieces)
-        t = (np.arange(edge.size) - start + 0.5) / pieces[edge]
-        a = self.node_xy[self.edge_u[edge]]
-        b = self.node_xy[self.edge_v[edge]]
-        xy = a + t[:, None] * (b - a)
-        h = float((length / pieces).max() / 2.0)
-        return cKDTree(xy, balanced_tree=False, compact_nodes=False), edge, h
+    def edge_grid(self) -> EdgeGrid:
+        """Grid of edge pieces for exact nearest-edge search (built once, on first snap)."""
+        return build_edge_grid(self.node_xy, self.edge_u, self.edge_v, self.edge_length_m)
 
     @cached_property
     def node_tree(self) -> cKDTree:
@@ -150,10 +134,10 @@ def _as_str_array(values, n: int | None) -> np.ndarray:
     if values is None:
         return np.full(n, "", dtype=object)
     arr = np.asarray(values, dtype=object).ravel()
-    out = np.empty(arr.shape, dtype=object)
-    for i, v in enumerate(arr.tolist()):  # tag values, not geometry: tiny per-row work
-        out[i] = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
-    return out
+    codes, uniques = pd.factorize(arr)  # None and NaN get code -1
+    # tag values repeat a lot: clean each distinct value once; -1 picks the final ""
+    cleaned = np.array([str(v).strip() for v in uniques] + [""], dtype=object)
+    return cleaned[codes]
 
 
 def walkable_mask(highway, foot, access=None) -> np.ndarray:
@@ -240,10 +224,15 @@ def _compact(
             "zero-length lines no road segment is left.",
             where="roads layer", fix=_NO_ROADS_FIX,
         )
-    used, inv = np.unique(np.concatenate([u, v]), return_inverse=True)
+    # renumber the nodes still used, keeping their order (O(n), no sort)
+    is_used = np.zeros(node_xy.shape[0], dtype=bool)
+    is_used[u] = True
+    is_used[v] = True
+    used = np.flatnonzero(is_used)
     n = used.size
-    u = inv[: u.size].astype(np.int32)
-    v = inv[u.size:].astype(np.int32)
+    new_index = np.cumsum(is_used) - 1
+    u = new_index[u].astype(np.int32)
+    v = new_index[v].astype(np.int32)
     node_xy = np.ascontiguousarray(node_xy[used], dtype=np.float64)
     return WalkGraph(
         node_xy=node_xy,
@@ -372,8 +361,7 @@ def _build_from_ids(geoms, coords, a, b, seg_line, vertex_ids) -> WalkGraph:
             where="build_walk_graph(vertex_ids=...)",
             fix="Give one id array per line (e.g. the OSM node ids of each way).",
         )
-    arrays = [np.asarray(v, dtype=np.int64).ravel() for v in vertex_ids]
-    sizes = np.fromiter((x.size for x in arrays), dtype=np.int64, count=n_lines)
+    sizes = np.fromiter(map(len, vertex_ids), dtype=np.int64, count=n_lines)
     expected = shapely.get_num_coordinates(geoms)
     if not np.array_equal(sizes, expected):
         row = int(np.flatnonzero(sizes != expected)[0])
@@ -382,15 +370,18 @@ def _build_from_ids(geoms, coords, a, b, seg_line, vertex_ids) -> WalkGraph:
             where=f"build_walk_graph(vertex_ids=...), line {row}",
             fix="Give exactly one id per vertex, in coordinate order.",
         )
-    ids = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
     if a.size == 0:
         raise LifecircleError(
             "The study area has no walkable roads: no line has two vertices.",
             where="roads layer", fix=_NO_ROADS_FIX,
         )
-    uniq, first, inv = np.unique(ids, return_index=True, return_inverse=True)
-    inv = inv.ravel()
-    return _compact(coords[first], inv[a], inv[b], seg_line, node_id=uniq)
+    ids = np.concatenate(vertex_ids).astype(np.int64, copy=False)
+    # hash, not sort: nodes are numbered in order of first appearance along the
+    # ways, which also keeps neighbouring nodes close in memory for routing
+    node, uniq = pd.factorize(ids)
+    node_xy = np.empty((uniq.size, 2))
+    node_xy[node] = coords  # every occurrence of an id has the same coordinates
+    return _compact(node_xy, node[a], node[b], seg_line, node_id=np.asarray(uniq))
 
 
 def _build_noded(coords, coord_part, a, b, seg_line, line_grade) -> WalkGraph:

@@ -24,6 +24,7 @@ __all__ = [
     "VIRTUAL_EDGE_EPS_M",
     "PreparedTargets",
     "nearest_source",
+    "nearest_source_by_group",
     "prepare_targets",
     "to_minutes",
 ]
@@ -95,22 +96,22 @@ def same_edge_walk(
 class PreparedTargets:
     """Per-target arrays that do not depend on the sources, computed once.
 
-    :func:`analyses.access.compute_access` routes the same demand points to
-    every category's facilities; preparing them once saves the per-target
-    gathers on each call.
+    :func:`nearest_source_by_group` routes the same targets to several source
+    sets; preparing them once saves the per-target gathers on each search.
 
     Attributes
     ----------
     targets : Snapped
         The snapped targets these arrays belong to.
     index : np.ndarray
-        Indices of the targets that snapped (``ok``).
+        Indices of the targets that snapped (``ok``), ordered by their edge's
+        ``u`` node, so that reading Dijkstra distances walks memory in order.
     node_u, node_v : np.ndarray
         End nodes of their edges.
     offset_u_m, offset_v_m : np.ndarray
         Metres from each target to those end nodes (snap included).
     by_edge : np.ndarray
-        ``index`` ordered by edge, for same-edge look-ups.
+        Target indices (``ok`` only) ordered by edge, for same-edge look-ups.
     edge_sorted : np.ndarray
         The edges of ``by_edge``, ascending.
     """
@@ -127,18 +128,22 @@ class PreparedTargets:
 
 def prepare_targets(graph: WalkGraph, targets: Snapped) -> PreparedTargets:
     """Compute the source-independent target arrays once (see :class:`PreparedTargets`)."""
-    index = np.flatnonzero(targets.ok)
-    edge = targets.edge[index]
-    order = np.argsort(edge, kind="stable")
+    ok = np.flatnonzero(targets.ok)
+    edge = targets.edge[ok]
+    by_edge = np.argsort(edge, kind="stable")
+    edge_sorted = edge[by_edge]
+    node_u = graph.edge_u[edge]
+    by_node = np.argsort(node_u, kind="stable")
+    index = ok[by_node]
     return PreparedTargets(
         targets=targets,
         index=index,
-        node_u=graph.edge_u[edge],
-        node_v=graph.edge_v[edge],
+        node_u=node_u[by_node],
+        node_v=graph.edge_v[targets.edge[index]],
         offset_u_m=targets.offset_u_m[index],
         offset_v_m=targets.offset_v_m[index],
-        by_edge=index[order],
-        edge_sorted=edge[order],
+        by_edge=ok[by_edge],
+        edge_sorted=edge_sorted,
     )
 
 
@@ -186,8 +191,7 @@ def nearest_source(
         Largest walk in metres (``np.inf`` for none). Targets farther than this
         get ``inf``.
     prepared : PreparedTargets, optional
-        From :func:`prepare_targets` for these ``targets``, when routing the
-        same targets to several source sets.
+        From :func:`prepare_targets` for these ``targets``.
 
     Returns
     -------
@@ -202,58 +206,140 @@ def nearest_source(
     -----
     Cost is one bounded multi-source Dijkstra over the whole graph plus
     O(k) vectorized work; a virtual edge of weight 0 is stored as
-    :data:`VIRTUAL_EDGE_EPS_M` (1e-12 m).
+    :data:`VIRTUAL_EDGE_EPS_M` (1e-12 m). To route the same targets to several
+    source sets, :func:`nearest_source_by_group` shares the set-up.
     """
-    limit = _check_limit(limit_m)
+    group = np.arange(len(sources))
+    return nearest_source_by_group(graph, sources, [group], targets, [limit_m], prepared)[0]
+
+
+def nearest_source_by_group(
+    graph: WalkGraph,
+    sources: Snapped,
+    groups: list[np.ndarray],
+    targets: Snapped,
+    limits_m: list[float],
+    prepared: PreparedTargets | None = None,
+    out: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`nearest_source` for several groups of sources against the same targets.
+
+    The graph is extended once with one virtual node per source of every group
+    (a virtual node has out-edges only, so no search passes through another
+    group's node), and the target arrays are prepared once; then one bounded
+    Dijkstra runs per group.
+
+    Parameters
+    ----------
+    graph : WalkGraph
+        The walk network (metres).
+    sources : Snapped
+        All sources, snapped to ``graph``.
+    groups : list of np.ndarray
+        Indices into ``sources``, one array per group (e.g. per category).
+    targets : Snapped
+        The targets, snapped to ``graph``.
+    limits_m : list of float
+        Largest walk in metres per group (``np.inf`` for none).
+    prepared : PreparedTargets, optional
+        From :func:`prepare_targets` for these ``targets``.
+    out : (np.ndarray, np.ndarray), optional
+        (groups, k) float64 and (groups, k) integer arrays to write the results
+        into, row by row, instead of allocating new ones (a large saving in
+        memory traffic at a million targets).
+
+    Returns
+    -------
+    list of (walk_m, source)
+        Per group, as :func:`nearest_source` returns them; ``source`` indexes
+        the group's array (``groups[g][source]`` is the index into ``sources``).
+        With ``out``, these are the rows of the ``out`` arrays.
+    """
+    if len(limits_m) != len(groups):
+        raise LifecircleError(
+            f"{len(groups)} source groups but {len(limits_m)} limits.",
+            where="nearest_source_by_group(limits_m)",
+            fix="Give one walking limit in metres per group.",
+        )
+    limits = [_check_limit(limit) for limit in limits_m]
     n = graph.n_nodes
     k = len(targets)
-    walk = np.full(k, np.inf)
-    best_src = np.full(k, -1, dtype=np.int64)
     src_ok = np.flatnonzero(sources.ok)
-    if src_ok.size == 0 or k == 0:
-        return walk, best_src
+    # virtual node of source i is n + virtual[i] (only snapped sources get one)
+    virtual = np.full(len(sources), -1, dtype=np.int64)
+    virtual[src_ok] = np.arange(src_ok.size)
     se = sources.edge[src_ok]
     csr = with_virtual_sources(
-        graph.adjacency,
-        graph.edge_u[se],
-        graph.edge_v[se],
-        sources.offset_u_m[src_ok],
-        sources.offset_v_m[src_ok],
-    )
-    dist, _, origin = dijkstra(
-        csr,
-        directed=True,
-        indices=n + np.arange(src_ok.size),
-        min_only=True,
-        limit=limit,
-        return_predecessors=True,
+        graph.adjacency, graph.edge_u[se], graph.edge_v[se],
+        sources.offset_u_m[src_ok], sources.offset_v_m[src_ok],
     )
     if prepared is None or prepared.targets is not targets:
         prepared = prepare_targets(graph, targets)
-    t_ok, tu, tv = prepared.index, prepared.node_u, prepared.node_v
-    du = dist[tu] + prepared.offset_u_m
-    dv = dist[tv] + prepared.offset_v_m
-    use_u = du <= dv
-    w = np.where(use_u, du, dv)
-    o = np.where(use_u, origin[tu], origin[tv]).astype(np.int64)
-    src_of = np.where(o >= n, src_ok[np.clip(o - n, 0, src_ok.size - 1)], -1)
-    walk[t_ok] = w
-    best_src[t_ok] = src_of
+    if out is None:
+        out = (np.empty((len(groups), k)), np.empty((len(groups), k), dtype=np.int64))
+    results = []
+    for g, (rows, limit) in enumerate(zip(groups, limits, strict=True)):
+        rows = np.asarray(rows, dtype=np.int64)
+        walk, best = out[0][g], out[1][g]
+        walk.fill(np.inf)
+        best.fill(-1)
+        starts = virtual[rows]
+        in_group = np.flatnonzero(starts >= 0)
+        if in_group.size and k:
+            _route_group(csr, n, starts[in_group], in_group, prepared, limit, walk, best)
+            _same_edge_walks(sources.subset(rows), targets, prepared, walk, best)
+            beyond = ~(walk <= limit)
+            walk[beyond] = np.inf
+            best[beyond] = -1
+        results.append((walk, best))
+    return results
+
+
+def _route_group(
+    csr: sp.csr_matrix, n: int, starts: np.ndarray, start_pos: np.ndarray,
+    prepared: PreparedTargets, limit: float, walk: np.ndarray, best: np.ndarray,
+) -> None:
+    """One bounded Dijkstra from virtual nodes ``n + starts``; fill ``walk`` and ``best``.
+
+    ``start_pos[j]`` is the group position written to ``best`` for start ``j``.
+    """
+    dist, _, origin = dijkstra(
+        csr, directed=True, indices=n + starts, min_only=True, limit=limit,
+        return_predecessors=True,
+    )
+    du = dist[prepared.node_u]
+    du += prepared.offset_u_m
+    dv = dist[prepared.node_v]
+    dv += prepared.offset_v_m
+    w = np.minimum(du, dv)
+    reached = np.flatnonzero(w <= limit if np.isfinite(limit) else np.isfinite(w))
+    via_u = du[reached] <= dv[reached]
+    node = np.where(via_u, prepared.node_u[reached], prepared.node_v[reached])
+    # origin holds the virtual node each search tree started from
+    position = np.full(csr.shape[0] - n, -1, dtype=np.int64)
+    position[starts] = start_pos
+    target = prepared.index[reached]
+    walk[target] = w[reached]
+    best[target] = position[origin[node] - n]
+
+
+def _same_edge_walks(
+    sources: Snapped, targets: Snapped, prepared: PreparedTargets,
+    walk: np.ndarray, best: np.ndarray,
+) -> None:
+    """Let targets on a source's own edge walk straight to it when that is shorter."""
     si, ti = _same_edge_pairs_prepared(sources.edge, prepared)
-    if ti.size:
-        direct = same_edge_walk(sources, targets, si, ti)
-        order = np.lexsort((direct, ti))
-        ti_s = ti[order]
-        first = np.ones(ti_s.size, dtype=bool)
-        first[1:] = ti_s[1:] != ti_s[:-1]
-        t_sel, d_sel, s_sel = ti_s[first], direct[order][first], si[order][first]
-        better = d_sel < walk[t_sel]
-        walk[t_sel[better]] = d_sel[better]
-        best_src[t_sel[better]] = s_sel[better]
-    beyond = ~(walk <= limit)
-    walk[beyond] = np.inf
-    best_src[beyond] = -1
-    return walk, best_src
+    if not ti.size:
+        return
+    direct = same_edge_walk(sources, targets, si, ti)
+    order = np.lexsort((direct, ti))
+    ti_s = ti[order]
+    first = np.ones(ti_s.size, dtype=bool)
+    first[1:] = ti_s[1:] != ti_s[:-1]
+    t_sel, d_sel, s_sel = ti_s[first], direct[order][first], si[order][first]
+    better = d_sel < walk[t_sel]
+    walk[t_sel[better]] = d_sel[better]
+    best[t_sel[better]] = s_sel[better]
 
 
 def to_minutes(walk_m, speed_mps) -> np.ndarray:

@@ -16,9 +16,9 @@ from spatial.graph import WalkGraph
 
 __all__ = ["Snapped", "snap_points"]
 
-_CANDIDATES = 12  # edge samples examined per point before the exactness check
-_CHUNK = 65536  # points per vectorized block (bounds memory)
-_ROUNDS = 3  # KD-tree rounds (12, 48, 192 candidates) before the STRtree fallback
+_CHUNK = 4096 * 9  # (point, cell) pairs per vectorized block: small, so arrays stay in cache
+_RINGS = (1, 3)  # grid rounds: 3 x 3 cells, then 7 x 7, before the STRtree fallback
+_ROUNDS = len(_RINGS)
 _SORT_CELL_M = 500.0  # cell size (metres) of the spatial sort of query points
 
 
@@ -102,64 +102,41 @@ def _as_xy(xy, where: str) -> np.ndarray:
     return arr
 
 
-def _project(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Fraction along segments a->b of the projection of p, and distance (metres)."""
-    d = b - a
-    t = np.einsum("...i,...i->...", p - a, d) / np.einsum("...i,...i->...", d, d)
-    t = np.clip(t, 0.0, 1.0)
-    q = a + t[..., None] * d
-    return t, np.hypot(p[..., 0] - q[..., 0], p[..., 1] - q[..., 1])
-
-
-def _kd_nearest(graph: WalkGraph, pts: np.ndarray, k_cand: int):
-    """Nearest edge among the k nearest edge samples, and whether that is proven exact."""
-    tree, sample_edge, h = graph.edge_samples
-    k_cand = min(k_cand, sample_edge.size)
+def _grid_nearest(graph: WalkGraph, pts: np.ndarray, ring: int):
+    """Nearest edge within ``ring`` grid cells, block by block, and whether it is proven."""
+    grid = graph.edge_grid
     n = pts.shape[0]
     edge = np.empty(n, dtype=np.int64)
     frac = np.empty(n)
-    sure = np.ones(n, dtype=bool)
-    for lo in range(0, n, _CHUNK):
-        p = pts[lo: lo + _CHUNK]
-        d_s, i_s = tree.query(p, k=k_cand)
-        d_s, i_s = d_s.reshape(len(p), -1), i_s.reshape(len(p), -1)
-        cand = sample_edge[i_s]
-        t, dist = _project(p[:, None, :], graph.node_xy[graph.edge_u[cand]],
-                           graph.node_xy[graph.edge_v[cand]])
-        best = np.argmin(dist, axis=1)
-        rows = np.arange(len(p))
-        edge[lo: lo + _CHUNK] = cand[rows, best]
-        frac[lo: lo + _CHUNK] = t[rows, best]
-        if k_cand < sample_edge.size:
-            # an unseen edge is at least (k-th sample distance - h) away
-            sure[lo: lo + _CHUNK] = d_s[:, -1] > dist[rows, best] + h
+    sure = np.empty(n, dtype=bool)
+    chunk = max(1, _CHUNK // (2 * ring + 1) ** 2)
+    for lo in range(0, n, chunk):
+        e, f, _, proven = grid.nearest(pts[lo: lo + chunk], ring)
+        edge[lo: lo + chunk], frac[lo: lo + chunk], sure[lo: lo + chunk] = e, f, proven
     return edge, frac, sure
 
 
 def _nearest_edges(graph: WalkGraph, pts_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Exact nearest edge and fraction along it (from ``edge_u``) for every point.
 
-    Candidates come from the k nearest edge samples (KD-tree, see
-    :attr:`WalkGraph.edge_samples`); the answer is proven exact when the k-th
-    sample is farther than the best distance + h, since no unseen edge can then
-    be closer. Unproven points are retried with 4x more candidates, and the few
-    left after that go to ``shapely.STRtree.query_nearest`` (exact, slower).
+    Candidates come from the grid of edge pieces (:attr:`WalkGraph.edge_grid`,
+    see :mod:`spatial.edge_grid`): first the 3 x 3 cells around the point, then
+    7 x 7 for points whose answer is not proven exact. The few points left (far
+    from every road) go to ``shapely.STRtree.query_nearest`` (exact, slower).
     """
     n = pts_xy.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    # query in a spatially coherent order: KD-tree lookups are far more cache friendly
+    # query in a spatially coherent order: neighbouring points read the same cells
     cell = np.floor((pts_xy - pts_xy.min(axis=0)) / _SORT_CELL_M).astype(np.int64)
-    order = np.lexsort((cell[:, 1], cell[:, 0]))
+    order = np.argsort(cell[:, 0] * (int(cell[:, 1].max()) + 1) + cell[:, 1])
     edge = np.empty(n, dtype=np.int64)
     frac = np.empty(n)
     todo = order
-    k_cand = _CANDIDATES
-    for _ in range(_ROUNDS):
-        e, f, sure = _kd_nearest(graph, pts_xy[todo], k_cand)
+    for ring in _RINGS[:_ROUNDS]:
+        e, f, sure = _grid_nearest(graph, pts_xy[todo], ring)
         edge[todo], frac[todo] = e, f
         todo = todo[~sure]
-        k_cand *= 4
         if todo.size == 0:
             return edge, frac
     pts = shapely.points(pts_xy[todo])

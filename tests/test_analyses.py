@@ -125,6 +125,15 @@ def test_life_circle_levels_are_not_nested(tmp_path):
     score = result.demand["life_circle_score"].to_numpy()
     assert ((score >= 0) & (score <= 1)).all()
     assert not result.demand["life_circle_complete"].any()  # most categories are missing
+    # the nearest facility, as a row of the facility layer and (built on first use) its id
+    rows = access.nearest_row["kindergarten"].to_numpy()
+    ids = access.nearest["kindergarten"].to_numpy()
+    kinder_rows = np.flatnonzero(layerset.facilities["category"].to_numpy() == "kindergarten")
+    assert set(rows[np.isfinite(kinder)]) <= set(kinder_rows)
+    assert (rows[~np.isfinite(kinder)] == -1).all()
+    facility_ids = layerset.facilities["facility_id"].astype(str).to_numpy()
+    np.testing.assert_array_equal(ids[rows >= 0], facility_ids[rows[rows >= 0]])
+    assert all(i is None for i in ids[rows < 0])
 
 
 def test_gap_zones_cluster_adjacent_points_and_rank_by_people():

@@ -150,7 +150,7 @@ def test_snap_limit_and_nan():
     assert len(snap_points(g, np.zeros((0, 2)))) == 0
 
 
-@pytest.mark.parametrize("rounds", [3, 1, 0])  # 0 forces the STRtree fallback for every point
+@pytest.mark.parametrize("rounds", [2, 1, 0])  # 0 forces the STRtree fallback for every point
 def test_snap_finds_the_exact_nearest_edge(monkeypatch, rounds):
     import spatial.snapping as snapping
 
@@ -165,3 +165,39 @@ def test_snap_finds_the_exact_nearest_edge(monkeypatch, rounds):
     np.testing.assert_allclose(s.snap_m, brute.min(axis=1), rtol=0, atol=1e-7)
     on_line = shapely.distance(g.edge_geoms[s.edge], shapely.points(s.xy))
     assert (on_line < 1e-7).all()
+
+
+def test_snap_is_exact_when_the_extent_forces_larger_cells():
+    # two clusters 3,000 km apart: the grid would need too many 100 m cells, so its
+    # cells grow; answers must stay exact (and points between the clusters fall back)
+    rng = np.random.default_rng(5)
+    near = rng.uniform(0, 500, (40, 2, 2))
+    far = near + 3_000_000.0
+    g = build_walk_graph(shapely.linestrings(np.concatenate([near, far])))
+    assert g.edge_grid.cell_m > 100.0
+    xy = np.vstack([rng.uniform(-50, 550, (200, 2)), rng.uniform(-50, 550, (200, 2)) + 3e6,
+                    [[1_500_000.0, 1_500_000.0]]])
+    s = snap_points(g, xy, max_snap_m=1e9)
+    brute = shapely.distance(shapely.points(xy)[:, None], g.edge_geoms[None, :])
+    np.testing.assert_allclose(s.snap_m, brute.min(axis=1), rtol=0, atol=1e-6)
+
+
+def test_edge_grid_proves_only_what_it_searched():
+    import spatial.snapping as snapping
+
+    # one edge; a point 40 m off is proven in the 3 x 3 block, one 400 m off is not
+    g = build_walk_graph([shapely.LineString([(0, 0), (1000, 0)])])
+    edge, fraction, dist, proven = g.edge_grid.nearest(np.array([[500.0, 40.0],
+                                                                 [500.0, 400.0]]), ring=1)
+    assert proven.tolist() == [True, False]
+    assert edge[0] == 0 and dist[0] == pytest.approx(40.0) and fraction[0] == pytest.approx(0.5)
+    assert edge[1] == -1 and np.isinf(dist[1])  # nothing filed within 3 x 3 cells
+    assert snapping._RINGS == (1, 3)
+
+
+def test_osm_ids_number_nodes_in_order_of_appearance():
+    lines = [shapely.LineString([(0, 0), (10, 0), (20, 0)]),
+             shapely.LineString([(20, 0), (20, 10)])]
+    g = build_walk_graph(lines, vertex_ids=[[900, 50, 7], [7, 3]])
+    assert g.node_id.tolist() == [900, 50, 7, 3]
+    np.testing.assert_allclose(g.node_xy, [[0, 0], [10, 0], [20, 0], [20, 10]])

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from spatial.catchments import ZERO_WALK_M, catchments
 from spatial.errors import LifecircleError
 from spatial.graph import WalkGraph, build_walk_graph
-from spatial.routing import nearest_source, to_minutes
+from spatial.routing import nearest_source, nearest_source_by_group, to_minutes
 from spatial.service_areas import naive_radius_circles, service_areas
 from spatial.snapping import Snapped, snap_points
 
@@ -368,3 +368,23 @@ def test_to_minutes_keeps_inf_and_nan():
     assert out[0] == 2.0 and np.isinf(out[1]) and np.isnan(out[2])
     with pytest.raises(LifecircleError):
         to_minutes([1.0], 0.0)
+
+
+def test_groups_share_one_setup_and_match_single_searches():
+    rng = np.random.default_rng(3)
+    graph = build_walk_graph(perturbed_grid(10, seed=3))
+    ext = graph.node_xy.max(axis=0)
+    sources = snap_points(graph, rng.uniform(0, ext, (12, 2)), max_snap_m=60.0)
+    targets = snap_points(graph, rng.uniform(0, ext, (150, 2)), max_snap_m=60.0)
+    groups = [np.array([0, 3, 5]), np.array([], dtype=int), np.arange(6, 12), np.array([1])]
+    limits = [400.0, 400.0, np.inf, 250.0]
+    out = (np.zeros((4, 150)), np.zeros((4, 150), dtype=np.int64))
+    results = nearest_source_by_group(graph, sources, groups, targets, limits, out=out)
+    for g, (rows, limit) in enumerate(zip(groups, limits, strict=True)):
+        alone_walk, alone_src = nearest_source(graph, sources.subset(rows), targets, limit)
+        np.testing.assert_array_equal(results[g][0], alone_walk)
+        np.testing.assert_array_equal(results[g][1], alone_src)
+        np.testing.assert_array_equal(out[0][g], alone_walk)  # written in place
+    assert np.isinf(out[0][1]).all() and (out[1][1] == -1).all()
+    with pytest.raises(LifecircleError, match="limits"):
+        nearest_source_by_group(graph, sources, groups, targets, limits[:2])
