@@ -104,46 +104,40 @@ class PreparedTargets:
     targets : Snapped
         The snapped targets these arrays belong to.
     index : np.ndarray
-        Indices of the targets that snapped (``ok``), ordered by their edge's
-        ``u`` node, so that reading Dijkstra distances walks memory in order.
+        Indices of the targets that snapped (``ok``), ordered by edge. Edges
+        follow the ways, so their end nodes ascend too, and reading Dijkstra
+        distances at them walks memory nearly in order.
+    edge : np.ndarray
+        Their edges, ascending (for same-edge look-ups by binary search).
     node_u, node_v : np.ndarray
-        End nodes of their edges.
+        End nodes of those edges.
     offset_u_m, offset_v_m : np.ndarray
         Metres from each target to those end nodes (snap included).
-    by_edge : np.ndarray
-        Target indices (``ok`` only) ordered by edge, for same-edge look-ups.
-    edge_sorted : np.ndarray
-        The edges of ``by_edge``, ascending.
     """
 
     targets: Snapped
     index: np.ndarray
+    edge: np.ndarray
     node_u: np.ndarray
     node_v: np.ndarray
     offset_u_m: np.ndarray
     offset_v_m: np.ndarray
-    by_edge: np.ndarray
-    edge_sorted: np.ndarray
 
 
 def prepare_targets(graph: WalkGraph, targets: Snapped) -> PreparedTargets:
     """Compute the source-independent target arrays once (see :class:`PreparedTargets`)."""
     ok = np.flatnonzero(targets.ok)
-    edge = targets.edge[ok]
-    by_edge = np.argsort(edge, kind="stable")
-    edge_sorted = edge[by_edge]
-    node_u = graph.edge_u[edge]
-    by_node = np.argsort(node_u, kind="stable")
-    index = ok[by_node]
+    order = np.argsort(targets.edge[ok], kind="stable")
+    index = ok[order]
+    edge = targets.edge[index]
     return PreparedTargets(
         targets=targets,
         index=index,
-        node_u=node_u[by_node],
-        node_v=graph.edge_v[targets.edge[index]],
+        edge=edge,
+        node_u=graph.edge_u[edge],
+        node_v=graph.edge_v[edge],
         offset_u_m=targets.offset_u_m[index],
         offset_v_m=targets.offset_v_m[index],
-        by_edge=ok[by_edge],
-        edge_sorted=edge_sorted,
     )
 
 
@@ -152,13 +146,13 @@ def _same_edge_pairs_prepared(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(source, target) pairs on the same edge, by binary search in the sorted target edges."""
     src_idx = np.flatnonzero(source_edge >= 0)
-    lo = np.searchsorted(prepared.edge_sorted, source_edge[src_idx], side="left")
-    hi = np.searchsorted(prepared.edge_sorted, source_edge[src_idx], side="right")
+    lo = np.searchsorted(prepared.edge, source_edge[src_idx], side="left")
+    hi = np.searchsorted(prepared.edge, source_edge[src_idx], side="right")
     cnt = hi - lo
     si = np.repeat(src_idx, cnt)
     start = np.repeat(lo, cnt)
     within = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    return si, prepared.by_edge[start + within]
+    return si, prepared.index[start + within]
 
 
 def _check_limit(limit_m, name: str = "limit_m") -> float:
