@@ -13,6 +13,7 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from analyses.profile import Profile
 from layers.layerset import LayerSet
@@ -49,9 +50,13 @@ class Network:
 
 
 def _xy(frame) -> np.ndarray:
+    """(k, 2) coordinates of a point layer, metres."""
     if frame.empty:
         return np.zeros((0, 2))
-    return np.column_stack([frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()])
+    xy = shapely.get_coordinates(frame.geometry.values)
+    if xy.shape[0] != len(frame):  # not all single points: let geopandas explain
+        return np.column_stack([frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()])
+    return xy
 
 
 def build_network(layerset: LayerSet, max_snap_m: float) -> Network:
@@ -97,13 +102,12 @@ class AccessTable:
 
     Attributes
     ----------
-    walk_m : DataFrame
-        Metres, index = demand_id, one column per category; NaN beyond the cap.
     minutes : DataFrame
-        Minutes at the category's speed; NaN beyond ``max_minutes``.
+        Minutes at the category's speed, index = demand_id, one column per
+        category; NaN beyond ``max_minutes``.
     nearest_row : DataFrame
         Row position in ``layerset.facilities`` of the nearest facility per
-        category (int64; -1 beyond the cap).
+        category (int32; -1 beyond the cap).
     speed_mps : dict
         Walking speed (m/s) used per category.
     max_minutes : float
@@ -115,7 +119,6 @@ class AccessTable:
         ``facility_id`` (str) of every row of ``layerset.facilities``.
     """
 
-    walk_m: pd.DataFrame
     minutes: pd.DataFrame
     nearest_row: pd.DataFrame
     speed_mps: dict[str, float]
@@ -123,6 +126,16 @@ class AccessTable:
     network: Network
     facility_rows: dict[str, np.ndarray] = field(default_factory=dict)
     facility_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+
+    @cached_property
+    def walk_m(self) -> pd.DataFrame:
+        """Metres walked, per demand point and category (NaN beyond the cap).
+
+        Derived from :attr:`minutes` and the category speeds on first use, so the
+        access step holds one demand × category table of floats, not two.
+        """
+        metres_per_minute = np.array([60.0 * self.speed_mps[c] for c in self.minutes.columns])
+        return self.minutes * metres_per_minute
 
     @cached_property
     def nearest(self) -> pd.DataFrame:
@@ -179,23 +192,22 @@ def compute_access(
     # without a copy: at a million demand points, fresh memory is a large cost
     n = len(demand_ids)
     walk = np.empty((len(cats), n))
-    nearest_row = np.empty((len(cats), n), dtype=np.int64)
+    nearest_row = np.empty((len(cats), n), dtype=np.int32)
     nearest_source_by_group(
         network.graph, network.facilities, [rows_by_category[cat] for cat in cats],
         network.demand, [max_minutes * 60.0 * speeds[cat] for cat in cats],
         out=(walk, nearest_row),
     )
     walk[np.isinf(walk)] = np.nan
-    minutes = np.empty_like(walk)
+    minutes = walk  # converted in place, row by row
     for c, cat in enumerate(cats):
-        np.divide(walk[c], speeds[cat] * 60.0, out=minutes[c])
+        minutes[c] /= speeds[cat] * 60.0
         # walks beyond the cap have position -1 already; map the rest to facility rows
         reached = nearest_row[c] >= 0
         nearest_row[c, reached] = rows_by_category[cat][nearest_row[c, reached]]
     index = pd.Index(demand_ids, name="demand_id")
     columns = pd.Index(cats)
     return AccessTable(
-        walk_m=pd.DataFrame(walk.T, index=index, columns=columns, copy=False),
         minutes=pd.DataFrame(minutes.T, index=index, columns=columns, copy=False),
         nearest_row=pd.DataFrame(nearest_row.T, index=index, columns=columns, copy=False),
         speed_mps=speeds,

@@ -174,16 +174,20 @@ def build_edge_grid(
     n_x = int(span[0] // cell_m) + 1
     n_y = int(span[1] // cell_m) + 1
     pieces = np.maximum(np.ceil(edge_length_m / cell_m), 1).astype(np.int64)
-    piece_edge = np.repeat(np.arange(edge_u.size, dtype=np.int64), pieces)
-    first_piece = np.repeat(np.cumsum(pieces) - pieces, pieces)
-    t_mid = (np.arange(piece_edge.size) - first_piece + 0.5) / pieces[piece_edge]
     a_rel = a - origin
     d = b - a
-    mid = a_rel[piece_edge] + t_mid[:, None] * d[piece_edge]
+    if (pieces == 1).all():  # the common case: every edge is one piece
+        piece_edge = np.arange(edge_u.size, dtype=np.int64)
+        mid = a_rel + 0.5 * d
+    else:
+        piece_edge = np.repeat(np.arange(edge_u.size, dtype=np.int64), pieces)
+        first_piece = np.repeat(np.cumsum(pieces) - pieces, pieces)
+        t_mid = (np.arange(piece_edge.size) - first_piece + 0.5) / pieces[piece_edge]
+        mid = a_rel[piece_edge] + t_mid[:, None] * d[piece_edge]
     cx = np.clip((mid[:, 0] // cell_m).astype(np.int64), 0, n_x - 1)
     cy = np.clip((mid[:, 1] // cell_m).astype(np.int64), 0, n_y - 1)
     key = cx * n_y + cy
-    order = np.argsort(key, kind="stable")
+    order = np.argsort(key)
     cell_start = np.zeros(n_x * n_y + 1, dtype=np.int64)
     np.cumsum(np.bincount(key, minlength=n_x * n_y), out=cell_start[1:])
     e = piece_edge[order]

@@ -322,7 +322,10 @@ def build_walk_graph(lines, vertex_ids=None, grade=None) -> WalkGraph:
             "The study area has no walkable roads: the road layer is empty.",
             where="roads layer", fix=_NO_ROADS_FIX,
         )
-    parts, part_line = shapely.get_parts(geoms, return_index=True)
+    if (shapely.get_type_id(geoms) == 1).all():  # LineStrings only: no parts to copy out
+        parts, part_line = geoms, np.arange(n_lines)
+    else:
+        parts, part_line = shapely.get_parts(geoms, return_index=True)
     coords, coord_part = shapely.get_coordinates(parts, return_index=True)
     if not np.isfinite(coords).all():
         bad_line = int(part_line[coord_part[np.flatnonzero(~np.isfinite(coords).all(1))[0]]])
