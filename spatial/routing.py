@@ -281,10 +281,7 @@ def nearest_source_by_group(
         in_group = np.flatnonzero(starts >= 0)
         if in_group.size and k:
             _route_group(csr, n, starts[in_group], in_group, prepared, limit, walk, best)
-            _same_edge_walks(sources.subset(rows), targets, prepared, walk, best)
-            beyond = ~(walk <= limit)
-            walk[beyond] = np.inf
-            best[beyond] = -1
+            _same_edge_walks(sources.subset(rows), targets, prepared, limit, walk, best)
         results.append((walk, best))
     return results
 
@@ -318,10 +315,10 @@ def _route_group(
 
 
 def _same_edge_walks(
-    sources: Snapped, targets: Snapped, prepared: PreparedTargets,
+    sources: Snapped, targets: Snapped, prepared: PreparedTargets, limit: float,
     walk: np.ndarray, best: np.ndarray,
 ) -> None:
-    """Let targets on a source's own edge walk straight to it when that is shorter."""
+    """Let targets on a source's own edge walk straight to it, when shorter and within limit."""
     si, ti = _same_edge_pairs_prepared(sources.edge, prepared)
     if not ti.size:
         return
@@ -331,7 +328,7 @@ def _same_edge_walks(
     first = np.ones(ti_s.size, dtype=bool)
     first[1:] = ti_s[1:] != ti_s[:-1]
     t_sel, d_sel, s_sel = ti_s[first], direct[order][first], si[order][first]
-    better = d_sel < walk[t_sel]
+    better = (d_sel < walk[t_sel]) & (d_sel <= limit)
     walk[t_sel[better]] = d_sel[better]
     best[t_sel[better]] = s_sel[better]
 
