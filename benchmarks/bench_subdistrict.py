@@ -598,7 +598,10 @@ def print_side_by_side(r: dict[str, Any]) -> None:
     print("| **total / ours** | " + " | ".join(
         f"**{b[n]['total_s'] / b['ours']['total_s']:.1f}×**" for n in names) + " |")
     print("| routing / ours | " + " | ".join(
-        f"{b[n]['route_s'] / b['ours']['route_s']:.1f}×" for n in names) + " |\n")
+        f"{b[n]['route_s'] / b['ours']['route_s']:.1f}×" for n in names) + " |")
+    median = {n: float(np.median(r["all_totals"][n])) for n in names}
+    print("| median total / median of ours | " + " | ".join(
+        f"{median[n] / median['ours']:.1f}×" for n in names) + " |\n")
     a = r["nx_vs_ours"]
     print(f"Ours against networkx doing the same job (edge snapping): same within-limit status "
           f"for {a['same_status']:.4%} of demand × category pairs; max |difference| "

@@ -104,15 +104,17 @@ class PreparedTargets:
     targets : Snapped
         The snapped targets these arrays belong to.
     index : np.ndarray
-        Indices of the targets that snapped (``ok``), ordered by edge. Edges
-        follow the ways, so their end nodes ascend too, and reading Dijkstra
-        distances at them walks memory nearly in order.
+        Indices of the targets that snapped (``ok``); ordered by edge when
+        ``by_edge``. Edges follow the ways, so their end nodes ascend too, and
+        reading Dijkstra distances at them walks memory nearly in order.
     edge : np.ndarray
-        Their edges, ascending (for same-edge look-ups by binary search).
+        Their edges (ascending when ``by_edge``, for look-ups by binary search).
     node_u, node_v : np.ndarray
         End nodes of those edges.
     offset_u_m, offset_v_m : np.ndarray
         Metres from each target to those end nodes (snap included).
+    by_edge : bool
+        Whether the targets are ordered by edge.
     """
 
     targets: Snapped
@@ -122,13 +124,18 @@ class PreparedTargets:
     node_v: np.ndarray
     offset_u_m: np.ndarray
     offset_v_m: np.ndarray
+    by_edge: bool = True
 
 
-def prepare_targets(graph: WalkGraph, targets: Snapped) -> PreparedTargets:
-    """Compute the source-independent target arrays once (see :class:`PreparedTargets`)."""
-    ok = np.flatnonzero(targets.ok)
-    order = np.argsort(targets.edge[ok], kind="stable")
-    index = ok[order]
+def prepare_targets(graph: WalkGraph, targets: Snapped, by_edge: bool = True) -> PreparedTargets:
+    """Compute the source-independent target arrays once (see :class:`PreparedTargets`).
+
+    ``by_edge`` orders the targets by edge: a sort that pays off when the same
+    targets are routed to several source sets, not for a single search.
+    """
+    index = np.flatnonzero(targets.ok)
+    if by_edge:
+        index = index[np.argsort(targets.edge[index], kind="stable")]
     edge = targets.edge[index]
     return PreparedTargets(
         targets=targets,
@@ -138,6 +145,7 @@ def prepare_targets(graph: WalkGraph, targets: Snapped) -> PreparedTargets:
         node_v=graph.edge_v[edge],
         offset_u_m=targets.offset_u_m[index],
         offset_v_m=targets.offset_v_m[index],
+        by_edge=by_edge,
     )
 
 
@@ -145,6 +153,8 @@ def _same_edge_pairs_prepared(
     source_edge: np.ndarray, prepared: PreparedTargets
 ) -> tuple[np.ndarray, np.ndarray]:
     """(source, target) pairs on the same edge, by binary search in the sorted target edges."""
+    if not prepared.by_edge:
+        return same_edge_pairs(source_edge, prepared.targets.edge)
     src_idx = np.flatnonzero(source_edge >= 0)
     lo = np.searchsorted(prepared.edge, source_edge[src_idx], side="left")
     hi = np.searchsorted(prepared.edge, source_edge[src_idx], side="right")
@@ -268,7 +278,7 @@ def nearest_source_by_group(
         sources.offset_u_m[src_ok], sources.offset_v_m[src_ok],
     )
     if prepared is None or prepared.targets is not targets:
-        prepared = prepare_targets(graph, targets)
+        prepared = prepare_targets(graph, targets, by_edge=len(groups) > 1)
     if out is None:
         out = (np.empty((len(groups), k)), np.empty((len(groups), k), dtype=np.int64))
     results = []
@@ -303,14 +313,16 @@ def _route_group(
     dv = dist[prepared.node_v]
     dv += prepared.offset_v_m
     w = np.minimum(du, dv)
-    reached = np.flatnonzero(w <= limit if np.isfinite(limit) else np.isfinite(w))
-    via_u = du[reached] <= dv[reached]
-    node = np.where(via_u, prepared.node_u[reached], prepared.node_v[reached])
+    within = w <= limit if np.isfinite(limit) else np.isfinite(w)
+    node = np.where(du <= dv, prepared.node_u, prepared.node_v)
+    target = prepared.index
+    if not within.all():  # keep only the targets reached (often a small share)
+        reached = np.flatnonzero(within)
+        w, node, target = w[reached], node[reached], target[reached]
     # origin holds the virtual node each search tree started from
     position = np.full(csr.shape[0] - n, -1, dtype=np.int64)
     position[starts] = start_pos
-    target = prepared.index[reached]
-    walk[target] = w[reached]
+    walk[target] = w
     best[target] = position[origin[node] - n]
 
 
