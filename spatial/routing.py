@@ -314,11 +314,12 @@ def _route_group(
     dv += prepared.offset_v_m
     w = np.minimum(du, dv)
     within = w <= limit if np.isfinite(limit) else np.isfinite(w)
-    node = np.where(du <= dv, prepared.node_u, prepared.node_v)
-    target = prepared.index
+    node_u, node_v, target = prepared.node_u, prepared.node_v, prepared.index
     if not within.all():  # keep only the targets reached (often a small share)
         reached = np.flatnonzero(within)
-        w, node, target = w[reached], node[reached], target[reached]
+        w, du, dv = w[reached], du[reached], dv[reached]
+        node_u, node_v, target = node_u[reached], node_v[reached], target[reached]
+    node = np.where(du <= dv, node_u, node_v)
     # origin holds the virtual node each search tree started from
     position = np.full(csr.shape[0] - n, -1, dtype=np.int64)
     position[starts] = start_pos
