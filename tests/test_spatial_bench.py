@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_access.py"
@@ -18,3 +19,31 @@ def test_bench_access_quick_runs():
     assert res.returncode == 0, res.stderr
     assert "ratio routing / bare kernel" in res.stdout
     assert "## Catchments" in res.stdout
+
+
+def test_networkx_baseline_does_the_same_job_as_ours():
+    """The benchmark's 'networkx, same job' must give our answer, or its ratio means nothing."""
+    from analyses.profile import load_profile
+    from benchmarks.bench_subdistrict import (
+        build_network,
+        category_limits,
+        networkx_edge_job,
+        point_xy,
+        synthetic_layerset,
+        timed_access,
+    )
+
+    profile = load_profile("shanghai")
+    layerset = synthetic_layerset(24, 400, (1, 4), list(profile.categories), seed=7)
+    _, table = timed_access(layerset, profile)
+    max_snap_m = float(profile.max_snap_m.value)
+    graph = build_network(layerset, max_snap_m).graph
+    _, theirs = networkx_edge_job(
+        graph, point_xy(layerset.demand), point_xy(layerset.facilities),
+        layerset.facilities["category"].to_numpy(), category_limits(profile), max_snap_m,
+    )
+    ours = table.walk_m.to_numpy().T
+    assert (np.isfinite(ours) == np.isfinite(theirs)).all()
+    assert np.isfinite(ours).mean() > 0.3  # a real comparison, not two empty tables
+    both = np.isfinite(ours)
+    np.testing.assert_allclose(ours[both], theirs[both], rtol=0, atol=1e-6)
