@@ -6,6 +6,8 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from spatial.errors import LifecircleError
@@ -201,3 +203,22 @@ def test_osm_ids_number_nodes_in_order_of_appearance():
     g = build_walk_graph(lines, vertex_ids=[[900, 50, 7], [7, 3]])
     assert g.node_id.tolist() == [900, 50, 7, 3]
     np.testing.assert_allclose(g.node_xy, [[0, 0], [10, 0], [20, 0], [20, 10]])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    scale=st.sampled_from([0.5, 20.0, 100.0, 900.0, 20_000.0]),
+    n_segments=st.integers(1, 60),
+)
+def test_snap_matches_brute_force_at_any_scale(seed, scale, n_segments):
+    # segment lengths from well below to far above the 100 m grid cell
+    rng = np.random.default_rng(seed)
+    start = rng.uniform(0, 5 * scale, (n_segments, 2))
+    segs = np.stack([start, start + rng.normal(0, scale, (n_segments, 2))], axis=1)
+    segs[:, 1] += 1e-3  # no zero-length segment
+    g = build_walk_graph(shapely.linestrings(segs))
+    xy = rng.uniform(-2 * scale, 7 * scale, (50, 2))
+    s = snap_points(g, xy, max_snap_m=1e12)
+    brute = shapely.distance(shapely.points(xy)[:, None], g.edge_geoms[None, :]).min(axis=1)
+    np.testing.assert_allclose(s.snap_m, brute, rtol=1e-9, atol=1e-6)
