@@ -53,10 +53,11 @@ def _xy(frame) -> np.ndarray:
     """(k, 2) coordinates of a point layer, metres."""
     if frame.empty:
         return np.zeros((0, 2))
-    xy = shapely.get_coordinates(frame.geometry.values)
-    if xy.shape[0] != len(frame):  # not all single points: let geopandas explain
-        return np.column_stack([frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()])
-    return xy
+    geoms = frame.geometry.values
+    if (shapely.get_type_id(geoms) == 0).all() and not shapely.is_empty(geoms).any():
+        return shapely.get_coordinates(geoms)
+    # not all single points: geopandas gives NaN or says what is wrong
+    return np.column_stack([frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()])
 
 
 def build_network(layerset: LayerSet, max_snap_m: float) -> Network:

@@ -23,6 +23,7 @@ from analyses.life_circle import LifeCircleResult, life_circle
 from analyses.profile import Profile
 from analyses.service_area_layer import service_area_layer
 from layers.layerset import LayerSet
+from spatial.errors import LifecircleError
 
 TOP_GAPS_IN_SUMMARY = 10
 
@@ -73,6 +74,19 @@ class SubdistrictResults:
         }
 
 
+def _check_same_facilities(access: AccessTable, layerset: LayerSet) -> None:
+    """Refuse an access table computed for another facility layer (rows would not match)."""
+    ids = layerset.facilities["facility_id"].astype(str).to_numpy()
+    if len(ids) != len(access.facility_ids) or (ids != access.facility_ids).any():
+        raise LifecircleError(
+            f"The access table was computed for {len(access.facility_ids)} facilities, but "
+            f"the layer set has {len(ids)} (or other ids, or another order).",
+            where="analyse(access=...)",
+            fix="Compute the access table from this layer set (leave access=None), or pass "
+                "the layer set it was computed from.",
+        )
+
+
 def _served_residents(access: AccessTable, layerset: LayerSet, profile: Profile) -> np.ndarray:
     """Residents whose nearest facility of its category, within the threshold, is this one."""
     residents = layerset.demand["residents"].to_numpy(dtype=float)
@@ -81,7 +95,8 @@ def _served_residents(access: AccessTable, layerset: LayerSet, profile: Profile)
         threshold = cat.threshold_minutes(access.speed_mps[cat_id])
         within = access.covered(cat_id, threshold)
         nearest = access.nearest_row[cat_id].to_numpy()[within]
-        served += np.bincount(nearest, weights=residents[within], minlength=served.size)
+        served += np.bincount(nearest, weights=np.nan_to_num(residents[within]),
+                              minlength=served.size)
     return served
 
 
@@ -154,7 +169,10 @@ def analyse(
     -------
     SubdistrictResults
     """
-    access = access or compute_access(layerset, profile, max_minutes=max_minutes)
+    if access is None:
+        access = compute_access(layerset, profile, max_minutes=max_minutes)
+    else:
+        _check_same_facilities(access, layerset)
     life = life_circle(access, layerset, profile)
     fitness = fitness_circle(access, layerset, profile)
     care = care_coverage(access, layerset, profile)

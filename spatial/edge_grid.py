@@ -19,14 +19,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SNAP_CELL_M", "EdgeGrid", "build_edge_grid"]
+__all__ = ["SNAP_CELL_M", "EdgeGrid", "adapted_cell_m", "build_edge_grid"]
 
-#: Default cell size in metres. 3 x 3 cells then prove any snap up to 50-100 m
-#: (depending on where in its cell the point lies) in the first round.
+#: Starting cell size in metres; :func:`build_edge_grid` adapts it to the density
+#: of the network. At 100 m, 3 x 3 cells prove any snap up to 50-100 m (depending
+#: on where in its cell the point lies) in the first round.
 SNAP_CELL_M = 100.0
+
+#: Edge pieces per cell the adapted cell size aims at, as seen from an edge (so
+#: dense cells count for more): a point then measures about 9 x 3 edges.
+_PIECES_PER_CELL = 3.0
+_MIN_CELL_M = 10.0
+_MAX_CELL_M = 500.0
 
 #: Upper bound on the number of cells; the cell size grows for vast extents.
 _MAX_CELLS = 1 << 24
+
+#: (point, candidate edge) pairs measured at once: bounds memory whatever the density.
+_PAIRS_PER_BLOCK = 1 << 17
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,6 +116,38 @@ class EdgeGrid:
         col = np.where(inside, gx, 0) * self.n_y
         start = np.where(inside, self.cell_start[col + y_lo[:, None]], 0).ravel()
         count = np.where(inside, self.cell_start[col + y_hi[:, None] + 1], 0).ravel() - start
+        count = count.reshape(k, -1)
+        start = start.reshape(k, -1)
+        edge = np.full(k, -1, dtype=np.int64)
+        fraction = np.full(k, np.nan)
+        dist = np.full(k, np.inf)
+        # blocks of points with at most _PAIRS_PER_BLOCK candidates (at least one point)
+        pairs = np.cumsum(count.sum(axis=1))
+        lo = 0
+        while lo < k:
+            done = pairs[lo - 1] if lo else 0
+            hi = max(lo + 1, int(np.searchsorted(pairs, done + _PAIRS_PER_BLOCK, side="right")))
+            block = slice(lo, hi)
+            edge[block], fraction[block], dist[block] = self._measure(
+                px[block], py[block], start[block].ravel(), count[block].ravel())
+            lo = hi
+        # distance from the point to the border of the searched block of cells
+        to_border = np.minimum.reduce([
+            px - (cx - ring) * self.cell_m, (cx + ring + 1) * self.cell_m - px,
+            py - (cy - ring) * self.cell_m, (cy + ring + 1) * self.cell_m - py,
+        ])
+        proven = (edge >= 0) & (dist <= to_border - self.half_piece_m)
+        return edge, fraction, dist, proven
+
+    def _measure(
+        self, px: np.ndarray, py: np.ndarray, start: np.ndarray, count: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Nearest edge among the runs of pieces ``start[j]:start[j] + count[j]``.
+
+        ``start`` and ``count`` hold one row of runs per point, flattened. Returns
+        (edge, fraction, distance in metres) per point; -1, NaN, inf without runs.
+        """
+        k = px.size
         per_point = count.reshape(k, -1).sum(axis=1)
         total = int(per_point.sum())
         # piece index of every (point, candidate) pair, grouped by point
@@ -135,18 +177,37 @@ class EdgeGrid:
             edge[has] = self.edge[piece[pick]]
             fraction[has] = t[pick]
             dist[has] = np.sqrt(best)
-        # distance from the point to the border of the searched block of cells
-        to_border = np.minimum.reduce([
-            px - (cx - ring) * self.cell_m, (cx + ring + 1) * self.cell_m - px,
-            py - (cy - ring) * self.cell_m, (cy + ring + 1) * self.cell_m - py,
-        ])
-        proven = has & (dist <= to_border - self.half_piece_m)
-        return edge, fraction, dist, proven
+        return edge, fraction, dist
+
+
+def adapted_cell_m(node_xy: np.ndarray, edge_u: np.ndarray, edge_v: np.ndarray) -> float:
+    """A cell size (metres) that files about :data:`_PIECES_PER_CELL` edges per cell.
+
+    Edges are counted at their midpoints on a :data:`SNAP_CELL_M` grid, weighted by
+    the crowding of their own cell (sum of squared counts / sum of counts), which
+    is what a point near them meets. A street mesh cut into 5 m segments thus gets
+    cells of about 25 m, and an 80 m block grid about 100 m. The size stays within
+    10-500 m.
+    """
+    mid = 0.5 * (node_xy[edge_u] + node_xy[edge_v])
+    cell = np.floor((mid - mid.min(axis=0)) / SNAP_CELL_M).astype(np.int64)
+    n_y = int(cell[:, 1].max()) + 1
+    key = cell[:, 0] * n_y + cell[:, 1]
+    if (int(cell[:, 0].max()) + 1) * n_y <= 4 * key.size + (1 << 20):
+        per_cell = np.bincount(key)
+        per_cell = per_cell[per_cell > 0]
+    else:  # a vast, sparse extent: count without a dense array
+        per_cell = np.unique(key, return_counts=True)[1]
+    crowding = float((per_cell.astype(float) ** 2).sum() / per_cell.sum())
+    # in a street mesh the edges per cell grow between linearly and quadratically
+    # with the cell side; the square root errs on the side of larger cells
+    cell_m = SNAP_CELL_M * np.sqrt(_PIECES_PER_CELL / crowding)
+    return float(np.clip(cell_m, _MIN_CELL_M, _MAX_CELL_M))
 
 
 def build_edge_grid(
     node_xy: np.ndarray, edge_u: np.ndarray, edge_v: np.ndarray, edge_length_m: np.ndarray,
-    cell_m: float = SNAP_CELL_M,
+    cell_m: float | None = None,
 ) -> EdgeGrid:
     """File every edge, cut into pieces of at most ``cell_m`` metres, under a grid.
 
@@ -158,14 +219,16 @@ def build_edge_grid(
         (m,) end nodes of each straight edge.
     edge_length_m : np.ndarray
         (m,) edge lengths, metres (> 0).
-    cell_m : float
-        Cell size in metres; enlarged when the extent would need more than
-        2^24 cells.
+    cell_m : float, optional
+        Cell size in metres; by default :func:`adapted_cell_m`. Enlarged when the
+        extent would need more than 2^24 cells.
 
     Returns
     -------
     EdgeGrid
     """
+    if cell_m is None:
+        cell_m = adapted_cell_m(node_xy, edge_u, edge_v)
     a = node_xy[edge_u]
     b = node_xy[edge_v]
     origin = node_xy.min(axis=0)

@@ -364,6 +364,7 @@ def _build_from_ids(geoms, coords, a, b, seg_line, vertex_ids) -> WalkGraph:
             where="build_walk_graph(vertex_ids=...)",
             fix="Give one id array per line (e.g. the OSM node ids of each way).",
         )
+    vertex_ids = list(vertex_ids)  # a Series would be indexed by label below
     sizes = np.fromiter(map(len, vertex_ids), dtype=np.int64, count=n_lines)
     expected = shapely.get_num_coordinates(geoms)
     if not np.array_equal(sizes, expected):
@@ -382,8 +383,10 @@ def _build_from_ids(geoms, coords, a, b, seg_line, vertex_ids) -> WalkGraph:
     # hash, not sort: nodes are numbered in order of first appearance along the
     # ways, which also keeps neighbouring nodes close in memory for routing
     node, uniq = pd.factorize(ids)
-    node_xy = np.empty((uniq.size, 2))
-    node_xy[node] = coords  # every occurrence of an id has the same coordinates
+    # an id should have one location; if not, its first occurrence wins
+    first = np.full(uniq.size, ids.size, dtype=np.int64)
+    np.minimum.at(first, node, np.arange(ids.size))
+    node_xy = coords[first]
     return _compact(node_xy, node[a], node[b], seg_line, node_id=np.asarray(uniq))
 
 

@@ -16,8 +16,8 @@ from spatial.graph import WalkGraph
 
 __all__ = ["Snapped", "snap_points"]
 
-_CHUNK = 4096 * 9  # (point, cell) pairs per vectorized block: small, so arrays stay in cache
-_RINGS = (1, 3)  # grid rounds: 3 x 3 cells, then 7 x 7, before the STRtree fallback
+_CHUNK = 65536  # points per call; the grid measures them in cache-sized blocks
+_RINGS = (1, 3, 7)  # grid rounds: 3 x 3, 7 x 7, 15 x 15 cells, then the STRtree fallback
 _ROUNDS = len(_RINGS)
 _SORT_CELL_M = 500.0  # cell size (metres) of the spatial sort of query points
 
@@ -103,16 +103,15 @@ def _as_xy(xy, where: str) -> np.ndarray:
 
 
 def _grid_nearest(graph: WalkGraph, pts: np.ndarray, ring: int):
-    """Nearest edge within ``ring`` grid cells, block by block, and whether it is proven."""
+    """Nearest edge within ``ring`` grid cells, chunk by chunk, and whether it is proven."""
     grid = graph.edge_grid
     n = pts.shape[0]
     edge = np.empty(n, dtype=np.int64)
     frac = np.empty(n)
     sure = np.empty(n, dtype=bool)
-    chunk = max(1, _CHUNK // (2 * ring + 1) ** 2)
-    for lo in range(0, n, chunk):
-        e, f, _, proven = grid.nearest(pts[lo: lo + chunk], ring)
-        edge[lo: lo + chunk], frac[lo: lo + chunk], sure[lo: lo + chunk] = e, f, proven
+    for lo in range(0, n, _CHUNK):
+        e, f, _, proven = grid.nearest(pts[lo: lo + _CHUNK], ring)
+        edge[lo: lo + _CHUNK], frac[lo: lo + _CHUNK], sure[lo: lo + _CHUNK] = e, f, proven
     return edge, frac, sure
 
 
@@ -121,8 +120,9 @@ def _nearest_edges(graph: WalkGraph, pts_xy: np.ndarray) -> tuple[np.ndarray, np
 
     Candidates come from the grid of edge pieces (:attr:`WalkGraph.edge_grid`,
     see :mod:`spatial.edge_grid`): first the 3 x 3 cells around the point, then
-    7 x 7 for points whose answer is not proven exact. The few points left (far
-    from every road) go to ``shapely.STRtree.query_nearest`` (exact, slower).
+    7 x 7 and 15 x 15 for points whose answer is not proven exact. The few points
+    left (far from every road) go to ``shapely.STRtree.query_nearest`` (exact,
+    slower).
     """
     n = pts_xy.shape[0]
     if n == 0:

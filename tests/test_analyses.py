@@ -202,3 +202,23 @@ def test_gap_zones_and_shares_count_the_same_people():
         uncovered = total_elderly - block["covered_elderly"]
         in_gaps = results.summary["gaps_by_category"].get(cat, {}).get("people_affected", 0.0)
         assert in_gaps == pytest.approx(uncovered, rel=1e-9, abs=1e-6), cat
+
+
+def test_a_reused_access_table_must_belong_to_the_facility_layer():
+    import dataclasses
+
+    from analyses.access import compute_access
+    from analyses.profile import load_profile
+    from analyses.subdistrict import analyse
+    from lifecircle.pipeline import demo_layerset
+    from lifecircle.progress import Progress
+    from spatial.errors import LifecircleError
+
+    profile = load_profile("shanghai")
+    layerset = demo_layerset(profile, Progress(quiet=True))
+    access = compute_access(layerset, profile)
+    fewer = dataclasses.replace(layerset, facilities=layerset.facilities.iloc[1:].copy())
+    with pytest.raises(LifecircleError, match="access table was computed for 145 facilities"):
+        analyse(fewer, profile, access=access)
+    results = analyse(layerset, profile, access=access)  # its own layer: accepted
+    assert results.summary["life_circle"]["complete_share"] >= 0

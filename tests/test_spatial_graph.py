@@ -152,7 +152,7 @@ def test_snap_limit_and_nan():
     assert len(snap_points(g, np.zeros((0, 2)))) == 0
 
 
-@pytest.mark.parametrize("rounds", [2, 1, 0])  # 0 forces the STRtree fallback for every point
+@pytest.mark.parametrize("rounds", [3, 1, 0])  # 0 forces the STRtree fallback for every point
 def test_snap_finds_the_exact_nearest_edge(monkeypatch, rounds):
     import spatial.snapping as snapping
 
@@ -194,7 +194,7 @@ def test_edge_grid_proves_only_what_it_searched():
     assert proven.tolist() == [True, False]
     assert edge[0] == 0 and dist[0] == pytest.approx(40.0) and fraction[0] == pytest.approx(0.5)
     assert edge[1] == -1 and np.isinf(dist[1])  # nothing filed within 3 x 3 cells
-    assert snapping._RINGS == (1, 3)
+    assert snapping._RINGS == (1, 3, 7)
 
 
 def test_osm_ids_number_nodes_in_order_of_appearance():
@@ -222,3 +222,33 @@ def test_snap_matches_brute_force_at_any_scale(seed, scale, n_segments):
     s = snap_points(g, xy, max_snap_m=1e12)
     brute = shapely.distance(shapely.points(xy)[:, None], g.edge_geoms[None, :]).min(axis=1)
     np.testing.assert_allclose(s.snap_m, brute, rtol=1e-9, atol=1e-6)
+
+
+def test_osm_ids_as_a_series_and_an_id_seen_at_two_places():
+    import pandas as pd
+
+    lines = [shapely.LineString([(0, 0), (10, 0), (20, 0)]),
+             shapely.LineString([(20.5, 0), (20, 10)])]  # id 7 again, half a metre off
+    ids = pd.Series([[900, 50, 7], [7, 3]], index=[10, 20])  # labels, not positions
+    g = build_walk_graph(lines, vertex_ids=ids)
+    assert g.node_id.tolist() == [900, 50, 7, 3]
+    np.testing.assert_allclose(g.node_xy[2], [20, 0])  # the first occurrence wins
+
+
+def test_grid_cells_follow_the_density_of_the_network():
+    from spatial.edge_grid import adapted_cell_m
+
+    xs = np.arange(0, 2001, 80.0)
+    streets = np.array([shapely.LineString([(0, y), (2000, y)]) for y in xs]
+                       + [shapely.LineString([(x, 0), (x, 2000)]) for x in xs])
+    blocks = build_walk_graph(streets)
+    fine = build_walk_graph(shapely.segmentize(streets, 5.0))  # OSM-like short segments
+    coarse = adapted_cell_m(blocks.node_xy, blocks.edge_u, blocks.edge_v)
+    small = adapted_cell_m(fine.node_xy, fine.edge_u, fine.edge_v)
+    assert 60.0 < coarse < 150.0 and small < 40.0
+    grid = fine.edge_grid
+    assert grid.edge.size / np.count_nonzero(np.diff(grid.cell_start)) < 8  # not 16x denser
+    xy = np.random.default_rng(2).uniform(-300, 2300, (3000, 2))
+    s = snap_points(fine, xy, max_snap_m=1e9)
+    brute = shapely.distance(shapely.points(xy)[:, None], fine.edge_geoms[None, :]).min(axis=1)
+    np.testing.assert_allclose(s.snap_m, brute, rtol=0, atol=1e-6)
