@@ -199,6 +199,8 @@ def adapted_cell_m(node_xy: np.ndarray, edge_u: np.ndarray, edge_v: np.ndarray) 
     else:  # a vast, sparse extent: count without a dense array
         per_cell = np.unique(key, return_counts=True)[1]
     crowding = float((per_cell.astype(float) ** 2).sum() / per_cell.sum())
+    if 0.5 * _PIECES_PER_CELL <= crowding <= 2.0 * _PIECES_PER_CELL:
+        return SNAP_CELL_M  # close enough: a small change buys nothing
     # in a street mesh the edges per cell grow between linearly and quadratically
     # with the cell side; the square root errs on the side of larger cells
     cell_m = SNAP_CELL_M * np.sqrt(_PIECES_PER_CELL / crowding)
