@@ -252,3 +252,16 @@ def test_grid_cells_follow_the_density_of_the_network():
     s = snap_points(fine, xy, max_snap_m=1e9)
     brute = shapely.distance(shapely.points(xy)[:, None], fine.edge_geoms[None, :]).min(axis=1)
     np.testing.assert_allclose(s.snap_m, brute, rtol=0, atol=1e-6)
+
+
+def test_crowding_measured_on_a_sample_matches_all_edges(monkeypatch):
+    import spatial.edge_grid as edge_grid
+
+    xs = np.arange(0, 3001, 80.0)
+    streets = np.array([shapely.LineString([(0, y), (3000, y)]) for y in xs]
+                       + [shapely.LineString([(x, 0), (x, 3000)]) for x in xs])
+    g = build_walk_graph(shapely.segmentize(streets, 6.0))
+    every_edge = edge_grid.adapted_cell_m(g.node_xy, g.edge_u, g.edge_v)
+    monkeypatch.setattr(edge_grid, "_CROWDING_SAMPLE", g.n_edges // 10)
+    sampled = edge_grid.adapted_cell_m(g.node_xy, g.edge_u, g.edge_v)
+    assert every_edge < 50.0 and sampled == pytest.approx(every_edge, rel=0.05)
