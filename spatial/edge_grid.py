@@ -240,35 +240,37 @@ def build_edge_grid(
     """
     if cell_m is None:
         cell_m = adapted_cell_m(node_xy, edge_u, edge_v)
-    a = node_xy[edge_u]
-    b = node_xy[edge_v]
     origin = node_xy.min(axis=0)
     span = node_xy.max(axis=0) - origin
     cell_m = max(cell_m, float(np.sqrt(max(span[0], 1.0) * max(span[1], 1.0) / _MAX_CELLS)))
     n_x = int(span[0] // cell_m) + 1
     n_y = int(span[1] // cell_m) + 1
     pieces = np.maximum(np.ceil(edge_length_m / cell_m), 1).astype(np.int64)
-    a_rel = a - origin
-    d = b - a
+    # few, one-dimensional temporaries: at millions of edges fresh memory is slow
     if (pieces == 1).all():  # the common case: every edge is one piece
-        piece_edge = np.arange(edge_u.size, dtype=np.int64)
-        mid = a_rel + 0.5 * d
+        piece_edge = None
+        mid_x = 0.5 * (node_xy[edge_u, 0] + node_xy[edge_v, 0]) - origin[0]
+        mid_y = 0.5 * (node_xy[edge_u, 1] + node_xy[edge_v, 1]) - origin[1]
     else:
         piece_edge = np.repeat(np.arange(edge_u.size, dtype=np.int64), pieces)
         first_piece = np.repeat(np.cumsum(pieces) - pieces, pieces)
         t_mid = (np.arange(piece_edge.size) - first_piece + 0.5) / pieces[piece_edge]
-        mid = a_rel[piece_edge] + t_mid[:, None] * d[piece_edge]
-    cx = np.clip((mid[:, 0] // cell_m).astype(np.int64), 0, n_x - 1)
-    cy = np.clip((mid[:, 1] // cell_m).astype(np.int64), 0, n_y - 1)
-    key = cx * n_y + cy
+        a = node_xy[edge_u[piece_edge]]
+        mid = a - origin + t_mid[:, None] * (node_xy[edge_v[piece_edge]] - a)
+        mid_x, mid_y = mid[:, 0], mid[:, 1]
+    key = np.clip((mid_x // cell_m).astype(np.int64), 0, n_x - 1) * n_y
+    key += np.clip((mid_y // cell_m).astype(np.int64), 0, n_y - 1)
+    del mid_x, mid_y
     order = np.argsort(key)
     cell_start = np.zeros(n_x * n_y + 1, dtype=np.int64)
     np.cumsum(np.bincount(key, minlength=n_x * n_y), out=cell_start[1:])
-    e = piece_edge[order]
+    e = order if piece_edge is None else piece_edge[order]
+    u, v = edge_u[e], edge_v[e]
+    ux, vx = node_xy[u, 0], node_xy[v, 0]
+    uy, vy = node_xy[u, 1], node_xy[v, 1]
+    dx, dy = vx - ux, vy - uy
     return EdgeGrid(
         origin=origin, cell_m=cell_m, n_x=n_x, n_y=n_y, cell_start=cell_start, edge=e,
-        ax=np.ascontiguousarray(a_rel[e, 0]), ay=np.ascontiguousarray(a_rel[e, 1]),
-        dx=np.ascontiguousarray(d[e, 0]), dy=np.ascontiguousarray(d[e, 1]),
-        len2=np.einsum("ij,ij->i", d, d)[e],
+        ax=ux - origin[0], ay=uy - origin[1], dx=dx, dy=dy, len2=dx * dx + dy * dy,
         half_piece_m=float((edge_length_m / pieces).max() / 2.0),
     )

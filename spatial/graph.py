@@ -247,13 +247,15 @@ def _compact(
 
 def _adjacency(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> sp.csr_matrix:
     """Symmetric CSR matrix (metres); parallel edges keep the shortest."""
-    rows = np.concatenate([u, v]).astype(np.int64)
-    cols = np.concatenate([v, u]).astype(np.int64)
+    index_dtype = np.int32 if n < 2**31 else np.int64
+    rows = np.concatenate([u, v]).astype(index_dtype, copy=False)
+    cols = np.concatenate([v, u]).astype(index_dtype, copy=False)
     data = np.concatenate([w, w])
     fast = sp.csr_matrix((data, (rows, cols)), shape=(n, n))
     if fast.nnz == rows.size:  # no parallel edges: nothing was summed
         fast.sort_indices()
         return fast
+    rows, cols = rows.astype(np.int64), cols.astype(np.int64)
     key = rows * n + cols
     order = np.lexsort((data, key))
     key_sorted = key[order]
