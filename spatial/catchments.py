@@ -18,6 +18,7 @@ from scipy.sparse.csgraph import dijkstra
 from spatial.errors import LifecircleError
 from spatial.graph import WalkGraph, _group_by
 from spatial.routing import VIRTUAL_EDGE_EPS_M, same_edge_pairs, same_edge_walk
+from spatial.runs import run_indices
 from spatial.snapping import Snapped
 
 __all__ = ["ZERO_WALK_M", "Catchments", "LocalSearch", "catchments", "per_source_limits"]
@@ -108,7 +109,7 @@ class LocalSearch:
         self._local[nodes] = np.arange(m)
         starts = adj.indptr[nodes].astype(np.int64)
         cnt = adj.indptr[nodes + 1] - starts
-        flat = np.repeat(starts - np.cumsum(cnt) + cnt, cnt) + np.arange(int(cnt.sum()))
+        flat = run_indices(starts, cnt)
         cols = self._local[adj.indices[flat]]
         self._local[nodes] = -1
         keep = cols >= 0
@@ -191,7 +192,7 @@ def catchments(graph: WalkGraph, sources: Snapped, targets: Snapped, limit_m) ->
         reached = nodes[d <= limit]
         starts, ends = node_ptr[reached], node_ptr[reached + 1]
         cnt = ends - starts
-        flat = np.repeat(starts - np.cumsum(cnt) + cnt, cnt) + np.arange(int(cnt.sum()))
+        flat = run_indices(starts, cnt)
         cand = np.unique(node_tgt[flat])
         scratch[nodes] = d
         ce = targets.edge[cand]

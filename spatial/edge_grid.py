@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from spatial.runs import run_indices
+
 __all__ = ["SNAP_CELL_M", "EdgeGrid", "adapted_cell_m", "build_edge_grid"]
 
 #: Starting cell size in metres; :func:`build_edge_grid` adapts it to the density
@@ -117,22 +119,23 @@ class EdgeGrid:
         inside = (gx >= 0) & (gx < self.n_x) & (cy + ring >= 0)[:, None] & (
             cy - ring < self.n_y)[:, None]
         col = np.where(inside, gx, 0) * self.n_y
-        start = np.where(inside, self.cell_start[col + y_lo[:, None]], 0).ravel()
-        count = np.where(inside, self.cell_start[col + y_hi[:, None] + 1], 0).ravel() - start
-        count = count.reshape(k, -1)
-        start = start.reshape(k, -1)
+        # (k, 2 ring + 1) runs of pieces, one per grid column of the block
+        start = np.where(inside, self.cell_start[col + y_lo[:, None]], 0)
+        count = np.where(inside, self.cell_start[col + y_hi[:, None] + 1], 0) - start
+        per_point = count.sum(axis=1)
         edge = np.full(k, -1, dtype=np.int64)
         fraction = np.full(k, np.nan)
         dist = np.full(k, np.inf)
         # blocks of points with at most _PAIRS_PER_BLOCK candidates (at least one point)
-        pairs = np.cumsum(count.sum(axis=1))
+        pairs = np.cumsum(per_point)
         lo = 0
         while lo < k:
             done = pairs[lo - 1] if lo else 0
             hi = max(lo + 1, int(np.searchsorted(pairs, done + _PAIRS_PER_BLOCK, side="right")))
             block = slice(lo, hi)
             edge[block], fraction[block], dist[block] = self._measure(
-                px[block], py[block], start[block].ravel(), count[block].ravel())
+                px[block], py[block], start[block].ravel(), count[block].ravel(),
+                per_point[block])
             lo = hi
         # distance from the point to the border of the searched block of cells
         to_border = np.minimum.reduce([
@@ -143,19 +146,19 @@ class EdgeGrid:
         return edge, fraction, dist, proven
 
     def _measure(
-        self, px: np.ndarray, py: np.ndarray, start: np.ndarray, count: np.ndarray
+        self, px: np.ndarray, py: np.ndarray, start: np.ndarray, count: np.ndarray,
+        per_point: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Nearest edge among the runs of pieces ``start[j]:start[j] + count[j]``.
 
-        ``start`` and ``count`` hold one row of runs per point, flattened. Returns
-        (edge, fraction, distance in metres) per point; -1, NaN, inf without runs.
+        ``start`` and ``count`` hold the runs of each point in turn, flattened;
+        ``per_point`` is the number of pieces of each point. Returns (edge,
+        fraction, distance in metres) per point; -1, NaN, inf without runs.
         """
         k = px.size
-        per_point = count.reshape(k, -1).sum(axis=1)
         total = int(per_point.sum())
         # piece index of every (point, candidate) pair, grouped by point
-        piece = np.arange(total, dtype=np.int64) + np.repeat(start - (np.cumsum(count) - count),
-                                                            count)
+        piece = run_indices(start, count)
         rx = np.repeat(px, per_point) - self.ax[piece]
         ry = np.repeat(py, per_point) - self.ay[piece]
         ddx, ddy = self.dx[piece], self.dy[piece]
@@ -253,8 +256,8 @@ def build_edge_grid(
         mid_y = 0.5 * (node_xy[edge_u, 1] + node_xy[edge_v, 1]) - origin[1]
     else:
         piece_edge = np.repeat(np.arange(edge_u.size, dtype=np.int64), pieces)
-        first_piece = np.repeat(np.cumsum(pieces) - pieces, pieces)
-        t_mid = (np.arange(piece_edge.size) - first_piece + 0.5) / pieces[piece_edge]
+        piece_in_edge = run_indices(np.zeros_like(pieces), pieces)
+        t_mid = (piece_in_edge + 0.5) / pieces[piece_edge]
         a = node_xy[edge_u[piece_edge]]
         mid = a - origin + t_mid[:, None] * (node_xy[edge_v[piece_edge]] - a)
         mid_x, mid_y = mid[:, 0], mid[:, 1]

@@ -18,6 +18,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from spatial.errors import LifecircleError
 from spatial.graph import WalkGraph
+from spatial.runs import run_indices
 from spatial.snapping import Snapped
 
 __all__ = [
@@ -77,11 +78,7 @@ def same_edge_pairs(src_edge: np.ndarray, tgt_edge: np.ndarray) -> tuple[np.ndar
     lo = np.searchsorted(se, te, side="left")
     hi = np.searchsorted(se, te, side="right")
     cnt = hi - lo
-    total = int(cnt.sum())
-    ti = np.repeat(t_idx, cnt)
-    start = np.repeat(lo, cnt)
-    within = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    return order[start + within], ti
+    return order[run_indices(lo, cnt)], np.repeat(t_idx, cnt)
 
 
 def same_edge_walk(
@@ -158,11 +155,7 @@ def _same_edge_pairs_prepared(
     src_idx = np.flatnonzero(source_edge >= 0)
     lo = np.searchsorted(prepared.edge, source_edge[src_idx], side="left")
     hi = np.searchsorted(prepared.edge, source_edge[src_idx], side="right")
-    cnt = hi - lo
-    si = np.repeat(src_idx, cnt)
-    start = np.repeat(lo, cnt)
-    within = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    return si, prepared.index[start + within]
+    return np.repeat(src_idx, hi - lo), prepared.index[run_indices(lo, hi - lo)]
 
 
 def _check_limit(limit_m, name: str = "limit_m") -> float:
