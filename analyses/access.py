@@ -18,7 +18,7 @@ import shapely
 from analyses.profile import Profile
 from layers.layerset import LayerSet
 from spatial.graph import WalkGraph, build_walk_graph, walkable_mask
-from spatial.routing import nearest_source_by_group
+from spatial.routing import nearest_source_by_group, to_minutes
 from spatial.snapping import Snapped, snap_points
 
 DEFAULT_MAX_MINUTES = 30.0
@@ -202,7 +202,7 @@ def compute_access(
     walk[np.isinf(walk)] = np.nan
     minutes = walk  # converted in place, row by row
     for c, cat in enumerate(cats):
-        minutes[c] /= speeds[cat] * 60.0
+        to_minutes(minutes[c], speeds[cat], out=minutes[c])
         # walks beyond the cap have position -1 already; map the rest to facility rows
         reached = nearest_row[c] >= 0
         nearest_row[c, reached] = rows_by_category[cat][nearest_row[c, reached]]

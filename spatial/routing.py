@@ -339,11 +339,12 @@ def _same_edge_walks(
     best[t_sel[better]] = s_sel[better]
 
 
-def to_minutes(walk_m, speed_mps) -> np.ndarray:
+def to_minutes(walk_m, speed_mps, out: np.ndarray | None = None) -> np.ndarray:
     """Convert walk metres to minutes at a speed in metres per second.
 
-    ``inf`` stays ``inf`` and NaN stays NaN. Raises :class:`LifecircleError` for a
-    speed that is not a positive number.
+    ``inf`` stays ``inf`` and NaN stays NaN. ``out`` (float64, the shape of
+    ``walk_m``, which it may be) receives the result instead of a new array.
+    Raises :class:`LifecircleError` for a speed that is not a positive number.
     """
     speed = np.asarray(speed_mps, dtype=np.float64)
     if not (np.isfinite(speed).all() and (speed > 0).all()):
@@ -352,4 +353,4 @@ def to_minutes(walk_m, speed_mps) -> np.ndarray:
             where="to_minutes(speed_mps)",
             fix="Use e.g. 1.2 m/s for adults or 0.9 m/s for older people (check the profile).",
         )
-    return np.asarray(walk_m, dtype=np.float64) / speed / 60.0
+    return np.divide(np.asarray(walk_m, dtype=np.float64), speed * 60.0, out=out)

@@ -366,6 +366,8 @@ def test_service_area_never_crosses_a_river_without_a_bridge():
 def test_to_minutes_keeps_inf_and_nan():
     out = to_minutes(np.array([120.0, np.inf, np.nan]), 1.0)
     assert out[0] == 2.0 and np.isinf(out[1]) and np.isnan(out[2])
+    in_place = np.array([90.0])
+    assert to_minutes(in_place, 0.75, out=in_place) is in_place and in_place[0] == 2.0
     with pytest.raises(LifecircleError):
         to_minutes([1.0], 0.0)
 
