@@ -50,19 +50,27 @@ def grid_lines(k: int, seed: int = 0) -> tuple[np.ndarray, list[np.ndarray], np.
     return lines, vertex_ids, xy.reshape(-1, 2)
 
 
+def proc_status_mb(field: str) -> float | None:
+    """A memory figure (e.g. ``VmRSS``, ``VmHWM``) of /proc/self/status, MB; None elsewhere."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return None
+
+
 def peak_rss_mb() -> float:
     """Peak resident set size (VmHWM) of this process, MB.
 
     Read from /proc/self/status, which (unlike ``ru_maxrss``) is not inherited
     from the parent across fork/exec. Falls back to ``resource.getrusage``.
     """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    peak = proc_status_mb("VmHWM")
+    if peak is None:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return peak
 
 
 def reset_peak_rss() -> bool:

@@ -56,7 +56,13 @@ from scipy.spatial import cKDTree
 import analyses.access as access_mod
 from analyses.access import build_network, compute_access
 from analyses.profile import Profile, load_profile
-from benchmarks.bench_access import SPACING_M, grid_lines, peak_rss_mb, reset_peak_rss
+from benchmarks.bench_access import (
+    SPACING_M,
+    grid_lines,
+    peak_rss_mb,
+    proc_status_mb,
+    reset_peak_rss,
+)
 from layers.layerset import LayerSet
 from spatial.graph import WalkGraph
 
@@ -507,13 +513,7 @@ def side_by_side(
 
 def current_rss_mb() -> float:
     """Resident set size (VmRSS) of this process now, MB (0 where unavailable)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return 0.0
+    return proc_status_mb("VmRSS") or 0.0
 
 
 def access_worker(k: int, n_demand: int, per_category: int) -> dict[str, Any]:
