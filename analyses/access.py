@@ -199,13 +199,14 @@ def compute_access(
         network.demand, [max_minutes * 60.0 * speeds[cat] for cat in cats],
         out=(walk, nearest_row),
     )
-    walk[np.isinf(walk)] = np.nan
     minutes = walk  # converted in place, row by row
     for c, cat in enumerate(cats):
-        to_minutes(minutes[c], speeds[cat], out=minutes[c])
-        # walks beyond the cap have position -1 already; map the rest to facility rows
-        reached = nearest_row[c] >= 0
-        nearest_row[c, reached] = rows_by_category[cat][nearest_row[c, reached]]
+        row = minutes[c]
+        np.copyto(row, np.nan, where=np.isinf(row))
+        to_minutes(row, speeds[cat], out=row)
+        # group positions to facility rows; position -1 (beyond the cap) picks the -1 appended
+        to_row = np.append(rows_by_category[cat], -1).astype(np.int32)
+        nearest_row[c] = to_row[nearest_row[c]]
     index = pd.Index(demand_ids, name="demand_id")
     columns = pd.Index(cats)
     return AccessTable(

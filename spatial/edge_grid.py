@@ -60,7 +60,7 @@ class EdgeGrid:
         (n_x * n_y + 1,) int64; the pieces of cell ``key`` are
         ``cell_start[key]:cell_start[key + 1]`` in the arrays below.
     edge : np.ndarray
-        (p,) int64 edge index of each piece.
+        (p,) int32 edge index of each piece (int64 beyond 2^31 edges).
     ax, ay, dx, dy : np.ndarray
         (p,) float64 start (relative to ``origin``) and direction (b - a) of the
         piece's whole edge, metres.
@@ -268,6 +268,8 @@ def build_edge_grid(
     cell_start = np.zeros(n_x * n_y + 1, dtype=np.int64)
     np.cumsum(np.bincount(key, minlength=n_x * n_y), out=cell_start[1:])
     e = order if piece_edge is None else piece_edge[order]
+    if edge_u.size < 2**31:
+        e = e.astype(np.int32)
     u, v = edge_u[e], edge_v[e]
     ux, vx = node_xy[u, 0], node_xy[v, 0]
     uy, vy = node_xy[u, 1], node_xy[v, 1]

@@ -214,10 +214,15 @@ def _compact(
     node_xy: np.ndarray, u: np.ndarray, v: np.ndarray, line: np.ndarray,
     node_id: np.ndarray | None = None,
 ) -> WalkGraph:
-    """Drop zero-length edges and unused nodes, then build the adjacency."""
-    length = np.hypot(*(node_xy[u] - node_xy[v]).T)
+    """Drop zero-length edges and unused nodes, then build the adjacency.
+
+    Arrays are copied only when something is dropped: at millions of edges each
+    needless copy is tens of MB of fresh memory.
+    """
+    length = np.hypot(node_xy[u, 0] - node_xy[v, 0], node_xy[u, 1] - node_xy[v, 1])
     keep = (u != v) & (length > 0)
-    u, v, line, length = u[keep], v[keep], line[keep], length[keep]
+    if not keep.all():
+        u, v, line, length = u[keep], v[keep], line[keep], length[keep]
     if u.size == 0:
         raise LifecircleError(
             "The study area has no walkable roads: after removing empty and "
@@ -228,20 +233,25 @@ def _compact(
     is_used = np.zeros(node_xy.shape[0], dtype=bool)
     is_used[u] = True
     is_used[v] = True
-    used = np.flatnonzero(is_used)
-    n = used.size
-    new_index = np.cumsum(is_used) - 1
-    u = new_index[u].astype(np.int32)
-    v = new_index[v].astype(np.int32)
-    node_xy = np.ascontiguousarray(node_xy[used], dtype=np.float64)
+    if is_used.all():
+        n = is_used.size
+        u, v = u.astype(np.int32, copy=False), v.astype(np.int32, copy=False)
+    else:
+        used = np.flatnonzero(is_used)
+        n = used.size
+        new_index = np.cumsum(is_used) - 1
+        u = new_index[u].astype(np.int32)
+        v = new_index[v].astype(np.int32)
+        node_xy = node_xy[used]
+        node_id = None if node_id is None else node_id[used]
     return WalkGraph(
-        node_xy=node_xy,
+        node_xy=np.ascontiguousarray(node_xy, dtype=np.float64),
         edge_u=u,
         edge_v=v,
         edge_length_m=length,
-        edge_line=line.astype(np.int64),
+        edge_line=line.astype(np.int64, copy=False),
         adjacency=_adjacency(n, u, v, length),
-        node_id=None if node_id is None else node_id[used].astype(np.int64),
+        node_id=None if node_id is None else node_id.astype(np.int64, copy=False),
     )
 
 
