@@ -82,9 +82,10 @@ PANDANA_MISSING = "pandana not installed (AGPL; install it by hand to compare)"
 #: The competing jobs, in the order they run within a round, with their table labels.
 JOBS = {
     "ours": "ours",
-    "networkx": "networkx, same job (edge snap)",
-    "networkx_node": "networkx, node snap",
-    "pandana": "pandana (node snap)",
+    "networkx": "networkx, same job (edge snap, metres + nearest facility)",
+    "networkx_metres": "networkx, edge snap, metres only",
+    "networkx_node": "networkx, node snap, metres only",
+    "pandana": "pandana (node snap, metres + nearest facility)",
 }
 
 # --------------------------------------------------------------------------- synthetic input
@@ -322,18 +323,31 @@ def networkx_job(
 
 def networkx_edge_job(
     graph: WalkGraph, demand_xy: np.ndarray, fac_xy: np.ndarray, fac_cat: np.ndarray,
-    limits: dict[str, float], max_snap_m: float,
-) -> tuple[dict[str, float], np.ndarray]:
+    limits: dict[str, float], max_snap_m: float, nearest_facility: bool = True,
+) -> tuple[dict[str, float], np.ndarray, np.ndarray | None]:
     """The same job as ours, with networkx and shapely, written as an analyst would.
 
     Snapping is to the nearest EDGE, as ours: ``shapely.STRtree.query_nearest`` (what
     ``osmnx.distance.nearest_edges`` does) and ``line_locate_point`` for the position
     along it. Each category gets one virtual node per facility, joined to its edge's two
-    ends; ``multi_source_dijkstra_path_length(cutoff=limit)`` runs from them. A demand
-    point then takes the shorter way out of its edge, or the direct walk along an edge it
-    shares with a facility. Snap distances count, and points beyond the snap limit get
-    nothing, as in ours. Returns the stage times and a (categories, demand) array of
-    metres (inf beyond the limit).
+    ends, and one search runs from them with ``cutoff=limit``. A demand point then takes
+    the shorter way out of its edge, or the direct walk along an edge it shares with a
+    facility. Snap distances count, and points beyond the snap limit get nothing, as in
+    ours.
+
+    With ``nearest_facility`` (ours always does this) the search is
+    ``multi_source_dijkstra``, whose paths start at the facility each node is nearest
+    to; without it, the lighter ``multi_source_dijkstra_path_length`` gives metres only.
+
+    Returns
+    -------
+    times : dict
+        Stage times, seconds.
+    walk_m : np.ndarray
+        (categories, demand) metres, inf beyond the limit.
+    facility : np.ndarray or None
+        (categories, demand) row of the nearest facility in ``fac_xy``, -1 beyond the
+        limit; None without ``nearest_facility``.
     """
     import networkx as nx
 
@@ -364,6 +378,7 @@ def networkx_edge_job(
     for i, e in enumerate(d_edge.tolist()):
         demand_on_edge.setdefault(e, []).append(i)
     out = np.full((len(limits), len(demand_xy)), np.inf)
+    nearest = np.full(out.shape, -1, dtype=np.int64) if nearest_facility else None
     for c, (cat, limit) in enumerate(limits.items()):
         rows = np.flatnonzero((fac_cat == cat) & f_ok)
         virtual = [n + j for j in range(rows.size)]
@@ -371,22 +386,37 @@ def networkx_edge_job(
             e = int(f_edge[r])
             g.add_edge(node, int(graph.edge_u[e]), weight=f_snap[r] + f_along[r])
             g.add_edge(node, int(graph.edge_v[e]), weight=f_snap[r] + length[e] - f_along[r])
-        dist = nx.multi_source_dijkstra_path_length(g, virtual, cutoff=limit, weight="weight")
-        g.remove_nodes_from(virtual)
         at_node = np.full(n + rows.size, np.inf)
-        at_node[np.fromiter(dist.keys(), np.int64, len(dist))] = np.fromiter(
-            dist.values(), np.float64, len(dist))
-        walk = np.minimum(at_node[d_u] + d_off_u, at_node[d_v] + d_off_v)
+        origin = np.full(n + rows.size, -1, dtype=np.int64)  # facility row each node is nearest
+        if nearest_facility:
+            dist, paths = nx.multi_source_dijkstra(g, virtual, cutoff=limit, weight="weight")
+            reached = np.fromiter(dist.keys(), np.int64, len(dist))
+            origin[reached] = rows[np.fromiter((paths[v][0] for v in dist), np.int64,
+                                               len(dist)) - n]
+        else:
+            dist = nx.multi_source_dijkstra_path_length(g, virtual, cutoff=limit,
+                                                        weight="weight")
+            reached = np.fromiter(dist.keys(), np.int64, len(dist))
+        g.remove_nodes_from(virtual)
+        at_node[reached] = np.fromiter(dist.values(), np.float64, len(dist))
+        via_u, via_v = at_node[d_u] + d_off_u, at_node[d_v] + d_off_v
+        walk = np.minimum(via_u, via_v)
+        fac = np.where(via_u <= via_v, origin[d_u], origin[d_v])
         for r in rows.tolist():  # the direct walk along a shared edge
             e = int(f_edge[r])
             for i in demand_on_edge.get(e, ()):
                 direct = f_snap[r] + abs(f_along[r] - d_along[i]) + d_snap[i]
-                walk[i] = min(walk[i], direct)
-        walk[~d_ok | (walk > limit)] = np.inf
+                if direct < walk[i]:
+                    walk[i], fac[i] = direct, r
+        beyond = ~d_ok | (walk > limit)
+        walk[beyond] = np.inf
         out[c] = walk
+        if nearest is not None:
+            fac[beyond] = -1
+            nearest[c] = fac
     t3 = time.perf_counter()
     times = {"build_s": t1 - t0, "snap_s": t2 - t1, "route_s": t3 - t2, "total_s": t3 - t0}
-    return times, out
+    return times, out, nearest
 
 
 #: Run by the pandana interpreter (its own venv): argv = input .npz, output .npy.
@@ -410,7 +440,8 @@ for c, limit in enumerate(limits.tolist()):
     rows = np.flatnonzero(fac_cat == c)
     pd_x, pd_y = pd.Series(fxy[rows, 0]), pd.Series(fxy[rows, 1])
     net.set_pois(f"c{c}", limit, 1, pd_x, pd_y)
-    res = net.nearest_pois(limit, f"c{c}", num_pois=1, max_distance=np.inf)
+    res = net.nearest_pois(limit, f"c{c}", num_pois=1, max_distance=np.inf,
+                           include_poi_ids=True)
     out[c] = res[1].loc[d_node].to_numpy()
 t3 = time.perf_counter()
 np.save(sys.argv[2], out)
@@ -436,6 +467,12 @@ def pandana_job(python: str, npz: Path) -> tuple[dict[str, Any], np.ndarray]:
 
 
 # --------------------------------------------------------------------------- side by side
+
+
+def same_facility_share(ours: np.ndarray, theirs: np.ndarray) -> float:
+    """Share of (category, demand) pairs within the limit where both pick the same facility."""
+    within = ours >= 0
+    return float((ours[within] == theirs[within]).mean()) if within.any() else np.nan
 
 
 def agreement(ours: pd.DataFrame, other: np.ndarray) -> dict[str, float]:
@@ -484,9 +521,13 @@ def side_by_side(
             t, table = timed_access(layerset, profile)
             runs["ours"].append(t)
             results["ours"] = table.walk_m
-            t, results["networkx"] = networkx_edge_job(graph, demand_xy, fac_xy, fac_cat,
-                                                       limits, max_snap_m)
+            nearest_row = table.nearest_row.to_numpy().T
+            t, results["networkx"], nx_nearest = networkx_edge_job(
+                graph, demand_xy, fac_xy, fac_cat, limits, max_snap_m)
             runs["networkx"].append(t)
+            t, _, _ = networkx_edge_job(graph, demand_xy, fac_xy, fac_cat, limits, max_snap_m,
+                                        nearest_facility=False)
+            runs["networkx_metres"].append(t)
             t, results["networkx_node"] = networkx_job(graph, demand_xy, fac_xy, fac_cat, limits)
             runs["networkx_node"].append(t)
             if pandana_python and i < pandana_rounds:
@@ -499,6 +540,7 @@ def side_by_side(
         "categories": len(limits), "rounds": rounds, "best": best,
         "all_totals": {name: [r["total_s"] for r in rs] for name, rs in runs.items() if rs},
         "nx_vs_ours": agreement(results["ours"], results["networkx"]),
+        "nx_same_facility": same_facility_share(nearest_row, nx_nearest),
         "nx_node_vs_ours": agreement(results["ours"], results["networkx_node"]),
     }
     if "pandana" in results:
@@ -533,10 +575,10 @@ def access_worker(k: int, n_demand: int, per_category: int) -> dict[str, Any]:
 
 
 def networkx_worker(k: int, n_demand: int, per_category: int) -> dict[str, Any]:
-    """Both networkx jobs at one size in a fresh process (our graph build is not timed).
+    """The three networkx jobs at one size in a fresh process (our graph build is not timed).
 
-    Node snapping runs first, then the same job with edge snapping; peak RSS is reset
-    before each.
+    Node snapping runs first, then the same job with edge snapping, then edge snapping
+    with metres only; peak RSS is reset before each.
     """
     profile = load_profile("shanghai")
     layerset = synthetic_layerset(k, n_demand, per_category, list(profile.categories))
@@ -549,7 +591,9 @@ def networkx_worker(k: int, n_demand: int, per_category: int) -> dict[str, Any]:
     jobs = {
         "networkx_node": lambda: networkx_job(graph, demand_xy, fac_xy, fac_cat, limits),
         "networkx": lambda: networkx_edge_job(graph, demand_xy, fac_xy, fac_cat, limits,
-                                              max_snap_m),
+                                              max_snap_m)[:2],
+        "networkx_metres": lambda: networkx_edge_job(graph, demand_xy, fac_xy, fac_cat, limits,
+                                                     max_snap_m, nearest_facility=False)[:2],
     }
     for name, job in jobs.items():
         per_stage = reset_peak_rss()
@@ -606,6 +650,8 @@ def print_side_by_side(r: dict[str, Any]) -> None:
     print(f"Ours against networkx doing the same job (edge snapping): same within-limit status "
           f"for {a['same_status']:.4%} of demand × category pairs; max |difference| "
           f"{a['max_abs_m']:.2g} m.")
+    print(f"The nearest facility networkx finds is ours for {r['nx_same_facility']:.4%} of the "
+          "pairs within the limit.")
     a = r["nx_node_vs_ours"]
     print(f"Ours against networkx with node snapping: same status for {a['same_status']:.2%}; "
           f"|difference| median {a['median_abs_m']:.1f} m, 95th percentile "
@@ -712,7 +758,7 @@ def main() -> None:
               f"{city['route_s']:.2f} (+ other {city['other_s']:.2f}) | "
               f"**{city['total_s']:.2f}** | 1.0× | — | "
               f"{city['rss_access_peak_mb'] / 1024:.2f} |")
-        for name in ("networkx", "networkx_node"):
+        for name in ("networkx", "networkx_metres", "networkx_node"):
             j = nxc[name]
             print(f"| {JOBS[name]} | {j['build_s']:.2f} | {j['snap_s']:.2f} | "
                   f"{j['route_s']:.2f} | **{j['total_s']:.2f}** | "

@@ -38,12 +38,16 @@ def test_networkx_baseline_does_the_same_job_as_ours():
     _, table = timed_access(layerset, profile)
     max_snap_m = float(profile.max_snap_m.value)
     graph = build_network(layerset, max_snap_m).graph
-    _, theirs = networkx_edge_job(
-        graph, point_xy(layerset.demand), point_xy(layerset.facilities),
-        layerset.facilities["category"].to_numpy(), category_limits(profile), max_snap_m,
-    )
+    job = (graph, point_xy(layerset.demand), point_xy(layerset.facilities),
+           layerset.facilities["category"].to_numpy(), category_limits(profile), max_snap_m)
+    _, theirs, their_facility = networkx_edge_job(*job)
     ours = table.walk_m.to_numpy().T
     assert (np.isfinite(ours) == np.isfinite(theirs)).all()
     assert np.isfinite(ours).mean() > 0.3  # a real comparison, not two empty tables
     both = np.isfinite(ours)
     np.testing.assert_allclose(ours[both], theirs[both], rtol=0, atol=1e-6)
+    # the same nearest facility too (random coordinates: no ties)
+    np.testing.assert_array_equal(table.nearest_row.to_numpy().T, their_facility)
+    _, metres_only, none = networkx_edge_job(*job, nearest_facility=False)
+    assert none is None
+    np.testing.assert_array_equal(metres_only, theirs)
