@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from spatial.columns import column_bounds
 from spatial.runs import run_indices
 
 __all__ = ["SNAP_CELL_M", "EdgeGrid", "adapted_cell_m", "build_edge_grid"]
@@ -200,7 +201,7 @@ def adapted_cell_m(node_xy: np.ndarray, edge_u: np.ndarray, edge_v: np.ndarray) 
         keep = np.random.default_rng(0).random(edge_u.size) < share
         edge_u, edge_v = edge_u[keep], edge_v[keep]
     mid = 0.5 * (node_xy[edge_u] + node_xy[edge_v])
-    cell = np.floor((mid - mid.min(axis=0)) / SNAP_CELL_M).astype(np.int64)
+    cell = np.floor((mid - column_bounds(mid)[0]) / SNAP_CELL_M).astype(np.int64)
     n_y = int(cell[:, 1].max()) + 1
     key = cell[:, 0] * n_y + cell[:, 1]
     if (int(cell[:, 0].max()) + 1) * n_y <= 4 * key.size + (1 << 20):
@@ -243,8 +244,8 @@ def build_edge_grid(
     """
     if cell_m is None:
         cell_m = adapted_cell_m(node_xy, edge_u, edge_v)
-    origin = node_xy.min(axis=0)
-    span = node_xy.max(axis=0) - origin
+    origin, top = column_bounds(node_xy)
+    span = top - origin
     cell_m = max(cell_m, float(np.sqrt(max(span[0], 1.0) * max(span[1], 1.0) / _MAX_CELLS)))
     n_x = int(span[0] // cell_m) + 1
     n_y = int(span[1] // cell_m) + 1
@@ -261,8 +262,9 @@ def build_edge_grid(
         a = node_xy[edge_u[piece_edge]]
         mid = a - origin + t_mid[:, None] * (node_xy[edge_v[piece_edge]] - a)
         mid_x, mid_y = mid[:, 0], mid[:, 1]
-    key = np.clip((mid_x // cell_m).astype(np.int64), 0, n_x - 1) * n_y
-    key += np.clip((mid_y // cell_m).astype(np.int64), 0, n_y - 1)
+    # floor(x / cell), as EdgeGrid.nearest computes a point's cell
+    key = np.clip(np.floor(mid_x / cell_m).astype(np.int64), 0, n_x - 1) * n_y
+    key += np.clip(np.floor(mid_y / cell_m).astype(np.int64), 0, n_y - 1)
     del mid_x, mid_y
     order = np.argsort(key)
     cell_start = np.zeros(n_x * n_y + 1, dtype=np.int64)

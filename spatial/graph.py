@@ -27,6 +27,7 @@ import shapely
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from spatial.columns import column_bounds
 from spatial.edge_grid import EdgeGrid, build_edge_grid
 from spatial.errors import LifecircleError
 
@@ -289,8 +290,8 @@ def _segments(coords: np.ndarray, coord_part: np.ndarray) -> tuple[np.ndarray, n
 
 def _unique_rows(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """np.unique over rows of an (k, 2) int64 array: (first index, inverse)."""
-    lo = q.min(axis=0)
-    span = q.max(axis=0) - lo + 1
+    lo, hi = column_bounds(q)
+    span = hi - lo + 1
     if span[0] * span[1] < 2**62:
         key = (q[:, 0] - lo[0]) * span[1] + (q[:, 1] - lo[1])
         _, first, inv = np.unique(key, return_index=True, return_inverse=True)
