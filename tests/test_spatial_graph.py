@@ -266,3 +266,15 @@ def test_crowding_measured_on_a_sample_matches_all_edges(monkeypatch):
     monkeypatch.setattr(edge_grid, "_CROWDING_SAMPLE", g.n_edges // 10)
     sampled = edge_grid.adapted_cell_m(g.node_xy, g.edge_u, g.edge_v)
     assert every_edge < 50.0 and sampled == pytest.approx(every_edge, rel=0.05)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 500), st.sampled_from([np.float64, np.int64]), st.integers(0, 2**31))
+def test_column_bounds_equal_numpy_min_and_max(rows, dtype, seed):
+    from spatial.columns import column_bounds
+
+    a = (np.random.default_rng(seed).normal(size=(rows, 2)) * 1e6).astype(dtype)
+    lo, hi = column_bounds(a)
+    np.testing.assert_array_equal(lo, a.min(axis=0))
+    np.testing.assert_array_equal(hi, a.max(axis=0))
+    assert lo.dtype == hi.dtype == a.dtype
