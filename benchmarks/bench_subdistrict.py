@@ -386,28 +386,30 @@ def networkx_edge_job(
             e = int(f_edge[r])
             g.add_edge(node, int(graph.edge_u[e]), weight=f_snap[r] + f_along[r])
             g.add_edge(node, int(graph.edge_v[e]), weight=f_snap[r] + length[e] - f_along[r])
-        at_node = np.full(n + rows.size, np.inf)
-        origin = np.full(n + rows.size, -1, dtype=np.int64)  # facility row each node is nearest
-        if nearest_facility:
+        if nearest is not None:
             dist, paths = nx.multi_source_dijkstra(g, virtual, cutoff=limit, weight="weight")
-            reached = np.fromiter(dist.keys(), np.int64, len(dist))
-            origin[reached] = rows[np.fromiter((paths[v][0] for v in dist), np.int64,
-                                               len(dist)) - n]
         else:
             dist = nx.multi_source_dijkstra_path_length(g, virtual, cutoff=limit,
                                                         weight="weight")
-            reached = np.fromiter(dist.keys(), np.int64, len(dist))
         g.remove_nodes_from(virtual)
+        reached = np.fromiter(dist.keys(), np.int64, len(dist))
+        at_node = np.full(n + rows.size, np.inf)
         at_node[reached] = np.fromiter(dist.values(), np.float64, len(dist))
         via_u, via_v = at_node[d_u] + d_off_u, at_node[d_v] + d_off_v
         walk = np.minimum(via_u, via_v)
-        fac = np.where(via_u <= via_v, origin[d_u], origin[d_v])
+        if nearest is not None:  # every path starts at the facility its node is nearest to
+            origin = np.full(n + rows.size, -1, dtype=np.int64)
+            origin[reached] = rows[np.fromiter((paths[v][0] for v in dist), np.int64,
+                                               len(dist)) - n]
+            fac = np.where(via_u <= via_v, origin[d_u], origin[d_v])
         for r in rows.tolist():  # the direct walk along a shared edge
             e = int(f_edge[r])
             for i in demand_on_edge.get(e, ()):
                 direct = f_snap[r] + abs(f_along[r] - d_along[i]) + d_snap[i]
                 if direct < walk[i]:
-                    walk[i], fac[i] = direct, r
+                    walk[i] = direct
+                    if nearest is not None:
+                        fac[i] = r
         beyond = ~d_ok | (walk > limit)
         walk[beyond] = np.inf
         out[c] = walk
