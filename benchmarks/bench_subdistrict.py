@@ -314,6 +314,8 @@ def networkx_job(
     out = np.full((len(limits), len(d_node)), np.inf)
     for c, (cat, limit) in enumerate(limits.items()):
         sources = set(f_node[fac_cat == cat].tolist())
+        if not sources:  # networkx refuses an empty source set; nobody is reached
+            continue
         dist = nx.multi_source_dijkstra_path_length(g, sources, cutoff=limit, weight="weight")
         out[c] = np.fromiter((dist.get(n, np.inf) for n in d_node), np.float64, len(d_node))
     t3 = time.perf_counter()
@@ -381,6 +383,8 @@ def networkx_edge_job(
     nearest = np.full(out.shape, -1, dtype=np.int64) if nearest_facility else None
     for c, (cat, limit) in enumerate(limits.items()):
         rows = np.flatnonzero((fac_cat == cat) & f_ok)
+        if rows.size == 0:  # networkx refuses an empty source set; nobody is reached
+            continue
         virtual = [n + j for j in range(rows.size)]
         for node, r in zip(virtual, rows.tolist(), strict=True):
             e = int(f_edge[r])

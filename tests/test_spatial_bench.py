@@ -51,3 +51,20 @@ def test_networkx_baseline_does_the_same_job_as_ours():
     _, metres_only, none = networkx_edge_job(*job, nearest_facility=False)
     assert none is None
     np.testing.assert_array_equal(metres_only, theirs)
+
+
+def test_networkx_baselines_reach_nobody_for_a_category_without_facilities():
+    """networkx refuses an empty source set; the baselines must answer as ours does (none)."""
+    import shapely
+
+    from benchmarks.bench_subdistrict import networkx_edge_job, networkx_job
+    from spatial.graph import build_walk_graph
+
+    graph = build_walk_graph(np.array([shapely.LineString([(0, 0), (100, 0)])]))
+    demand, facility = np.array([[50.0, 1.0]]), np.array([[10.0, 0.0]])
+    limits = {"with": 500.0, "without": 500.0}
+    _, walk, nearest = networkx_edge_job(graph, demand, facility, np.array(["with"]), limits, 250.0)
+    np.testing.assert_allclose(walk[:, 0], [1.0 + 40.0, np.inf])
+    np.testing.assert_array_equal(nearest[:, 0], [0, -1])
+    _, walk = networkx_job(graph, demand, facility, np.array(["with"]), limits)
+    assert np.isfinite(walk[0, 0]) and np.isinf(walk[1, 0])
