@@ -183,9 +183,14 @@ def snap_points(graph: WalkGraph, xy, max_snap_m: float = 250.0) -> Snapped:
         )
     edge, frac = _nearest_edges(graph, pts_xy)
     a = graph.node_xy[graph.edge_u[edge]]
-    b = graph.node_xy[graph.edge_v[edge]]
-    snapped = a + frac[:, None] * (b - a)
-    snap_m = np.hypot(*(pts_xy - snapped).T)
+    along = graph.node_xy[graph.edge_v[edge]] - a
+    along *= frac[:, None]
+    # measured from the edge's start, not in absolute coordinates: at 1e7 m eastings
+    # the difference of two absolute positions would lose nanometres
+    offset = pts_xy - a
+    offset -= along
+    snap_m = np.hypot(offset[:, 0], offset[:, 1])
+    snapped = a + along
     length = graph.edge_length_m[edge].copy()
     ok = snap_m <= max_snap_m
     edge[~ok] = -1

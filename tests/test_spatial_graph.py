@@ -278,3 +278,22 @@ def test_column_bounds_equal_numpy_min_and_max(rows, dtype, seed):
     np.testing.assert_array_equal(lo, a.min(axis=0))
     np.testing.assert_array_equal(hi, a.max(axis=0))
     assert lo.dtype == hi.dtype == a.dtype
+
+
+def test_snap_distance_keeps_its_precision_at_large_eastings():
+    """Gauss–Krüger eastings carry a zone prefix (e.g. 39,500,000 m): the snap distance
+    must not lose precision to the size of the coordinates."""
+    rng = np.random.default_rng(3)
+    offset = np.array([39_500_000.0, 3_400_000.0])
+    ends_far = rng.random((40, 2, 2)) * 500.0 + offset
+    pts_far = rng.random((500, 2)) * 500.0 + offset
+    # the same geometry moved to the origin: subtracting the offset is exact here
+    ends, pts = ends_far - offset, pts_far - offset
+    ids = list(np.arange(80).reshape(40, 2))  # no noding: it would compute new crossings
+
+    def snapped(lines, xy):
+        return snap_points(build_walk_graph(shapely.linestrings(lines), vertex_ids=ids), xy, 1e6)
+
+    near, far = snapped(ends, pts), snapped(ends_far, pts_far)
+    np.testing.assert_array_equal(far.edge, near.edge)
+    np.testing.assert_allclose(far.snap_m, near.snap_m, rtol=0, atol=1e-11)
