@@ -266,8 +266,7 @@ def _adjacency(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> sp.csr_ma
     if fast.nnz == rows.size:  # no parallel edges: nothing was summed
         fast.sort_indices()
         return fast
-    rows, cols = rows.astype(np.int64), cols.astype(np.int64)
-    key = rows * n + cols
+    key = rows.astype(np.int64) * n + cols
     order = np.lexsort((data, key))
     key_sorted = key[order]
     first = np.ones(order.size, dtype=bool)
@@ -277,8 +276,7 @@ def _adjacency(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> sp.csr_ma
     counts = np.bincount(rows[sel], minlength=n)
     indptr = np.zeros(n + 1, dtype=np.int32 if sel.size < 2**31 else np.int64)
     np.cumsum(counts, out=indptr[1:])
-    idx_dtype = np.int32 if n < 2**31 else np.int64
-    return sp.csr_matrix((data[sel], cols[sel].astype(idx_dtype), indptr), shape=(n, n))
+    return sp.csr_matrix((data[sel], cols[sel], indptr), shape=(n, n))
 
 
 def _segments(coords: np.ndarray, coord_part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
