@@ -22,7 +22,7 @@ import numpy as np
 from spatial.columns import column_bounds
 from spatial.runs import run_indices
 
-__all__ = ["SNAP_CELL_M", "EdgeGrid", "adapted_cell_m", "build_edge_grid"]
+__all__ = ["SNAP_CELL_M", "EdgeGrid", "adapted_cell_m", "build_edge_grid", "cell_keys"]
 
 #: Starting cell size in metres; :func:`build_edge_grid` adapts it to the density
 #: of the network. At 100 m, 3 x 3 cells prove any snap up to 50-100 m (depending
@@ -187,6 +187,28 @@ class EdgeGrid:
         return edge, fraction, dist
 
 
+def cell_keys(xy: np.ndarray, cell_m: float) -> tuple[np.ndarray, int]:
+    """Row-major key of the cell holding each point, on a grid anchored at the points.
+
+    Parameters
+    ----------
+    xy : np.ndarray
+        (k, 2) points, k >= 1, metres.
+    cell_m : float
+        Cell size in metres; cell (0, 0) starts at the points' lower-left corner.
+
+    Returns
+    -------
+    key : np.ndarray
+        (k,) int64 ``column * rows + row`` of each point's cell.
+    n_cells : int
+        Number of cells of the grid that covers the points.
+    """
+    cell = np.floor((xy - column_bounds(xy)[0]) / cell_m).astype(np.int64)
+    n_y = int(cell[:, 1].max()) + 1
+    return cell[:, 0] * n_y + cell[:, 1], (int(cell[:, 0].max()) + 1) * n_y
+
+
 def adapted_cell_m(node_xy: np.ndarray, edge_u: np.ndarray, edge_v: np.ndarray) -> float:
     """A cell size (metres) that files about :data:`_PIECES_PER_CELL` edges per cell.
 
@@ -200,11 +222,8 @@ def adapted_cell_m(node_xy: np.ndarray, edge_u: np.ndarray, edge_v: np.ndarray) 
     if share < 1.0:  # a fixed random sample of edges is enough to measure crowding
         keep = np.random.default_rng(0).random(edge_u.size) < share
         edge_u, edge_v = edge_u[keep], edge_v[keep]
-    mid = 0.5 * (node_xy[edge_u] + node_xy[edge_v])
-    cell = np.floor((mid - column_bounds(mid)[0]) / SNAP_CELL_M).astype(np.int64)
-    n_y = int(cell[:, 1].max()) + 1
-    key = cell[:, 0] * n_y + cell[:, 1]
-    if (int(cell[:, 0].max()) + 1) * n_y <= 4 * key.size + (1 << 20):
+    key, n_cells = cell_keys(0.5 * (node_xy[edge_u] + node_xy[edge_v]), SNAP_CELL_M)
+    if n_cells <= 4 * key.size + (1 << 20):
         per_cell = np.bincount(key)
         per_cell = per_cell[per_cell > 0]
     else:  # a vast, sparse extent: count without a dense array

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from spatial.columns import column_bounds
+from spatial.edge_grid import cell_keys
 from spatial.errors import LifecircleError
 from spatial.graph import WalkGraph
 
@@ -129,8 +129,7 @@ def _nearest_edges(graph: WalkGraph, pts_xy: np.ndarray) -> tuple[np.ndarray, np
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     # query in a spatially coherent order: neighbouring points read the same cells
-    cell = np.floor((pts_xy - column_bounds(pts_xy)[0]) / _SORT_CELL_M).astype(np.int64)
-    order = np.argsort(cell[:, 0] * (int(cell[:, 1].max()) + 1) + cell[:, 1])
+    order = np.argsort(cell_keys(pts_xy, _SORT_CELL_M)[0])
     edge = np.empty(n, dtype=np.int64)
     frac = np.empty(n)
     todo = order
