@@ -14,12 +14,11 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 import shapely
-
-from analyses.profile import Profile
-from layers.layerset import LayerSet
-from spatial.graph import WalkGraph, build_walk_graph, walkable_mask
-from spatial.routing import nearest_source_by_group, to_minutes
-from spatial.snapping import Snapped, snap_points
+from lifecircle.layers.layerset import LayerSet
+from lifecircle.spatial.graph import WalkGraph, build_walk_graph, walkable_mask
+from lifecircle.spatial.routing import nearest_source_by_group, to_minutes
+from lifecircle.spatial.snapping import Snapped, snap_points
+from lifecircle.standards.profile import Profile
 
 DEFAULT_MAX_MINUTES = 30.0
 

@@ -23,14 +23,13 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-
-from analyses.access import AccessTable
-from analyses.life_circle import category_table, unit_table
-from analyses.population_groups import share
-from analyses.profile import Profile
-from analyses.two_step import two_step_fca
-from layers.layerset import LayerSet
-from spatial.catchments import catchments
+from lifecircle.analyses.access import AccessTable
+from lifecircle.analyses.life_circle import category_table, unit_table
+from lifecircle.analyses.population_groups import share
+from lifecircle.analyses.two_step import two_step_fca
+from lifecircle.layers.layerset import LayerSet
+from lifecircle.spatial.catchments import catchments
+from lifecircle.standards.profile import Profile
 
 
 @dataclass

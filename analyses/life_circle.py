@@ -16,11 +16,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-
-from analyses.access import AccessTable
-from analyses.population_groups import share, target_population
-from analyses.profile import Profile
-from layers.layerset import LayerSet
+from lifecircle.analyses.access import AccessTable
+from lifecircle.analyses.population_groups import share, target_population
+from lifecircle.layers.layerset import LayerSet
+from lifecircle.standards.profile import Profile
 
 
 @dataclass
@@ -148,7 +147,7 @@ def life_circle(access: AccessTable, layerset: LayerSet, profile: Profile) -> Li
     Parameters
     ----------
     access : AccessTable
-        From :func:`analyses.access.compute_access`.
+        From :func:`lifecircle.analyses.access.compute_access`.
     layerset : LayerSet
     profile : Profile
 

@@ -12,11 +12,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-
-from analyses.access import AccessTable
-from analyses.profile import Profile
-from layers.layerset import LayerSet
-from spatial.service_areas import naive_radius_circles, service_areas
+from lifecircle.analyses.access import AccessTable
+from lifecircle.layers.layerset import LayerSet
+from lifecircle.spatial.service_areas import naive_radius_circles, service_areas
+from lifecircle.standards.profile import Profile
 
 SERVICE_AREA_BUFFER_M = 30.0
 

@@ -14,16 +14,15 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-
-from analyses.access import DEFAULT_MAX_MINUTES, AccessTable, compute_access
-from analyses.care_coverage import CareCoverageResult, care_coverage
-from analyses.fitness_circle import FitnessCircleResult, fitness_circle
-from analyses.gaps import gap_zones, linking_distance_m
-from analyses.life_circle import LifeCircleResult, life_circle
-from analyses.profile import Profile
-from analyses.service_area_layer import service_area_layer
-from layers.layerset import LayerSet
-from spatial.errors import LifecircleError
+from lifecircle.analyses.access import DEFAULT_MAX_MINUTES, AccessTable, compute_access
+from lifecircle.analyses.care_coverage import CareCoverageResult, care_coverage
+from lifecircle.analyses.fitness_circle import FitnessCircleResult, fitness_circle
+from lifecircle.analyses.gaps import gap_zones, linking_distance_m
+from lifecircle.analyses.life_circle import LifeCircleResult, life_circle
+from lifecircle.analyses.service_area_layer import service_area_layer
+from lifecircle.layers.layerset import LayerSet
+from lifecircle.spatial.errors import LifecircleError
+from lifecircle.standards.profile import Profile
 
 TOP_GAPS_IN_SUMMARY = 10
 

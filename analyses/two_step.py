@@ -6,7 +6,7 @@ Step 2, per demand point i: ``A_i = Σ_{j: i in C_j} R_j``.
 
 So ``Σ_i A_i P_i`` equals the total supply of the facilities whose catchment
 holds some demand (a test checks it). Catchments are network walks within the
-category threshold (from :func:`spatial.catchments.catchments`).
+category threshold (from :func:`lifecircle.spatial.catchments.catchments`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from spatial.catchments import Catchments
+from lifecircle.spatial.catchments import Catchments
 
 
 @dataclass(frozen=True)

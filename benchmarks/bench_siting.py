@@ -36,7 +36,7 @@ from scipy.spatial import cKDTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analyses.location_models import MaximalCovering, TargetCovering
+from lifecircle.analyses.siting.models import MaximalCovering, TargetCovering
 
 
 @dataclass(frozen=True)

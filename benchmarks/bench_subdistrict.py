@@ -49,13 +49,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import geopandas as gpd
+import lifecircle.analyses.access as access_mod
 import pandas as pd
 import shapely
+from lifecircle.analyses.access import build_network, compute_access
+from lifecircle.layers.layerset import LayerSet
+from lifecircle.spatial.graph import WalkGraph
+from lifecircle.standards.profile import Profile, load_profile
 from scipy.spatial import cKDTree
 
-import analyses.access as access_mod
-from analyses.access import build_network, compute_access
-from analyses.profile import Profile, load_profile
 from benchmarks.bench_access import (
     SPACING_M,
     grid_lines,
@@ -63,8 +65,6 @@ from benchmarks.bench_access import (
     proc_status_mb,
     reset_peak_rss,
 )
-from layers.layerset import LayerSet
-from spatial.graph import WalkGraph
 
 CRS = "EPSG:32651"
 ORIGIN_M = (350_000.0, 3_450_000.0)  # roughly central Shanghai in UTM 51N

@@ -16,11 +16,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-
-from layers.layerset import LAYER_COLUMNS, LayerSet, empty_layer
-from layers.osm import RawLayers
-from spatial.crs import check_lonlat_order, local_metric_crs
-from spatial.errors import LifecircleError
+from lifecircle.layers.layerset import LAYER_COLUMNS, LayerSet, empty_layer
+from lifecircle.layers.osm import RawLayers
+from lifecircle.spatial.crs import check_lonlat_order, local_metric_crs
+from lifecircle.spatial.errors import LifecircleError
 
 WGS84 = "EPSG:4326"
 STUDY_AREA_NAME = {"zh": "研究范围", "en": "Study area"}

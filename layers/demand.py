@@ -13,8 +13,7 @@ import math
 import geopandas as gpd
 import numpy as np
 import shapely
-
-from spatial.errors import LifecircleError
+from lifecircle.spatial.errors import LifecircleError
 
 
 def grid_cells(area: shapely.Geometry, size_m: float, shape: str = "hexagon") -> gpd.GeoSeries:

@@ -16,10 +16,9 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-
-from layers.osm import ATTRIBUTION, RawLayers
-from layers.vector_io import read_vector
-from spatial.errors import LifecircleError
+from lifecircle.layers.osm import ATTRIBUTION, RawLayers
+from lifecircle.layers.vector_io import read_vector
+from lifecircle.spatial.errors import LifecircleError
 
 LAYER_FILES = {
     "roads": ["roads"],

@@ -2,7 +2,7 @@
 
 A :class:`LayerSet` holds GeoDataFrames in one metric CRS. Readers in this
 package (OSM, Geofabrik, the planner's own files, the demo district) produce
-one; :func:`layers.prepare.prepare_layerset` then classifies facilities,
+one; :func:`lifecircle.layers.prepare.prepare_layerset` then classifies facilities,
 estimates population and builds demand points.
 
 Column schema (units in the names, ids are strings and stable):
@@ -42,8 +42,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pyproj
-
-from spatial.errors import LifecircleError
+from lifecircle.spatial.errors import LifecircleError
 
 LAYER_COLUMNS: dict[str, list[str]] = {
     "boundary": ["unit_id", "name", "name_en"],

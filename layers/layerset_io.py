@@ -14,9 +14,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pyogrio
-
-from layers.layerset import LAYER_NAMES, LayerSet
-from spatial.errors import LifecircleError
+from lifecircle.layers.layerset import LAYER_NAMES, LayerSet
+from lifecircle.spatial.errors import LifecircleError
 
 
 def _vertex_ids(text: Any) -> np.ndarray | None:

@@ -17,8 +17,7 @@ import geopandas as gpd
 import numpy as np
 import osmium
 import shapely
-
-from spatial.errors import LifecircleError
+from lifecircle.spatial.errors import LifecircleError
 
 WGS84 = "EPSG:4326"
 OSM_SUFFIXES = (".osm", ".osm.bz2", ".osm.gz", ".osm.pbf", ".pbf", ".xml")
@@ -54,7 +53,7 @@ class RawLayers:
     Attributes
     ----------
     roads, buildings, water, railways, facilities : GeoDataFrame
-        Schema columns of :mod:`layers.layerset` (ids not yet final).
+        Schema columns of :mod:`lifecircle.layers.layerset` (ids not yet final).
     source : str
         What was read.
     attribution : str

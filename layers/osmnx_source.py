@@ -12,9 +12,8 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-
-from layers.osm import ATTRIBUTION, RawLayers
-from spatial.errors import LifecircleError
+from lifecircle.layers.osm import ATTRIBUTION, RawLayers
+from lifecircle.spatial.errors import LifecircleError
 
 OFFLINE_FIX = (
     "lifecircle could not reach the OpenStreetMap servers. Use a local extract instead: "

@@ -14,11 +14,10 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-
-from layers.layerset_io import gpkg_layer_names, restore_vertex_ids
-from layers.osm import RawLayers
-from layers.vector_io import read_vector
-from spatial.errors import LifecircleError
+from lifecircle.layers.layerset_io import gpkg_layer_names, restore_vertex_ids
+from lifecircle.layers.osm import RawLayers
+from lifecircle.layers.vector_io import read_vector
+from lifecircle.spatial.errors import LifecircleError
 
 WGS84 = "EPSG:4326"
 

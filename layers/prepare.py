@@ -11,11 +11,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-
-from layers.classify import Rules, classify_facilities
-from layers.demand import demand_from_buildings, drop_unusable_cells, grid_cells
-from layers.layerset import LayerSet
-from layers.population import (
+from lifecircle.layers.classify import Rules, classify_facilities
+from lifecircle.layers.demand import demand_from_buildings, drop_unusable_cells, grid_cells
+from lifecircle.layers.layerset import LayerSet
+from lifecircle.layers.population import (
     PopulationSettings,
     apply_shares,
     building_floor_area,
@@ -23,7 +22,7 @@ from layers.population import (
     spread_area_counts,
     spread_raster,
 )
-from spatial.errors import LifecircleError
+from lifecircle.spatial.errors import LifecircleError
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ def prepare_layerset(
     Parameters
     ----------
     layerset : LayerSet
-        From :func:`layers.assemble.assemble_layerset` or the demo.
+        From :func:`lifecircle.layers.assemble.assemble_layerset` or the demo.
     rules : sequence of (category, rules)
         Classification rules from the profile.
     population : PopulationSettings

@@ -15,10 +15,9 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-
-from spatial.chinese_coords import bd09_to_wgs84, gcj02_to_wgs84
-from spatial.crs import check_lonlat_order
-from spatial.errors import LifecircleError
+from lifecircle.spatial.chinese_coords import bd09_to_wgs84, gcj02_to_wgs84
+from lifecircle.spatial.crs import check_lonlat_order
+from lifecircle.spatial.errors import LifecircleError
 
 WGS84 = "EPSG:4326"
 CHINESE_DATUMS = {"gcj02", "gcj-02", "bd09", "bd-09"}

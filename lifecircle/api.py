@@ -22,23 +22,26 @@ from typing import Any
 
 import geopandas as gpd
 
-from analyses.access import AccessTable, compute_access
-from analyses.care_coverage import CareCoverageResult
-from analyses.care_coverage import care_coverage as _care_coverage
-from analyses.fitness_circle import FitnessCircleResult
-from analyses.fitness_circle import fitness_circle as _fitness_circle
-from analyses.life_circle import LifeCircleResult
-from analyses.life_circle import life_circle as _life_circle
-from analyses.profile import Profile, load_profile
-from analyses.siting import DEFAULT_SPACING_M, SitingOutcome, build_problem, generate_candidates
-from analyses.siting import recommend_sites as _recommend
-from analyses.subdistrict import SubdistrictResults, analyse
-from layers.layerset import LayerSet
+from lifecircle.analyses.access import AccessTable, compute_access
+from lifecircle.analyses.care_coverage import CareCoverageResult
+from lifecircle.analyses.care_coverage import care_coverage as _care_coverage
+from lifecircle.analyses.fitness_circle import FitnessCircleResult
+from lifecircle.analyses.fitness_circle import fitness_circle as _fitness_circle
+from lifecircle.analyses.life_circle import LifeCircleResult
+from lifecircle.analyses.life_circle import life_circle as _life_circle
+from lifecircle.analyses.siting.geography import (
+    DEFAULT_SPACING_M,
+    SitingOutcome,
+    build_problem,
+    generate_candidates,
+)
+from lifecircle.analyses.siting.geography import recommend_sites as _recommend
+from lifecircle.analyses.subdistrict import SubdistrictResults, analyse
 from lifecircle.config import RunConfig
+from lifecircle.layers.layerset import LayerSet
 from lifecircle.pipeline import build_layerset, demo_layerset
 from lifecircle.progress import Progress
-from maps import MapOptions
-from maps import write_maps as _write_maps
+from lifecircle.standards.profile import Profile, load_profile
 
 __all__ = [
     "LayerSet",
@@ -187,10 +190,13 @@ def recommend_sites(
 def write_maps(results: SubdistrictResults, out_dir: str | Path, **options: Any) -> list[Path]:
     """Write the interactive maps and PNGs of ``analyse_all`` results under ``out_dir/maps``.
 
-    ``options`` are :class:`maps.MapOptions` fields: ``lang`` (zh|en), ``basemap``
+    ``options`` are :class:`lifecircle.maps.MapOptions` fields: ``lang`` (zh|en), ``basemap``
     (osm|tianditu|amap|none), ``offline``, ``dpi``, ``max_demand_points``, ``title``.
     Returns the written files, ``maps/index.html`` first.
     """
+    from lifecircle.maps import MapOptions
+    from lifecircle.maps import write_maps as _write_maps
+
     return _write_maps(results, Path(out_dir), MapOptions(**options).validated())
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from lifecircle import __version__
 from lifecircle.config import RunConfig, load_config
-from spatial.errors import LifecircleError
+from lifecircle.spatial.errors import LifecircleError
 
 EXIT_USER_ERROR = 2
 

@@ -38,7 +38,7 @@ from typing import Any
 
 import yaml
 
-from spatial.errors import LifecircleError
+from lifecircle.spatial.errors import LifecircleError
 
 KNOWN_KEYS = {
     "name",
@@ -68,7 +68,7 @@ class RunConfig:
     profile : str
         Shipped profile name or path.
     overrides : dict
-        Profile overrides (see :func:`analyses.profile.load_profile`).
+        Profile overrides (see :func:`lifecircle.standards.profile.load_profile`).
     osm : list of Path
         OSM extracts.
     geofabrik : list of Path

@@ -22,7 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from spatial.errors import LifecircleError
+from lifecircle.spatial.errors import LifecircleError
 
 
 @contextlib.contextmanager

@@ -14,26 +14,26 @@ from typing import Any
 import geopandas as gpd
 import pyogrio
 
-from analyses.profile import Profile, load_profile
-from analyses.subdistrict import SubdistrictResults, analyse
-from layers.assemble import assemble_layerset, bbox_boundary, normalize_boundary
-from layers.geofabrik import read_geofabrik
-from layers.layerset import LAYER_NAMES, LayerSet
-from layers.osm import RawLayers, read_osm
-from layers.planner_files import (
+from lifecircle.analyses.subdistrict import SubdistrictResults, analyse
+from lifecircle.config import RunConfig, check_settings
+from lifecircle.layers.assemble import assemble_layerset, bbox_boundary, normalize_boundary
+from lifecircle.layers.geofabrik import read_geofabrik
+from lifecircle.layers.layerset import LAYER_NAMES, LayerSet
+from lifecircle.layers.osm import RawLayers, read_osm
+from lifecircle.layers.planner_files import (
     read_buildings,
     read_candidates,
     read_facility_list,
     read_layerset_gpkg,
 )
-from layers.population import PopulationSettings
-from layers.prepare import DemandSettings, prepare_layerset
-from layers.vector_io import read_vector
-from lifecircle.config import RunConfig, check_settings
+from lifecircle.layers.population import PopulationSettings
+from lifecircle.layers.prepare import DemandSettings, prepare_layerset
+from lifecircle.layers.vector_io import read_vector
+from lifecircle.maps import MapOptions, write_maps, write_report
 from lifecircle.output import atomic_folder, write_csv, write_gpkg_layers, write_json
 from lifecircle.progress import Progress
-from maps import MapOptions, write_maps, write_report
-from spatial.errors import LifecircleError
+from lifecircle.spatial.errors import LifecircleError
+from lifecircle.standards.profile import Profile, load_profile
 
 __all__ = ["RunOutputs", "build_layerset", "demo_layerset", "run", "write_layers_only"]
 
@@ -89,7 +89,7 @@ def _read_sources(config: RunConfig) -> list[RawLayers]:
     if config.layers_gpkg is not None:
         raws.append(read_layerset_gpkg(config.layers_gpkg))
     if config.osmnx:
-        from layers.osmnx_source import download_osm
+        from lifecircle.layers.osmnx_source import download_osm
 
         raws.append(download_osm(config.osmnx))
     if not raws:
@@ -189,7 +189,7 @@ def _prepare(
 
 def demo_layerset(profile: Profile, progress: Progress) -> LayerSet:
     """The embedded synthetic demo district, prepared for analysis."""
-    from layers.demo import build_demo_layerset
+    from lifecircle.layers.demo.district import build_demo_layerset
 
     with progress.stage("build synthetic demo district") as info:
         layerset = build_demo_layerset()

@@ -20,9 +20,8 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from analyses.access import AccessTable, compute_access
-from analyses.profile import Profile, load_profile
-from analyses.siting import (
+from lifecircle.analyses.access import AccessTable, compute_access
+from lifecircle.analyses.siting.geography import (
     DEFAULT_SPACING_M,
     SitingProblem,
     build_problem,
@@ -30,15 +29,16 @@ from analyses.siting import (
     generate_candidates,
     recommend_sites,
 )
-from analyses.subdistrict import analyse
-from layers.layerset import LayerSet
-from layers.layerset_io import read_run
-from layers.planner_files import read_candidates
+from lifecircle.analyses.subdistrict import analyse
+from lifecircle.layers.layerset import LayerSet
+from lifecircle.layers.layerset_io import read_run
+from lifecircle.layers.planner_files import read_candidates
+from lifecircle.maps import MapOptions, SitesOverlay, write_maps
 from lifecircle.output import atomic_folder, write_csv, write_gpkg_layers, write_json
 from lifecircle.progress import Progress
-from maps import MapOptions, SitesOverlay, write_maps
-from spatial.errors import LifecircleError
-from spatial.service_areas import service_areas
+from lifecircle.spatial.errors import LifecircleError
+from lifecircle.spatial.service_areas import service_areas
+from lifecircle.standards.profile import Profile, load_profile
 
 
 @dataclass

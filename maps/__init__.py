@@ -1,16 +1,16 @@
 """Maps and report: folium pages, static PNGs and report.html from analysis results.
 
-``maps`` reads :class:`analyses.subdistrict.SubdistrictResults`; it never calls
+``maps`` reads :class:`lifecircle.analyses.subdistrict.SubdistrictResults`; it never calls
 the routing engine. Public API::
 
-    from maps import MapOptions, write_maps, write_report
+    from lifecircle.maps import MapOptions, write_maps, write_report
     paths = write_maps(results, out_dir, MapOptions(lang="zh", basemap="osm"))
     report = write_report(results, out_dir, MapOptions(), paths)
 """
 
-from maps.options import BASEMAPS, MapOptions
-from maps.report import write_report
-from maps.sites_overlay import SitesOverlay
-from maps.write import write_maps
+from lifecircle.maps.options import BASEMAPS, MapOptions
+from lifecircle.maps.report import write_report
+from lifecircle.maps.sites_overlay import SitesOverlay
+from lifecircle.maps.write import write_maps
 
 __all__ = ["BASEMAPS", "MapOptions", "SitesOverlay", "write_maps", "write_report"]

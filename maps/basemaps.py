@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from maps.labels import t
+from lifecircle.maps.labels import t
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 

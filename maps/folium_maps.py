@@ -2,7 +2,7 @@
 
 Each page is a folium ``Map`` with Leaflet only (no jQuery, Bootstrap or icon
 fonts). Layers are ``FeatureGroup`` s (so the layer control lists them), each
-filled by one line of JavaScript (:mod:`maps.js`) from data embedded once.
+filled by one line of JavaScript (:mod:`lifecircle.maps.js`) from data embedded once.
 Overlays that start hidden are built when first switched on.
 """
 
@@ -16,13 +16,12 @@ import folium
 import geopandas as gpd
 from branca.element import Element, MacroElement
 from jinja2 import Template
-
-from maps import geojson, mapdata, offline
-from maps.basemaps import tile_layers
-from maps.js import CORE_JS, PAGE_CSS
-from maps.labels import category_name, profile_title, t
-from maps.mapdata import MapContext
-from maps.page import (
+from lifecircle.maps import geojson, mapdata, offline
+from lifecircle.maps.basemaps import tile_layers
+from lifecircle.maps.js import CORE_JS, PAGE_CSS
+from lifecircle.maps.labels import category_name, profile_title, t
+from lifecircle.maps.mapdata import MapContext
+from lifecircle.maps.page import (
     TitleInfo,
     classes_section,
     context_section,
@@ -31,8 +30,8 @@ from maps.page import (
     symbols_section,
     title_block,
 )
-from maps.sites_overlay import SitesOverlay
-from maps.style import (
+from lifecircle.maps.sites_overlay import SitesOverlay
+from lifecircle.maps.style import (
     BOUNDARY_COLOUR,
     BUILDING_COLOUR,
     GAP_COLOUR,

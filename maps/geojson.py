@@ -15,8 +15,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-
-from spatial.chinese_coords import wgs84_to_gcj02
+from lifecircle.spatial.chinese_coords import wgs84_to_gcj02
 
 COORD_DECIMALS = 6
 SIMPLIFY_M = 1.5  # about one screen pixel at zoom 16

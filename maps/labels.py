@@ -7,8 +7,8 @@ the default language because the readers are Shanghai planners.
 
 from __future__ import annotations
 
-from analyses.profile import Profile
-from spatial.errors import LifecircleError
+from lifecircle.spatial.errors import LifecircleError
+from lifecircle.standards.profile import Profile
 
 LANGS: tuple[str, ...] = ("zh", "en")
 

@@ -16,15 +16,13 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-
-from analyses.profile import Profile
-from analyses.subdistrict import SubdistrictResults
-from maps import geojson
-from maps.aggregate import aggregate_to_hexagons, hex_size_for
-from maps.basemaps import needs_gcj02
-from maps.labels import category_name, circle_name, t
-from maps.options import MapOptions
-from maps.style import (
+from lifecircle.analyses.subdistrict import SubdistrictResults
+from lifecircle.maps import geojson
+from lifecircle.maps.aggregate import aggregate_to_hexagons, hex_size_for
+from lifecircle.maps.basemaps import needs_gcj02
+from lifecircle.maps.labels import category_name, circle_name, t
+from lifecircle.maps.options import MapOptions
+from lifecircle.maps.style import (
     Classes,
     Symbol,
     category_symbols,
@@ -32,6 +30,7 @@ from maps.style import (
     missing_classes,
     sfca_classes,
 )
+from lifecircle.standards.profile import Profile
 
 MAP_KINDS: tuple[str, ...] = ("life_circle", "fitness_circle", "care_coverage")
 AREA_SIMPLIFY_M = 5.0
@@ -274,7 +273,7 @@ def facility_collection(ctx: MapContext, kind: str) -> dict:
 
 
 def _unit_text(unit: Any, lang: str) -> str | None:
-    from maps.labels import capacity_unit
+    from lifecircle.maps.labels import capacity_unit
 
     if unit is None or (isinstance(unit, float) and math.isnan(unit)) or unit is pd.NA:
         return None

@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 
 import folium
-
-from spatial.errors import LifecircleError
+from lifecircle.spatial.errors import LifecircleError
 
 LEAFLET_JS_URL: str = dict(folium.Map.default_js)["leaflet"]
 LEAFLET_CSS_URL: str = dict(folium.Map.default_css)["leaflet_css"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from maps.labels import check_lang
-from spatial.errors import LifecircleError
+from lifecircle.maps.labels import check_lang
+from lifecircle.spatial.errors import LifecircleError
 
 BASEMAPS: tuple[str, ...] = ("osm", "tianditu", "amap", "none")
 TIANDITU_ENV_VARS: tuple[str, ...] = ("LIFECIRCLE_TIANDITU_KEY", "TIANDITU_KEY")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from maps.style import (
+from lifecircle.maps.style import (
     BOUNDARY_COLOUR,
     GAP_COLOUR,
     RAIL_COLOUR,

@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from analyses.subdistrict import SubdistrictResults
-from maps import static
-from maps.atomic import write_text_atomic
-from maps.labels import (
+from lifecircle.analyses.subdistrict import SubdistrictResults
+from lifecircle.maps import static
+from lifecircle.maps.atomic import write_text_atomic
+from lifecircle.maps.labels import (
     category_name,
     circle_name,
     fmt_number,
@@ -27,8 +26,8 @@ from maps.labels import (
     profile_title,
     t,
 )
-from maps.mapdata import MAP_KINDS, make_context
-from maps.options import MapOptions
+from lifecircle.maps.mapdata import MAP_KINDS, make_context
+from lifecircle.maps.options import MapOptions
 
 REPORT_CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
@@ -240,7 +239,7 @@ def write_report(
     options : MapOptions
         ``lang``, ``title`` and ``dpi`` are used; the Tianditu key never is.
     map_files : list of Path
-        What :func:`maps.write_maps` returned: HTML pages are linked, PNGs
+        What :func:`lifecircle.maps.write_maps` returned: HTML pages are linked, PNGs
         embedded (missing PNGs are drawn afresh).
     """
     ctx = make_context(results, options)

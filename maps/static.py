@@ -15,19 +15,13 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-
-from analyses.subdistrict import SubdistrictResults
-from maps import mapdata
-from maps.atomic import write_bytes_atomic
-from maps.labels import category_name, circle_name, t
-from maps.mapdata import MAP_KINDS, make_context
-from maps.options import MapOptions
-from maps.style import (
+from lifecircle.analyses.subdistrict import SubdistrictResults
+from lifecircle.maps import mapdata
+from lifecircle.maps.atomic import write_bytes_atomic
+from lifecircle.maps.labels import category_name, circle_name, t
+from lifecircle.maps.mapdata import MAP_KINDS, make_context
+from lifecircle.maps.options import MapOptions
+from lifecircle.maps.style import (
     BOUNDARY_COLOUR,
     GAP_COLOUR,
     RAIL_COLOUR,
@@ -36,6 +30,11 @@ from maps.style import (
     WATER_FILL,
     Classes,
 )
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 CJK_FAMILIES = (
     "Noto Sans CJK SC",

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import mapclassify
 import numpy as np
-
-from analyses.profile import Profile
-from maps.labels import t
+from lifecircle.maps.labels import t
+from lifecircle.standards.profile import Profile
 
 # Qualitative palette (ColorBrewer Set1/Dark2 mix, readable on light basemaps).
 CATEGORY_COLOURS: tuple[str, ...] = (

@@ -19,15 +19,14 @@ from html import escape
 from pathlib import Path
 
 import geopandas as gpd
-
-from analyses.subdistrict import SubdistrictResults
-from maps import mapdata, static
-from maps.atomic import write_text_atomic
-from maps.folium_maps import build_map, render_html
-from maps.labels import circle_name, profile_title, t
-from maps.mapdata import MAP_KINDS, MapContext, make_context
-from maps.options import MapOptions
-from maps.sites_overlay import SitesOverlay
+from lifecircle.analyses.subdistrict import SubdistrictResults
+from lifecircle.maps import mapdata, static
+from lifecircle.maps.atomic import write_text_atomic
+from lifecircle.maps.folium_maps import build_map, render_html
+from lifecircle.maps.labels import circle_name, profile_title, t
+from lifecircle.maps.mapdata import MAP_KINDS, MapContext, make_context
+from lifecircle.maps.options import MapOptions
+from lifecircle.maps.sites_overlay import SitesOverlay
 
 MAPS_DIR = "maps"
 
@@ -168,7 +167,7 @@ def write_maps(
     Parameters
     ----------
     results : SubdistrictResults
-        From :func:`analyses.subdistrict.analyse`.
+        From :func:`lifecircle.analyses.subdistrict.analyse`.
     out_dir : Path
         The run's output folder; maps go to ``out_dir/maps``.
     options : MapOptions

@@ -4,6 +4,6 @@ This package does no file I/O, draws nothing and imports none of the other
 lifecircle packages.
 """
 
-from spatial.errors import LifecircleError
+from lifecircle.spatial.errors import LifecircleError
 
 __all__ = ["LifecircleError"]

@@ -18,9 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from spatial.columns import column_bounds
-from spatial.runs import run_indices
+from lifecircle.spatial.columns import column_bounds
+from lifecircle.spatial.runs import run_indices
 
 __all__ = ["SNAP_CELL_M", "EdgeGrid", "adapted_cell_m", "build_edge_grid", "cell_keys"]
 

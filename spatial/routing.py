@@ -14,12 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from lifecircle.spatial.errors import LifecircleError
+from lifecircle.spatial.graph import WalkGraph
+from lifecircle.spatial.runs import run_indices
+from lifecircle.spatial.snapping import Snapped
 from scipy.sparse.csgraph import dijkstra
-
-from spatial.errors import LifecircleError
-from spatial.graph import WalkGraph
-from spatial.runs import run_indices
-from spatial.snapping import Snapped
 
 __all__ = [
     "VIRTUAL_EDGE_EPS_M",
@@ -183,7 +182,7 @@ def nearest_source(
     graph : WalkGraph
         The walk network (metres).
     sources, targets : Snapped
-        Points snapped to ``graph`` with :func:`spatial.snapping.snap_points`.
+        Points snapped to ``graph`` with :func:`lifecircle.spatial.snapping.snap_points`.
     limit_m : float
         Largest walk in metres (``np.inf`` for none). Targets farther than this
         get ``inf``.

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from lifecircle.spatial.catchments import LocalSearch, per_source_limits
+from lifecircle.spatial.errors import LifecircleError
+from lifecircle.spatial.graph import WalkGraph
+from lifecircle.spatial.snapping import Snapped
 from shapely.geometry.base import BaseGeometry
-
-from spatial.catchments import LocalSearch, per_source_limits
-from spatial.errors import LifecircleError
-from spatial.graph import WalkGraph
-from spatial.snapping import Snapped
 
 __all__ = ["naive_radius_circles", "reachable_segments", "service_areas"]
 

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-
-from spatial.edge_grid import cell_keys
-from spatial.errors import LifecircleError
-from spatial.graph import WalkGraph
+from lifecircle.spatial.edge_grid import cell_keys
+from lifecircle.spatial.errors import LifecircleError
+from lifecircle.spatial.graph import WalkGraph
 
 __all__ = ["Snapped", "snap_points"]
 
@@ -120,7 +119,7 @@ def _nearest_edges(graph: WalkGraph, pts_xy: np.ndarray) -> tuple[np.ndarray, np
     """Exact nearest edge and fraction along it (from ``edge_u``) for every point.
 
     Candidates come from the grid of edge pieces (:attr:`WalkGraph.edge_grid`,
-    see :mod:`spatial.edge_grid`): first the 3 x 3 cells around the point, then
+    see :mod:`lifecircle.spatial.edge_grid`): first the 3 x 3 cells around the point, then
     7 x 7 and 15 x 15 for points whose answer is not proven exact. The few points
     left (far from every road) go to ``shapely.STRtree.query_nearest`` (exact,
     slower).

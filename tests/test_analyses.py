@@ -9,11 +9,10 @@ import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from analyses.gaps import gap_zones
-from analyses.population_groups import share
-from analyses.two_step import two_step_fca
-from spatial.catchments import Catchments
+from lifecircle.analyses.gaps import gap_zones
+from lifecircle.analyses.population_groups import share
+from lifecircle.analyses.two_step import two_step_fca
+from lifecircle.spatial.catchments import Catchments
 
 
 def random_catchments(rng: np.random.Generator, n_sources: int, n_targets: int, density: float):
@@ -93,9 +92,10 @@ def test_shares_stay_in_unit_interval(people, seed):
 
 def test_life_circle_levels_are_not_nested(tmp_path):
     """A facility within 15 minutes does not satisfy a 5-minute category."""
-    from analyses.access import compute_access
-    from analyses.life_circle import life_circle
-    from analyses.profile import load_profile
+    from lifecircle.analyses.access import compute_access
+    from lifecircle.analyses.life_circle import life_circle
+    from lifecircle.standards.profile import load_profile
+
     from lifecircle.config import RunConfig
     from lifecircle.pipeline import run
     from tests.osm_fixtures import grid_osm
@@ -139,7 +139,7 @@ def test_life_circle_levels_are_not_nested(tmp_path):
 def test_gap_zones_cluster_adjacent_points_and_rank_by_people():
     from types import SimpleNamespace
 
-    from analyses.profile import load_profile
+    from lifecircle.standards.profile import load_profile
 
     xy = [(0, 0), (50, 0), (100, 0), (1000, 0), (1050, 0), (3000, 0)]
     demand = gpd.GeoDataFrame(
@@ -167,8 +167,9 @@ def test_gap_zones_cluster_adjacent_points_and_rank_by_people():
 
 
 def test_thresholds_longer_than_30_minutes_are_not_cut(tmp_path):
-    from analyses.access import compute_access
-    from analyses.profile import load_profile
+    from lifecircle.analyses.access import compute_access
+    from lifecircle.standards.profile import load_profile
+
     from lifecircle.config import RunConfig
     from lifecircle.pipeline import run
     from tests.osm_fixtures import grid_osm
@@ -189,8 +190,9 @@ def test_thresholds_longer_than_30_minutes_are_not_cut(tmp_path):
 
 def test_gap_zones_and_shares_count_the_same_people():
     """Uncovered people in the shares are exactly the people in that category's gap zones."""
-    from analyses.profile import load_profile
-    from analyses.subdistrict import analyse
+    from lifecircle.analyses.subdistrict import analyse
+    from lifecircle.standards.profile import load_profile
+
     from lifecircle.pipeline import demo_layerset
     from lifecircle.progress import Progress
 
@@ -207,12 +209,13 @@ def test_gap_zones_and_shares_count_the_same_people():
 def test_a_reused_access_table_must_belong_to_the_facility_layer():
     import dataclasses
 
-    from analyses.access import compute_access
-    from analyses.profile import load_profile
-    from analyses.subdistrict import analyse
+    from lifecircle.analyses.access import compute_access
+    from lifecircle.analyses.subdistrict import analyse
+    from lifecircle.spatial.errors import LifecircleError
+    from lifecircle.standards.profile import load_profile
+
     from lifecircle.pipeline import demo_layerset
     from lifecircle.progress import Progress
-    from spatial.errors import LifecircleError
 
     profile = load_profile("shanghai")
     layerset = demo_layerset(profile, Progress(quiet=True))

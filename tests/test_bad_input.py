@@ -11,10 +11,10 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+from lifecircle.layers.osm import read_osm
+from lifecircle.spatial.errors import LifecircleError
 
-from layers.osm import read_osm
 from lifecircle.cli import EXIT_USER_ERROR, main
-from spatial.errors import LifecircleError
 from tests.osm_fixtures import grid_osm, lonlat
 
 KINDERGARTEN = {"amenity": "kindergarten", "name": "测试幼儿园"}
@@ -125,7 +125,7 @@ def test_swapped_lon_lat_bbox(tmp_path, capsys):
 
 
 def test_swapped_lon_lat_in_facility_csv(tmp_path):
-    from layers.planner_files import read_facility_list
+    from lifecircle.layers.planner_files import read_facility_list
 
     path = tmp_path / "care.csv"
     lon, lat = lonlat(100, 100)
@@ -139,7 +139,7 @@ def test_swapped_lon_lat_in_facility_csv(tmp_path):
 
 
 def test_invalid_geometries_are_repaired_and_counted(tmp_path):
-    from layers.assemble import repair_geometries
+    from lifecircle.layers.assemble import repair_geometries
 
     bowtie = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10), (0, 0)])
     frame = gpd.GeoDataFrame(
@@ -210,7 +210,7 @@ def test_facilities_beyond_snap_limit_are_reported(tmp_path):
 
 
 def test_non_utf8_attribute_text_is_decoded_or_refused(tmp_path):
-    from layers.planner_files import read_facility_list
+    from lifecircle.layers.planner_files import read_facility_list
 
     lon, lat = lonlat(100, 100)
     gbk = tmp_path / "gbk.csv"
@@ -237,7 +237,7 @@ def test_non_utf8_attribute_text_is_decoded_or_refused(tmp_path):
 
 
 def test_gbk_shapefile_without_cpg_keeps_chinese(tmp_path):
-    from layers.vector_io import read_vector
+    from lifecircle.layers.vector_io import read_vector
 
     frame = gpd.GeoDataFrame(
         {"name": ["彭越浦日间照料中心"]}, geometry=[shapely.Point(121.44, 31.26)], crs="EPSG:4326"

@@ -11,12 +11,11 @@ import pandas as pd
 import pyproj
 import pytest
 import shapely
+from lifecircle.layers.demo.district import ATTRIBUTION, SOURCE, build_demo_layerset
+from lifecircle.layers.demo.layout import GAP_ESTATE
+from lifecircle.layers.layerset import LAYER_COLUMNS, LayerSet
+from lifecircle.spatial.errors import LifecircleError
 from shapely.geometry import LineString
-
-from layers.demo import ATTRIBUTION, SOURCE, build_demo_layerset
-from layers.demo_layout import GAP_ESTATE
-from layers.layerset import LAYER_COLUMNS, LayerSet
-from spatial.errors import LifecircleError
 
 PERSON_M2 = 35.0  # residential floor area per person (m², GB basis)
 ELDERLY_WALK_MPS = 0.8  # older person's walking speed (m/s)
@@ -458,8 +457,9 @@ PER_1000_BAND = (40.0, 220.0)
 
 
 def test_analysis_chain_meets_coverage_bands() -> None:
-    from analyses.profile import load_profile
-    from analyses.subdistrict import analyse
+    from lifecircle.analyses.subdistrict import analyse
+    from lifecircle.standards.profile import load_profile
+
     from lifecircle.pipeline import demo_layerset
     from lifecircle.progress import Progress
 

@@ -9,11 +9,9 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-
-from analyses.profile import available_profiles, load_profile
-from layers.classify import classify_facilities
-from layers.demand import drop_unusable_cells, grid_cells
-from layers.population import (
+from lifecircle.layers.classify import classify_facilities
+from lifecircle.layers.demand import drop_unusable_cells, grid_cells
+from lifecircle.layers.population import (
     PopulationSettings,
     apply_shares,
     building_floor_area,
@@ -21,8 +19,9 @@ from layers.population import (
     spread_area_counts,
     spread_raster,
 )
-from spatial.chinese_coords import wgs84_to_gcj02
-from spatial.errors import LifecircleError
+from lifecircle.spatial.chinese_coords import wgs84_to_gcj02
+from lifecircle.spatial.errors import LifecircleError
+from lifecircle.standards.profile import available_profiles, load_profile
 
 UTM51 = "EPSG:32651"
 
@@ -252,7 +251,7 @@ def test_hexagon_grid_and_dropped_cells():
 
 
 def test_gcj02_facility_list_is_shifted_to_wgs84(tmp_path):
-    from layers.planner_files import read_facility_list
+    from lifecircle.layers.planner_files import read_facility_list
 
     true_lon, true_lat = 121.4400, 31.2600
     gcj_lon, gcj_lat = wgs84_to_gcj02(np.array([true_lon]), np.array([true_lat]))
@@ -283,7 +282,7 @@ def test_gcj02_facility_list_is_shifted_to_wgs84(tmp_path):
 
 
 def test_unknown_category_in_planner_list(tmp_path):
-    from layers.planner_files import read_facility_list
+    from lifecircle.layers.planner_files import read_facility_list
 
     path = tmp_path / "list.csv"
     path.write_text(
@@ -301,8 +300,8 @@ def test_unknown_category_in_planner_list(tmp_path):
 
 
 def test_buildings_are_kept_once_and_only_inside_the_area():
-    from layers.assemble import assemble_layerset
-    from layers.osm import RawLayers
+    from lifecircle.layers.assemble import assemble_layerset
+    from lifecircle.layers.osm import RawLayers
 
     road = gpd.GeoDataFrame(
         {

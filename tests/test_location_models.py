@@ -14,16 +14,15 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy import sparse
-from scipy.optimize import linprog
-
-from analyses.location_models import (
+from lifecircle.analyses.siting.models import (
     MaximalCovering,
     SitingResult,
     TargetCovering,
     _column_groups,
 )
-from spatial.errors import LifecircleError
+from lifecircle.spatial.errors import LifecircleError
+from scipy import sparse
+from scipy.optimize import linprog
 
 HYPO = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

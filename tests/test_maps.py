@@ -13,15 +13,14 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-
-from analyses.subdistrict import SubdistrictResults
-from maps import MapOptions, mapdata, write_maps, write_report
-from maps.aggregate import aggregate_to_hexagons
-from maps.atomic import write_text_atomic
-from maps.geojson import script_json, to_display
-from maps.style import minute_classes, sfca_classes
-from spatial.chinese_coords import wgs84_to_gcj02
-from spatial.errors import LifecircleError
+from lifecircle.analyses.subdistrict import SubdistrictResults
+from lifecircle.maps import MapOptions, mapdata, write_maps, write_report
+from lifecircle.maps.aggregate import aggregate_to_hexagons
+from lifecircle.maps.atomic import write_text_atomic
+from lifecircle.maps.geojson import script_json, to_display
+from lifecircle.maps.style import minute_classes, sfca_classes
+from lifecircle.spatial.chinese_coords import wgs84_to_gcj02
+from lifecircle.spatial.errors import LifecircleError
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 SCRIPT_NAME = "</script><script>alert(2)</script>"
@@ -32,8 +31,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 @lru_cache(maxsize=1)
 def demo_results() -> SubdistrictResults:
     """The synthetic demo district, analysed once per test process."""
-    from analyses.profile import load_profile
-    from analyses.subdistrict import analyse
+    from lifecircle.analyses.subdistrict import analyse
+    from lifecircle.standards.profile import load_profile
+
     from lifecircle.pipeline import demo_layerset
     from lifecircle.progress import Progress
 
@@ -378,7 +378,7 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path):
     path = tmp_path / "page.html"
     write_text_atomic(path, "old")
 
-    from maps.atomic import write_with
+    from lifecircle.maps.atomic import write_with
 
     def broken(handle):
         handle.write(b"<html>half")
@@ -391,7 +391,7 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path):
 
 
 def test_failed_render_leaves_no_half_written_map(tmp_path, results, monkeypatch):
-    import maps.write as write_module
+    import lifecircle.maps.write as write_module
 
     calls = {"n": 0}
     real = write_module.render_html
@@ -410,7 +410,7 @@ def test_failed_render_leaves_no_half_written_map(tmp_path, results, monkeypatch
 
 
 def test_static_png_dpi(tmp_path, results):
-    from maps.static import draw_map
+    from lifecircle.maps.static import draw_map
 
     low = draw_map(results, "care_coverage", MapOptions(dpi=100))
     high = draw_map(results, "care_coverage", MapOptions(dpi=200))

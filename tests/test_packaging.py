@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
+import subprocess
+import sys
 import tomllib
+import zipfile
 
+import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT
 
 # conda-forge names that differ from PyPI names.
 CONDA_TO_PYPI = {"pyosmium": "osmium"}
-LAYER_ORDER = ["spatial", "layers", "analyses", "maps", "lifecircle"]
+#: Repository folder of each subpackage, lowest first: a package may import only those before it.
+LAYER_ORDER = ["spatial", "standards", "layers", "analyses", "maps", "lifecircle"]
+TOP_NAMES = {"spatial", "standards", "layers", "analyses", "maps"}
 
 
 def _name(requirement: str) -> str:
@@ -42,19 +49,37 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in readme and "make demo" in readme
 
 
-def _imports(path) -> set[str]:
+def _modules(path) -> set[str]:
+    """Every absolute module name a file imports (relative imports are not used)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path}: relative import; write lifecircle.… in full"
+            names.add(node.module)
     return names
 
 
+def _imports(path) -> set[str]:
+    """The lifecircle layers a file imports, named by folder (``lifecircle`` = the app)."""
+    layers = set()
+    for module in _modules(path):
+        parts = module.split(".")
+        if parts[0] != "lifecircle":
+            continue
+        layers.add(parts[1] if len(parts) > 1 and parts[1] in TOP_NAMES else "lifecircle")
+    return layers
+
+
+def _source_files():
+    for folder in [*LAYER_ORDER, "tests", "benchmarks", "examples"]:
+        yield from (REPO_ROOT / folder).rglob("*.py")
+
+
 def test_imports_go_one_way():
-    """application → maps → analyses → layers → spatial; never back up."""
+    """application → maps → analyses → layers → standards → spatial; never back up."""
     for rank, package in enumerate(LAYER_ORDER):
         higher = set(LAYER_ORDER[rank + 1 :])
         for path in (REPO_ROOT / package).rglob("*.py"):
@@ -62,7 +87,95 @@ def test_imports_go_one_way():
             assert not reaching_up, f"{path.relative_to(REPO_ROOT)} imports {reaching_up}"
 
 
+def test_nothing_imports_a_bare_top_level_folder():
+    """``import maps`` would pick up a user's own maps/ folder: always lifecircle.maps."""
+    for path in _source_files():
+        bare = {m for m in _modules(path) if m.split(".")[0] in TOP_NAMES}
+        assert not bare, f"{path.relative_to(REPO_ROOT)} imports {sorted(bare)}"
+
+
 def test_spatial_has_no_io_or_folium():
     for path in (REPO_ROOT / "spatial").rglob("*.py"):
         imports = _imports(path)
         assert not imports & {"folium", "pyogrio", "fiona", "rasterio", "osmium"}, path
+
+
+HEAVY_MODULES = ("folium", "matplotlib", "osmium", "osmnx", "rasterio")
+
+
+def _python(code: str, cwd, env_extra: dict[str, str] | None = None):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True,
+        timeout=120,
+    )
+
+
+def test_import_and_help_load_no_heavy_module(tmp_path):
+    code = (
+        "import sys, lifecircle, lifecircle.cli\n"
+        "try:\n    lifecircle.cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY_MODULES!r}))"
+    )
+    done = _python(code, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_python_dash_m_lifecircle_runs_the_command_line(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "lifecircle", "--help"], cwd=tmp_path, capture_output=True,
+        text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "usage: lifecircle" in done.stdout
+
+
+def test_a_users_maps_or_spatial_folder_does_not_shadow_lifecircle(tmp_path):
+    """A notebook folder holding maps/ and spatial/ packages, and another `maps` on the path."""
+    for name in ("maps", "spatial", "layers", "analyses", "standards"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text("raise ImportError('user folder')\n")
+    other = tmp_path / "site" / "maps"
+    other.mkdir(parents=True)
+    (other / "__init__.py").write_text("MapOptions = None  # an unrelated distribution\n")
+    (tmp_path / "site" / "maps-9.9.dist-info").mkdir()
+    (tmp_path / "site" / "maps-9.9.dist-info" / "METADATA").write_text("Name: maps\nVersion: 9.9\n")
+    code = (
+        "import lifecircle as lc\n"
+        "from lifecircle.maps import MapOptions\n"
+        "assert MapOptions is not None\n"
+        "layers = lc.demo_layers()\n"
+        "print(len(layers.demand) > 0, lc.load_profile('shanghai').id)"
+    )
+    done = _python(code, tmp_path, {"PYTHONPATH": str(tmp_path / "site")})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "shanghai"]
+
+
+@pytest.mark.slow
+def test_the_wheel_installs_exactly_one_top_level_name(tmp_path):
+    """Built as pip builds it for users; no network (the venv has setuptools and wheel)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), str(REPO_ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    (wheel,) = tmp_path.glob("lifecircle-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    top = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert top == {"lifecircle"}
+    for needed in (
+        "lifecircle/spatial/graph.py",
+        "lifecircle/standards/shanghai.yml",
+        "lifecircle/standards/gb50180-2018.yml",
+        "lifecircle/layers/demo/district.py",
+        "lifecircle/analyses/siting/__init__.py",
+        "lifecircle/maps/write.py",
+        "lifecircle/__main__.py",
+    ):
+        assert needed in names
+    assert not any(name.startswith("lifecircle/tests") for name in names)

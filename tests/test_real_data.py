@@ -12,10 +12,10 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
+from lifecircle.analyses.access import build_network
+from lifecircle.standards.profile import load_profile
 from scipy.sparse.csgraph import dijkstra
 
-from analyses.access import build_network
-from analyses.profile import load_profile
 from lifecircle.cli import main
 from lifecircle.config import RunConfig
 from lifecircle.pipeline import build_layerset

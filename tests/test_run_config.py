@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from lifecircle.spatial.chinese_coords import wgs84_to_gcj02
+from lifecircle.spatial.errors import LifecircleError
 
 from lifecircle.cli import main
 from lifecircle.config import load_config
-from spatial.chinese_coords import wgs84_to_gcj02
-from spatial.errors import LifecircleError
 from tests.osm_fixtures import grid_osm, lonlat
 
 
@@ -241,7 +241,7 @@ def _facility_list(tmp_path, rows: str):
 
 
 def test_planner_list_with_duplicate_ids_or_empty_category_is_refused(tmp_path):
-    from layers.planner_files import read_facility_list
+    from lifecircle.layers.planner_files import read_facility_list
 
     spec = _facility_list(tmp_path, "1,甲,day_care,121.44,31.26\n1,乙,day_care,121.45,31.26\n")
     with pytest.raises(LifecircleError, match="not unique") as info:

@@ -8,11 +8,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from lifecircle.analyses.access import compute_access
+from lifecircle.analyses.siting.geography import build_problem, generate_candidates, recommend_sites
+from lifecircle.layers.layerset_io import read_run
+from lifecircle.standards.profile import load_profile
 
-from analyses.access import compute_access
-from analyses.profile import load_profile
-from analyses.siting import build_problem, generate_candidates, recommend_sites
-from layers.layerset_io import read_run
 from lifecircle.cli import EXIT_USER_ERROR, main
 from tests.test_maps import embedded_data
 

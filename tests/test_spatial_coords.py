@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from spatial.chinese_coords import (
+from lifecircle.spatial.chinese_coords import (
     bd09_to_gcj02,
     bd09_to_wgs84,
     gcj02_to_bd09,
@@ -16,8 +15,8 @@ from spatial.chinese_coords import (
     wgs84_to_bd09,
     wgs84_to_gcj02,
 )
-from spatial.crs import cgcs2000_gk3_crs, check_lonlat_order, local_metric_crs
-from spatial.errors import LifecircleError
+from lifecircle.spatial.crs import cgcs2000_gk3_crs, check_lonlat_order, local_metric_crs
+from lifecircle.spatial.errors import LifecircleError
 
 
 def test_local_metric_crs():

@@ -8,11 +8,10 @@ import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lifecircle.spatial.errors import LifecircleError
+from lifecircle.spatial.graph import build_walk_graph, largest_component_mask, walkable_mask
+from lifecircle.spatial.snapping import snap_points
 from scipy.sparse.csgraph import connected_components, dijkstra
-
-from spatial.errors import LifecircleError
-from spatial.graph import build_walk_graph, largest_component_mask, walkable_mask
-from spatial.snapping import snap_points
 
 
 def _connected(graph, xy_a, xy_b) -> bool:
@@ -159,7 +158,7 @@ def test_snap_limit_and_nan():
 
 @pytest.mark.parametrize("rounds", [3, 1, 0])  # 0 forces the STRtree fallback for every point
 def test_snap_finds_the_exact_nearest_edge(monkeypatch, rounds):
-    import spatial.snapping as snapping
+    import lifecircle.spatial.snapping as snapping
 
     monkeypatch.setattr(snapping, "_ROUNDS", rounds)
     rng = np.random.default_rng(11)
@@ -188,7 +187,7 @@ def test_snap_is_exact_when_the_extent_forces_larger_cells():
 
 
 def test_edge_grid_proves_only_what_it_searched():
-    import spatial.snapping as snapping
+    import lifecircle.spatial.snapping as snapping
 
     # one edge; a point 40 m off is proven in the 3 x 3 block, one 400 m off is not
     g = build_walk_graph([shapely.LineString([(0, 0), (1000, 0)])])
@@ -238,7 +237,7 @@ def test_osm_ids_as_a_series_and_an_id_seen_at_two_places():
 
 
 def test_grid_cells_follow_the_density_of_the_network():
-    from spatial.edge_grid import adapted_cell_m
+    from lifecircle.spatial.edge_grid import adapted_cell_m
 
     xs = np.arange(0, 2001, 80.0)
     streets = np.array([shapely.LineString([(0, y), (2000, y)]) for y in xs]
@@ -256,7 +255,7 @@ def test_grid_cells_follow_the_density_of_the_network():
 
 
 def test_crowding_measured_on_a_sample_matches_all_edges(monkeypatch):
-    import spatial.edge_grid as edge_grid
+    import lifecircle.spatial.edge_grid as edge_grid
 
     xs = np.arange(0, 3001, 80.0)
     streets = np.array([shapely.LineString([(0, y), (3000, y)]) for y in xs]
@@ -271,7 +270,7 @@ def test_crowding_measured_on_a_sample_matches_all_edges(monkeypatch):
 @settings(max_examples=30, deadline=None)
 @given(st.integers(1, 500), st.sampled_from([np.float64, np.int64]), st.integers(0, 2**31))
 def test_column_bounds_equal_numpy_min_and_max(rows, dtype, seed):
-    from spatial.columns import column_bounds
+    from lifecircle.spatial.columns import column_bounds
 
     a = (np.random.default_rng(seed).normal(size=(rows, 2)) * 1e6).astype(dtype)
     lo, hi = column_bounds(a)

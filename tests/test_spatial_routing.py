@@ -10,13 +10,12 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from spatial.catchments import ZERO_WALK_M, catchments
-from spatial.errors import LifecircleError
-from spatial.graph import WalkGraph, build_walk_graph
-from spatial.routing import nearest_source, nearest_source_by_group, to_minutes
-from spatial.service_areas import naive_radius_circles, service_areas
-from spatial.snapping import Snapped, snap_points
+from lifecircle.spatial.catchments import ZERO_WALK_M, catchments
+from lifecircle.spatial.errors import LifecircleError
+from lifecircle.spatial.graph import WalkGraph, build_walk_graph
+from lifecircle.spatial.routing import nearest_source, nearest_source_by_group, to_minutes
+from lifecircle.spatial.service_areas import naive_radius_circles, service_areas
+from lifecircle.spatial.snapping import Snapped, snap_points
 
 TOL_M = 1e-6
 

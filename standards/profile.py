@@ -1,6 +1,6 @@
 """Standards profiles: thresholds, speeds and category rules, read from YAML data.
 
-A profile is plain data (``analyses/standards/*.yml``). This module turns it
+A profile is plain data (``standards/*.yml``). This module turns it
 into frozen dataclasses, checks it, and applies run-config overrides. Every
 figure keeps its ``source`` and ``confidence`` (S seen in a source, M recalled
 and unchecked, I assumption) so outputs can say how settled a number is.
@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from lifecircle.spatial.errors import LifecircleError
 
-from spatial.errors import LifecircleError
-
-STANDARDS_DIR = Path(__file__).resolve().parent / "standards"
+STANDARDS_DIR = Path(__file__).resolve().parent
 CONFIDENCE_MARKS = {"S", "M", "I"}
 TARGET_GROUPS = {"everyone", "elderly", "children"}
 SPEED_KEYS = {"general", "elderly"}
@@ -246,7 +245,7 @@ def resolve_profile_path(name_or_path: str | Path, base_dir: Path | None = None)
         raise LifecircleError(
             f"The standards profile file {path} does not exist.",
             where="--profile / profile:",
-            fix="Check the path; copy a shipped profile from analyses/standards/ to start one.",
+            fix=f"Check the path; copy a shipped profile from {STANDARDS_DIR} to start one.",
         )
     return path
 
@@ -289,7 +288,7 @@ def load_profile(
         raise LifecircleError(
             "The standards profile is empty or not a mapping.",
             where=str(path),
-            fix="Start from a copy of analyses/standards/shanghai.yml.",
+            fix=f"Start from a copy of {STANDARDS_DIR / 'shanghai.yml'}.",
         )
     if overrides:
         raw = _apply_overrides(raw, overrides, path)

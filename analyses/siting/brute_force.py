@@ -1,6 +1,6 @@
 """Brute-force siting: the best subset of candidates by enumeration.
 
-Helper of :mod:`analyses.location_models` for tiny (reduced) instances; the
+Helper of :mod:`lifecircle.analyses.siting.models` for tiny (reduced) instances; the
 caller limits the number of subsets (``BRUTE_FORCE_LIMIT`` there). Weights are
 in people. Only numpy and scipy are imported.
 """

@@ -1,6 +1,6 @@
 """Facility-siting kernel: maximal covering and covering to a target share.
 
-This module is the pure optimisation core of ``analyses.siting``. It knows
+This module is the pure optimisation core of ``lifecircle.analyses.siting``. It knows
 nothing about geometry or files: it takes a sparse boolean coverage matrix
 (candidate ``i`` covers demand point ``j`` when the walk from ``j`` to ``i`` is
 within the category threshold), demand weights in people, which demand points
@@ -73,10 +73,10 @@ points exact.
 Modules
 -------
 This module holds the public models and assembles their results. The helpers
-live next to it: :mod:`analyses.siting_instance` (input checks and instance
-reduction), :mod:`analyses.siting_greedy` (lazy greedy and its bounds),
-:mod:`analyses.siting_milp` (the HiGHS models) and
-:mod:`analyses.siting_brute_force` (enumeration).
+live next to it: :mod:`lifecircle.analyses.siting.instance` (input checks and instance
+reduction), :mod:`lifecircle.analyses.siting.greedy` (lazy greedy and its bounds),
+:mod:`lifecircle.analyses.siting.milp` (the HiGHS models) and
+:mod:`lifecircle.analyses.siting.brute_force` (enumeration).
 """
 
 from __future__ import annotations
@@ -87,10 +87,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import sparse
-
-from analyses.siting_brute_force import _brute_force_best
-from analyses.siting_greedy import (
+from lifecircle.analyses.siting.brute_force import _brute_force_best
+from lifecircle.analyses.siting.greedy import (
     _GAP_TOL,
     _greedy,
     _greedy_bound,
@@ -99,7 +97,7 @@ from analyses.siting_greedy import (
     _rank_rows,
     _relative_gap,
 )
-from analyses.siting_instance import (
+from lifecircle.analyses.siting.instance import (
     _build_instance,
     _check_method,
     _check_time_and_gap,
@@ -110,9 +108,10 @@ from analyses.siting_instance import (
 )
 
 # Re-exported: tests/test_location_models.py checks the column hashing directly.
-from analyses.siting_instance import _column_groups as _column_groups
-from analyses.siting_milp import _milp_capacitated, _milp_max_cover, _milp_min_sites
-from spatial.errors import LifecircleError
+from lifecircle.analyses.siting.instance import _column_groups as _column_groups
+from lifecircle.analyses.siting.milp import _milp_capacitated, _milp_max_cover, _milp_min_sites
+from lifecircle.spatial.errors import LifecircleError
+from scipy import sparse
 
 __all__ = [
     "BRUTE_FORCE_LIMIT",

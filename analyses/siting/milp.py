@@ -1,6 +1,6 @@
 """Mixed-integer siting models solved by HiGHS through :func:`scipy.optimize.milp`.
 
-Helpers of :mod:`analyses.location_models` (see its docstring for the model).
+Helpers of :mod:`lifecircle.analyses.siting.models` (see its docstring for the model).
 Maximal covering, capacitated maximal covering with continuous allocation, and
 fewest sites reaching a required weight (people), each built directly on the
 sparse (reduced) candidate x demand matrix, with a time limit in seconds and a
@@ -14,10 +14,9 @@ import math
 from typing import Any
 
 import numpy as np
+from lifecircle.analyses.siting.instance import _cover_value, _Solution
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
-
-from analyses.siting_instance import _cover_value, _Solution
 
 
 def _milp_options(time_limit_s: float, mip_rel_gap: float) -> dict[str, Any]:

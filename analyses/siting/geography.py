@@ -9,7 +9,7 @@
   for care categories), computed by local bounded searches; it stays sparse.
 * :func:`recommend_sites` solves the maximal-covering model (k sites) or the
   covering-to-a-target model (fewest sites for e.g. 99%) with the kernel in
-  :mod:`analyses.location_models`; existing facilities count as covering.
+  :mod:`lifecircle.analyses.siting.models`; existing facilities count as covering.
 * :func:`evaluate_sites` reports before/after coverage per category and per
   sub-unit for sites the planner proposes.
 """
@@ -23,15 +23,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from lifecircle.analyses.access import AccessTable
+from lifecircle.analyses.population_groups import share, target_population
+from lifecircle.analyses.siting.models import MaximalCovering, SitingResult, TargetCovering
+from lifecircle.layers.layerset import LayerSet
+from lifecircle.spatial.catchments import catchments
+from lifecircle.spatial.errors import LifecircleError
+from lifecircle.standards.profile import Profile
 from scipy import sparse
-
-from analyses.access import AccessTable
-from analyses.location_models import MaximalCovering, SitingResult, TargetCovering
-from analyses.population_groups import share, target_population
-from analyses.profile import Profile
-from layers.layerset import LayerSet
-from spatial.catchments import catchments
-from spatial.errors import LifecircleError
 
 DEFAULT_SPACING_M = 150.0
 RAILWAY_CLEARANCE_M = 15.0

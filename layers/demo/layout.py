@@ -2,8 +2,8 @@
 
 Everything here is drawn in a *local* frame: metres east (``x``) and north
 (``y``) of the south-west corner of the 3 km × 2 km district.
-:mod:`layers.demo_roads` draws the road lines from the constants here;
-:mod:`layers.demo` shifts the finished geometries into EPSG:32651 by adding
+:mod:`lifecircle.layers.demo.roads` draws the road lines from the constants here;
+:mod:`lifecircle.layers.demo` shifts the finished geometries into EPSG:32651 by adding
 one whole-metre offset, so shared coordinates stay exactly shared.
 
 The plan is invented. Only its ingredients are typical of a northern Shanghai
@@ -23,7 +23,7 @@ import shapely
 from shapely.geometry import LineString, Polygon, box
 
 if TYPE_CHECKING:
-    from layers.demo_roads import RoadRows
+    from lifecircle.layers.demo.roads import RoadRows
 
 # --- extent (m, local frame) -------------------------------------------------
 WIDTH_M = 3000.0

@@ -1,13 +1,13 @@
 """Siting instance: input checks and instance reduction.
 
-Helpers of :mod:`analyses.location_models` (see its docstring for the model).
+Helpers of :mod:`lifecircle.analyses.siting.models` (see its docstring for the model).
 The inputs are a candidate x demand coverage matrix, demand weights in people,
 the demand already covered and optional capacities in people per candidate.
 This module checks them and reduces the instance before solving: demand without
 weight, already covered or covered by no candidate is dropped, identical demand
 columns are merged, and (uncapacitated) dominated candidates are dropped. The
 reduced instance keeps the maps back to the original candidate and demand
-indices. Only numpy, scipy and :mod:`spatial.errors` are imported.
+indices. Only numpy, scipy and :mod:`lifecircle.spatial.errors` are imported.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from lifecircle.spatial.errors import LifecircleError
 from scipy import sparse
-
-from spatial.errors import LifecircleError
 
 #: Solver names accepted by ``solve``.
 _METHODS = ("auto", "milp", "greedy", "brute-force")

@@ -1,6 +1,6 @@
 """Road lines of the synthetic demo district, cut at the river and the railway.
 
-Drawn in the local frame of :mod:`layers.demo_layout` (metres from the
+Drawn in the local frame of :mod:`lifecircle.layers.demo.layout` (metres from the
 district's south-west corner). Lines carry no ``vertex_ids``: the graph
 builder nodes them (same grade: split at crossings; different grade: joined
 only at an end point of one of them). Every crossing section of the flyover
@@ -14,9 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString
-
-from layers.demo_layout import (
+from lifecircle.layers.demo.layout import (
     EW_STREETS,
     EXTENT,
     FLYOVER_X,
@@ -37,6 +35,7 @@ from layers.demo_layout import (
     rail_x,
     river_polygon,
 )
+from shapely.geometry import LineString
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Facility and candidate-site tables of the synthetic demo district.
 
-Plain data: positions are in the local frame of :mod:`layers.demo_layout`
+Plain data: positions are in the local frame of :mod:`lifecircle.layers.demo.layout`
 (metres east/north of the district's south-west corner). Names are invented
 and end in （合成） (synthetic); each contains the Chinese keyword a
 name-pattern classifier looks for. ``category`` is deliberately not given: the

@@ -43,7 +43,7 @@ What is in it
   Shanghai profile: life circle complete for about 28 % (mean score 0.78),
   every life-circle category 0.6–0.96 except markets (0.70, gap 2).
   Points with OSM-like ``tags`` (JSON text), ``category``
-  None, ``source="demo"``; see :mod:`layers.demo_facilities` for the units of
+  None, ``source="demo"``; see :mod:`lifecircle.layers.demo.facilities` for the units of
   ``capacity``, ``floor_area_m2`` and the extra column ``site_area_m2`` (m² of
   open-air sports ground or park; trail length × 3 m for the fitness trail).
 - **Candidates**: 14 vacant plots and green-edge plots, extra columns
@@ -84,13 +84,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from lifecircle.layers.demo import layout
+from lifecircle.layers.demo.facilities import CANDIDATES, FACILITIES
+from lifecircle.layers.demo.roads import RoadRows, build_roads
+from lifecircle.layers.layerset import LayerSet
+from lifecircle.spatial.errors import LifecircleError
 from shapely.geometry import Point, box
-
-from layers import demo_layout as layout
-from layers.demo_facilities import CANDIDATES, FACILITIES
-from layers.demo_roads import RoadRows, build_roads
-from layers.layerset import LayerSet
-from spatial.errors import LifecircleError
 
 DEFAULT_SEED = 20201028
 CRS = "EPSG:32651"

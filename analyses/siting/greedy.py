@@ -1,6 +1,6 @@
 """Lazy greedy maximum coverage and the bounds that certify it.
 
-Helpers of :mod:`analyses.location_models` (see its docstring for the model).
+Helpers of :mod:`lifecircle.analyses.siting.models` (see its docstring for the model).
 All functions work on a (reduced) candidate x demand matrix of float ones and
 demand weights in people. :func:`_greedy` is lazy greedy (CELF);
 :func:`_greedy_bound` and :func:`_lagrangian_bound` give upper bounds on the

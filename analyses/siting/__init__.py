@@ -1,0 +1,1 @@
+"""New facility sites (question 4): maximal covering, fewest sites for a target, what-if."""
