@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 import shapely
+
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.graph import WalkGraph, build_walk_graph, walkable_mask
 from lifecircle.spatial.routing import nearest_source_by_group, to_minutes

@@ -15,6 +15,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
 from lifecircle.analyses.access import AccessTable
 from lifecircle.analyses.life_circle import category_table, unit_table
 from lifecircle.analyses.population_groups import share

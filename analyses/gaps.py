@@ -14,12 +14,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from lifecircle.analyses.access import AccessTable
-from lifecircle.analyses.population_groups import target_population
-from lifecircle.standards.profile import Profile
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
+
+from lifecircle.analyses.access import AccessTable
+from lifecircle.analyses.population_groups import target_population
+from lifecircle.standards.profile import Profile
 
 GAP_COLUMNS = [
     "gap_id",

@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
 from lifecircle.analyses.access import AccessTable
 from lifecircle.analyses.population_groups import share, target_population
 from lifecircle.layers.layerset import LayerSet

@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
 from lifecircle.analyses.access import AccessTable
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.service_areas import naive_radius_circles, service_areas

@@ -14,6 +14,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
 from lifecircle.analyses.access import DEFAULT_MAX_MINUTES, AccessTable, compute_access
 from lifecircle.analyses.care_coverage import CareCoverageResult, care_coverage
 from lifecircle.analyses.fitness_circle import FitnessCircleResult, fitness_circle

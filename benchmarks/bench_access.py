@@ -27,11 +27,12 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from scipy.sparse.csgraph import dijkstra
+
 from lifecircle.spatial.catchments import catchments
 from lifecircle.spatial.graph import WalkGraph, build_walk_graph
 from lifecircle.spatial.routing import nearest_source
 from lifecircle.spatial.snapping import snap_points
-from scipy.sparse.csgraph import dijkstra
 
 SPACING_M = 100.0
 JITTER_M = 10.0

@@ -49,15 +49,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import geopandas as gpd
-import lifecircle.analyses.access as access_mod
 import pandas as pd
 import shapely
-from lifecircle.analyses.access import build_network, compute_access
-from lifecircle.layers.layerset import LayerSet
-from lifecircle.spatial.graph import WalkGraph
-from lifecircle.standards.profile import Profile, load_profile
 from scipy.spatial import cKDTree
 
+import lifecircle.analyses.access as access_mod
 from benchmarks.bench_access import (
     SPACING_M,
     grid_lines,
@@ -65,6 +61,10 @@ from benchmarks.bench_access import (
     proc_status_mb,
     reset_peak_rss,
 )
+from lifecircle.analyses.access import build_network, compute_access
+from lifecircle.layers.layerset import LayerSet
+from lifecircle.spatial.graph import WalkGraph
+from lifecircle.standards.profile import Profile, load_profile
 
 CRS = "EPSG:32651"
 ORIGIN_M = (350_000.0, 3_450_000.0)  # roughly central Shanghai in UTM 51N

@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
 from lifecircle.layers.layerset import LAYER_COLUMNS, LayerSet, empty_layer
 from lifecircle.layers.osm import RawLayers
 from lifecircle.spatial.crs import check_lonlat_order, local_metric_crs

@@ -13,6 +13,7 @@ import math
 import geopandas as gpd
 import numpy as np
 import shapely
+
 from lifecircle.spatial.errors import LifecircleError
 
 

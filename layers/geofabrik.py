@@ -16,6 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
 from lifecircle.layers.osm import ATTRIBUTION, RawLayers
 from lifecircle.layers.vector_io import read_vector
 from lifecircle.spatial.errors import LifecircleError

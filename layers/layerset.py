@@ -42,6 +42,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pyproj
+
 from lifecircle.spatial.errors import LifecircleError
 
 LAYER_COLUMNS: dict[str, list[str]] = {

@@ -14,6 +14,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pyogrio
+
 from lifecircle.layers.layerset import LAYER_NAMES, LayerSet
 from lifecircle.spatial.errors import LifecircleError
 

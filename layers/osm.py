@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import osmium
 import shapely
+
 from lifecircle.spatial.errors import LifecircleError
 
 WGS84 = "EPSG:4326"

@@ -12,6 +12,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+
 from lifecircle.layers.osm import ATTRIBUTION, RawLayers
 from lifecircle.spatial.errors import LifecircleError
 

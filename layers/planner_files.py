@@ -14,6 +14,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
 from lifecircle.layers.layerset_io import gpkg_layer_names, restore_vertex_ids
 from lifecircle.layers.osm import RawLayers
 from lifecircle.layers.vector_io import read_vector

@@ -22,6 +22,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
 from lifecircle.spatial.errors import LifecircleError
 
 METRES_PER_LEVEL = 3.0

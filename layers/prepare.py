@@ -11,6 +11,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+
 from lifecircle.layers.classify import Rules, classify_facilities
 from lifecircle.layers.demand import demand_from_buildings, drop_unusable_cells, grid_cells
 from lifecircle.layers.layerset import LayerSet

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+
 from lifecircle.spatial.chinese_coords import bd09_to_wgs84, gcj02_to_wgs84
 from lifecircle.spatial.crs import check_lonlat_order
 from lifecircle.spatial.errors import LifecircleError

@@ -16,6 +16,7 @@ import folium
 import geopandas as gpd
 from branca.element import Element, MacroElement
 from jinja2 import Template
+
 from lifecircle.maps import geojson, mapdata, offline
 from lifecircle.maps.basemaps import tile_layers
 from lifecircle.maps.js import CORE_JS, PAGE_CSS

@@ -15,6 +15,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
+
 from lifecircle.spatial.chinese_coords import wgs84_to_gcj02
 
 COORD_DECIMALS = 6

@@ -16,6 +16,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
 from lifecircle.analyses.subdistrict import SubdistrictResults
 from lifecircle.maps import geojson
 from lifecircle.maps.aggregate import aggregate_to_hexagons, hex_size_for

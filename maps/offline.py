@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import folium
+
 from lifecircle.spatial.errors import LifecircleError
 
 LEAFLET_JS_URL: str = dict(folium.Map.default_js)["leaflet"]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
 from lifecircle.analyses.subdistrict import SubdistrictResults
 from lifecircle.maps import static
 from lifecircle.maps.atomic import write_text_atomic

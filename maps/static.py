@@ -15,6 +15,12 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
 from lifecircle.analyses.subdistrict import SubdistrictResults
 from lifecircle.maps import mapdata
 from lifecircle.maps.atomic import write_bytes_atomic
@@ -30,11 +36,6 @@ from lifecircle.maps.style import (
     WATER_FILL,
     Classes,
 )
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 CJK_FAMILIES = (
     "Noto Sans CJK SC",

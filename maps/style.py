@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import mapclassify
 import numpy as np
+
 from lifecircle.maps.labels import t
 from lifecircle.standards.profile import Profile
 

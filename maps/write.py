@@ -19,6 +19,7 @@ from html import escape
 from pathlib import Path
 
 import geopandas as gpd
+
 from lifecircle.analyses.subdistrict import SubdistrictResults
 from lifecircle.maps import mapdata, static
 from lifecircle.maps.atomic import write_text_atomic

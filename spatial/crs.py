@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyproj
+
 from lifecircle.spatial.errors import LifecircleError
 
 __all__ = ["cgcs2000_gk3_crs", "check_lonlat_order", "local_metric_crs"]

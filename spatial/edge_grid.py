@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 from lifecircle.spatial.columns import column_bounds
 from lifecircle.spatial.runs import run_indices
 

@@ -24,11 +24,12 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import shapely
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
 from lifecircle.spatial.columns import column_bounds
 from lifecircle.spatial.edge_grid import EdgeGrid, build_edge_grid
 from lifecircle.spatial.errors import LifecircleError
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
 __all__ = [
     "NODE_TOLERANCE_M",

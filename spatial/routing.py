@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
+
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.spatial.graph import WalkGraph
 from lifecircle.spatial.runs import run_indices
 from lifecircle.spatial.snapping import Snapped
-from scipy.sparse.csgraph import dijkstra
 
 __all__ = [
     "VIRTUAL_EDGE_EPS_M",

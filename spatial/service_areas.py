@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
+
 from lifecircle.spatial.catchments import LocalSearch, per_source_limits
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.spatial.graph import WalkGraph
 from lifecircle.spatial.snapping import Snapped
-from shapely.geometry.base import BaseGeometry
 
 __all__ = ["naive_radius_circles", "reachable_segments", "service_areas"]
 

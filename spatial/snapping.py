@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+
 from lifecircle.spatial.edge_grid import cell_keys
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.spatial.graph import WalkGraph

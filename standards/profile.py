@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from lifecircle.spatial.errors import LifecircleError
 
 STANDARDS_DIR = Path(__file__).resolve().parent

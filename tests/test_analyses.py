@@ -9,6 +9,7 @@ import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from lifecircle.analyses.gaps import gap_zones
 from lifecircle.analyses.population_groups import share
 from lifecircle.analyses.two_step import two_step_fca
@@ -94,10 +95,9 @@ def test_life_circle_levels_are_not_nested(tmp_path):
     """A facility within 15 minutes does not satisfy a 5-minute category."""
     from lifecircle.analyses.access import compute_access
     from lifecircle.analyses.life_circle import life_circle
-    from lifecircle.standards.profile import load_profile
-
     from lifecircle.config import RunConfig
     from lifecircle.pipeline import run
+    from lifecircle.standards.profile import load_profile
     from tests.osm_fixtures import grid_osm
 
     osm = grid_osm(
@@ -168,10 +168,9 @@ def test_gap_zones_cluster_adjacent_points_and_rank_by_people():
 
 def test_thresholds_longer_than_30_minutes_are_not_cut(tmp_path):
     from lifecircle.analyses.access import compute_access
-    from lifecircle.standards.profile import load_profile
-
     from lifecircle.config import RunConfig
     from lifecircle.pipeline import run
+    from lifecircle.standards.profile import load_profile
     from tests.osm_fixtures import grid_osm
 
     osm = grid_osm(tmp_path / "g.osm", n=16, spacing_m=100.0,
@@ -191,10 +190,9 @@ def test_thresholds_longer_than_30_minutes_are_not_cut(tmp_path):
 def test_gap_zones_and_shares_count_the_same_people():
     """Uncovered people in the shares are exactly the people in that category's gap zones."""
     from lifecircle.analyses.subdistrict import analyse
-    from lifecircle.standards.profile import load_profile
-
     from lifecircle.pipeline import demo_layerset
     from lifecircle.progress import Progress
+    from lifecircle.standards.profile import load_profile
 
     profile = load_profile("shanghai")
     results = analyse(demo_layerset(profile, Progress(quiet=True)), profile)
@@ -211,11 +209,10 @@ def test_a_reused_access_table_must_belong_to_the_facility_layer():
 
     from lifecircle.analyses.access import compute_access
     from lifecircle.analyses.subdistrict import analyse
-    from lifecircle.spatial.errors import LifecircleError
-    from lifecircle.standards.profile import load_profile
-
     from lifecircle.pipeline import demo_layerset
     from lifecircle.progress import Progress
+    from lifecircle.spatial.errors import LifecircleError
+    from lifecircle.standards.profile import load_profile
 
     profile = load_profile("shanghai")
     layerset = demo_layerset(profile, Progress(quiet=True))

@@ -11,10 +11,10 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
-from lifecircle.layers.osm import read_osm
-from lifecircle.spatial.errors import LifecircleError
 
 from lifecircle.cli import EXIT_USER_ERROR, main
+from lifecircle.layers.osm import read_osm
+from lifecircle.spatial.errors import LifecircleError
 from tests.osm_fixtures import grid_osm, lonlat
 
 KINDERGARTEN = {"amenity": "kindergarten", "name": "测试幼儿园"}

@@ -11,11 +11,12 @@ import pandas as pd
 import pyproj
 import pytest
 import shapely
+from shapely.geometry import LineString
+
 from lifecircle.layers.demo.district import ATTRIBUTION, SOURCE, build_demo_layerset
 from lifecircle.layers.demo.layout import GAP_ESTATE
 from lifecircle.layers.layerset import LAYER_COLUMNS, LayerSet
 from lifecircle.spatial.errors import LifecircleError
-from shapely.geometry import LineString
 
 PERSON_M2 = 35.0  # residential floor area per person (m², GB basis)
 ELDERLY_WALK_MPS = 0.8  # older person's walking speed (m/s)
@@ -458,10 +459,9 @@ PER_1000_BAND = (40.0, 220.0)
 
 def test_analysis_chain_meets_coverage_bands() -> None:
     from lifecircle.analyses.subdistrict import analyse
-    from lifecircle.standards.profile import load_profile
-
     from lifecircle.pipeline import demo_layerset
     from lifecircle.progress import Progress
+    from lifecircle.standards.profile import load_profile
 
     profile = load_profile("shanghai", {})
     layerset = demo_layerset(profile, Progress(quiet=True))

@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+
 from lifecircle.layers.classify import classify_facilities
 from lifecircle.layers.demand import drop_unusable_cells, grid_cells
 from lifecircle.layers.population import (

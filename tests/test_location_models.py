@@ -14,6 +14,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy import sparse
+from scipy.optimize import linprog
+
 from lifecircle.analyses.siting.models import (
     MaximalCovering,
     SitingResult,
@@ -21,8 +24,6 @@ from lifecircle.analyses.siting.models import (
     _column_groups,
 )
 from lifecircle.spatial.errors import LifecircleError
-from scipy import sparse
-from scipy.optimize import linprog
 
 HYPO = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+
 from lifecircle.analyses.subdistrict import SubdistrictResults
 from lifecircle.maps import MapOptions, mapdata, write_maps, write_report
 from lifecircle.maps.aggregate import aggregate_to_hexagons
@@ -32,10 +33,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 def demo_results() -> SubdistrictResults:
     """The synthetic demo district, analysed once per test process."""
     from lifecircle.analyses.subdistrict import analyse
-    from lifecircle.standards.profile import load_profile
-
     from lifecircle.pipeline import demo_layerset
     from lifecircle.progress import Progress
+    from lifecircle.standards.profile import load_profile
 
     profile = load_profile("shanghai")
     return analyse(demo_layerset(profile, Progress(quiet=True)), profile)

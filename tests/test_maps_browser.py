@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lifecircle.maps import MapOptions, mapdata, write_maps
 
+from lifecircle.maps import MapOptions, mapdata, write_maps
 from tests.browser import TINY_PNG, Browser, png_variance
 from tests.test_maps import XSS_NAME, demo_results, hostile_results
 
@@ -190,8 +190,9 @@ def test_english_offline_map(chromium, tmp_path, shots):
 
 def test_online_page_with_intercepted_cdn_and_tiles(chromium, tmp_path, shots):
     """The CDN/tile page works; its requests are answered locally (no network in tests)."""
-    from lifecircle.maps.offline import LEAFLET_CSS_URL, LEAFLET_JS_URL
     from offlinefolium.elements import _res
+
+    from lifecircle.maps.offline import LEAFLET_CSS_URL, LEAFLET_JS_URL
 
     served: list[str] = []
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import socket
 
 import pytest
-from lifecircle.layers.osmnx_source import download_osm
-from lifecircle.spatial.errors import LifecircleError
 
 from lifecircle.cli import EXIT_USER_ERROR, main
+from lifecircle.layers.osmnx_source import download_osm
+from lifecircle.spatial.errors import LifecircleError
 
 
 @pytest.fixture

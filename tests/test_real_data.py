@@ -12,14 +12,14 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
-from lifecircle.analyses.access import build_network
-from lifecircle.standards.profile import load_profile
 from scipy.sparse.csgraph import dijkstra
 
+from lifecircle.analyses.access import build_network
 from lifecircle.cli import main
 from lifecircle.config import RunConfig
 from lifecircle.pipeline import build_layerset
 from lifecircle.progress import Progress
+from lifecircle.standards.profile import load_profile
 
 YICHUAN_BBOX = "121.425,31.248,121.452,31.272"
 

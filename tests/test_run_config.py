@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from lifecircle.spatial.chinese_coords import wgs84_to_gcj02
-from lifecircle.spatial.errors import LifecircleError
 
 from lifecircle.cli import main
 from lifecircle.config import load_config
+from lifecircle.spatial.chinese_coords import wgs84_to_gcj02
+from lifecircle.spatial.errors import LifecircleError
 from tests.osm_fixtures import grid_osm, lonlat
 
 

@@ -8,12 +8,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+
 from lifecircle.analyses.access import compute_access
 from lifecircle.analyses.siting.geography import build_problem, generate_candidates, recommend_sites
+from lifecircle.cli import EXIT_USER_ERROR, main
 from lifecircle.layers.layerset_io import read_run
 from lifecircle.standards.profile import load_profile
-
-from lifecircle.cli import EXIT_USER_ERROR, main
 from tests.test_maps import embedded_data
 
 

@@ -23,8 +23,6 @@ def test_bench_access_quick_runs():
 
 def test_networkx_baseline_does_the_same_job_as_ours():
     """The benchmark's 'networkx, same job' must give our answer, or its ratio means nothing."""
-    from lifecircle.standards.profile import load_profile
-
     from benchmarks.bench_subdistrict import (
         build_network,
         category_limits,
@@ -33,6 +31,7 @@ def test_networkx_baseline_does_the_same_job_as_ours():
         synthetic_layerset,
         timed_access,
     )
+    from lifecircle.standards.profile import load_profile
 
     profile = load_profile("shanghai")
     layerset = synthetic_layerset(24, 400, (1, 4), list(profile.categories), seed=7)
@@ -57,9 +56,9 @@ def test_networkx_baseline_does_the_same_job_as_ours():
 def test_networkx_baselines_reach_nobody_for_a_category_without_facilities():
     """networkx refuses an empty source set; the baselines must answer as ours does (none)."""
     import shapely
-    from lifecircle.spatial.graph import build_walk_graph
 
     from benchmarks.bench_subdistrict import networkx_edge_job, networkx_job
+    from lifecircle.spatial.graph import build_walk_graph
 
     graph = build_walk_graph(np.array([shapely.LineString([(0, 0), (100, 0)])]))
     demand, facility = np.array([[50.0, 1.0]]), np.array([[10.0, 0.0]])

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from lifecircle.spatial.chinese_coords import (
     bd09_to_gcj02,
     bd09_to_wgs84,

@@ -8,10 +8,11 @@ import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.sparse.csgraph import connected_components, dijkstra
+
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.spatial.graph import build_walk_graph, largest_component_mask, walkable_mask
 from lifecircle.spatial.snapping import snap_points
-from scipy.sparse.csgraph import connected_components, dijkstra
 
 
 def _connected(graph, xy_a, xy_b) -> bool:

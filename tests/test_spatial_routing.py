@@ -10,6 +10,7 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from lifecircle.spatial.catchments import ZERO_WALK_M, catchments
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.spatial.graph import WalkGraph, build_walk_graph

@@ -23,6 +23,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from scipy import sparse
+
 from lifecircle.analyses.access import AccessTable
 from lifecircle.analyses.population_groups import share, target_population
 from lifecircle.analyses.siting.models import MaximalCovering, SitingResult, TargetCovering
@@ -30,7 +32,6 @@ from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.catchments import catchments
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import Profile
-from scipy import sparse
 
 DEFAULT_SPACING_M = 150.0
 RAILWAY_CLEARANCE_M = 15.0

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from lifecircle.spatial.errors import LifecircleError
 from scipy import sparse
+
+from lifecircle.spatial.errors import LifecircleError
 
 #: Solver names accepted by ``solve``.
 _METHODS = ("auto", "milp", "greedy", "brute-force")

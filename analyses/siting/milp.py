@@ -14,9 +14,10 @@ import math
 from typing import Any
 
 import numpy as np
-from lifecircle.analyses.siting.instance import _cover_value, _Solution
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
+
+from lifecircle.analyses.siting.instance import _cover_value, _Solution
 
 
 def _milp_options(time_limit_s: float, mip_rel_gap: float) -> dict[str, Any]:

@@ -87,6 +87,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import sparse
+
 from lifecircle.analyses.siting.brute_force import _brute_force_best
 from lifecircle.analyses.siting.greedy import (
     _GAP_TOL,
@@ -111,7 +113,6 @@ from lifecircle.analyses.siting.instance import (
 from lifecircle.analyses.siting.instance import _column_groups as _column_groups
 from lifecircle.analyses.siting.milp import _milp_capacitated, _milp_max_cover, _milp_min_sites
 from lifecircle.spatial.errors import LifecircleError
-from scipy import sparse
 
 __all__ = [
     "BRUTE_FORCE_LIMIT",

@@ -84,12 +84,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry import Point, box
+
 from lifecircle.layers.demo import layout
 from lifecircle.layers.demo.facilities import CANDIDATES, FACILITIES
 from lifecircle.layers.demo.roads import RoadRows, build_roads
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.errors import LifecircleError
-from shapely.geometry import Point, box
 
 DEFAULT_SEED = 20201028
 CRS = "EPSG:32651"

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from shapely.geometry import LineString
+
 from lifecircle.layers.demo.layout import (
     EW_STREETS,
     EXTENT,
@@ -35,7 +37,6 @@ from lifecircle.layers.demo.layout import (
     rail_x,
     river_polygon,
 )
-from shapely.geometry import LineString
 
 
 @dataclass
