@@ -21,7 +21,7 @@ from lifecircle.maps import geojson, mapdata, offline
 from lifecircle.maps.basemaps import tile_layers
 from lifecircle.maps.js import CORE_JS, PAGE_CSS
 from lifecircle.maps.labels import category_name, profile_title, t
-from lifecircle.maps.mapdata import MapContext
+from lifecircle.maps.mapdata import MapContext, SitesOverlay
 from lifecircle.maps.page import (
     TitleInfo,
     classes_section,
@@ -31,7 +31,6 @@ from lifecircle.maps.page import (
     symbols_section,
     title_block,
 )
-from lifecircle.maps.sites_overlay import SitesOverlay
 from lifecircle.maps.style import (
     BOUNDARY_COLOUR,
     BUILDING_COLOUR,
