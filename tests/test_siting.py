@@ -484,6 +484,13 @@ def test_given_candidates_need_ids_and_a_crs_and_may_be_polygons(demo_inputs):
     with pytest.raises(LifecircleError, match="coordinate reference"):
         recommend(layerset, profile, "day_care", k=1, access=access,
                   candidates=plots.set_crs(None, allow_override=True))
+    twice = plots.assign(candidate_id=["a", "b", "a", "c", "d", "e"])
+    with pytest.raises(LifecircleError, match="repeat"):
+        recommend(layerset, profile, "day_care", k=1, candidates=twice, access=access)
+    hollow = plots.copy()
+    hollow.loc[hollow.index[2], "geometry"] = None
+    with pytest.raises(LifecircleError, match="no geometry"):
+        recommend(layerset, profile, "day_care", k=1, candidates=hollow, access=access)
     polygons = plots.set_geometry(plots.buffer(20.0)).to_crs("EPSG:4326")
     outcome = recommend(layerset, profile, "day_care", k=2, candidates=polygons, access=access)
     points = recommend(layerset, profile, "day_care", k=2, candidates=plots, access=access)

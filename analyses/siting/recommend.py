@@ -234,9 +234,23 @@ def _given_candidates(candidates: gpd.GeoDataFrame, layers: LayerSet) -> gpd.Geo
             where="candidates",
             fix="Set one, e.g. candidates.set_crs('EPSG:4326') for longitude/latitude.",
         )
+    missing = candidates.geometry.isna() | candidates.geometry.is_empty
+    if missing.any():
+        raise LifecircleError(
+            f"{int(missing.sum())} candidate sites have no geometry "
+            f"(first: {candidates.loc[missing, 'candidate_id'].iloc[0]!r}).",
+            where="candidates",
+            fix="Give every candidate a point or polygon, or drop those rows.",
+        )
+    ids = candidates["candidate_id"].astype(str)
+    if ids.duplicated().any():
+        raise LifecircleError(
+            f"Candidate ids repeat (first: {ids[ids.duplicated()].iloc[0]!r}).",
+            where="candidates, column candidate_id",
+            fix="Give each candidate site its own id.",
+        )
     frame = candidates.to_crs(layers.crs)
-    frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)].copy()
-    frame["candidate_id"] = frame["candidate_id"].astype(str)
+    frame["candidate_id"] = ids.to_numpy()
     frame = frame.set_geometry(frame.geometry.representative_point())
     if "source" not in frame:
         frame["source"] = "given"
