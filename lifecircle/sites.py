@@ -23,9 +23,9 @@ import geopandas as gpd
 import pandas as pd
 
 from lifecircle.analyses import siting
-from lifecircle.analyses.access import compute_access
+from lifecircle.analyses.access import AccessTable, compute_access
 from lifecircle.layers.layerset import LayerSet
-from lifecircle.layers.layerset_io import read_run
+from lifecircle.layers.layerset_io import gpkg_layer_names, read_run
 from lifecircle.layers.planner_files import read_candidates
 from lifecircle.maps import MapOptions, SitesOverlay, write_report, write_sites_maps
 from lifecircle.output import atomic_folder, gpkg_ready, write_csv, write_json
@@ -109,7 +109,21 @@ class RunResults:
 def read_results(
     folder: Path, layerset: LayerSet, profile: Profile, summary: dict[str, Any]
 ) -> RunResults:
-    """The run's results layers, tables and summary, as written by ``lifecircle run``."""
+    """The run's results layers, tables and summary, as written by ``lifecircle run``.
+
+    Raises
+    ------
+    LifecircleError
+        When ``results.gpkg`` is missing, unreadable or lacks a results layer.
+    """
+    fix = "Run `lifecircle run` (or `demo`) again and pass its output folder to --from."
+    missing = set(RESULT_LAYERS) - gpkg_layer_names(folder / "results.gpkg", fix)
+    if missing:
+        raise LifecircleError(
+            f"results.gpkg lacks the layers {sorted(missing)}.",
+            where=str(folder / "results.gpkg"),
+            fix=fix,
+        )
     layers = {
         name: gpd.read_file(folder / "results.gpkg", layer=name, engine="pyogrio")
         for name in RESULT_LAYERS
@@ -161,11 +175,12 @@ def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[st
     with progress.stage("read the earlier run") as info:
         layerset, summary = read_run(from_dir)
         profile = _profile(summary)
+        results = read_results(from_dir, layerset, profile, summary)
         info["detail"] = f"{len(layerset.demand)} demand points, profile {profile.id}"
     with progress.stage("access from existing facilities"):
         access = compute_access(layerset, profile)
     if request.evaluate is not None:
-        return _evaluate(request, layerset, profile, access, summary, progress)
+        return _evaluate(request, results, access, progress)
     if not request.category:
         raise LifecircleError(
             "Which category should the new sites serve?",
@@ -205,12 +220,14 @@ def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[st
         circle=outcome.circle,
     )
     tables = {"sites": outcome.table()}
-    folder = _rewrite(request, summary, outcome.layers(), tables, overlay, layerset, profile,
-                      progress)
+    folder = _rewrite(request, results, outcome.layers(), tables, overlay, progress)
     return folder, block
 
 
-def _evaluate(request, layerset, profile, access, summary, progress):
+def _evaluate(
+    request: SitesRequest, results: RunResults, access: AccessTable, progress: Progress
+) -> tuple[Path, dict[str, Any]]:
+    layerset, profile = results.layerset, results.profile
     with progress.stage("evaluate proposed sites") as info:
         proposed = _read_points(Path(request.evaluate), layerset, request.category, request.crs)
         if proposed["category"].isna().any():
@@ -229,25 +246,24 @@ def _evaluate(request, layerset, profile, access, summary, progress):
         "categories": by_category.to_dict(orient="records"),
         "units": by_unit.to_dict(orient="records"),
     }
-    summary["sites_evaluation"] = block
+    results.summary["sites_evaluation"] = block
     layers = {"proposed_sites": proposed}
     tables = {"sites_evaluation": by_category, "sites_evaluation_units": by_unit}
     overlay = SitesOverlay(sites=proposed.rename(columns={"candidate_id": "site_id"}))
-    folder = _rewrite(request, summary, layers, tables, overlay, layerset, profile, progress)
+    folder = _rewrite(request, results, layers, tables, overlay, progress)
     return folder, block
 
 
 def _rewrite(
     request: SitesRequest,
-    summary: dict[str, Any],
+    results: RunResults,
     layers: dict[str, gpd.GeoDataFrame],
     tables: dict[str, pd.DataFrame],
     overlay: SitesOverlay,
-    layerset: LayerSet,
-    profile: Profile,
     progress: Progress,
 ) -> Path:
     """Copy the run folder and write only what the sites change into the copy."""
+    summary = results.summary
     from_dir = Path(request.from_dir)
     target = Path(request.out) if request.out else from_dir
     with atomic_folder(target) as staging, progress.stage("write outputs") as info:
@@ -260,7 +276,6 @@ def _rewrite(
         for name, table in tables.items():
             write_csv(table, staging / "tables" / f"{name}.csv")
         options = MapOptions(**(summary.get("maps") or {})).validated()
-        results = read_results(staging, layerset, profile, summary)
         map_files = write_sites_maps(results, staging, options, overlay)
         write_report(results, staging, options, map_files)
         write_json(json.loads(json.dumps(summary, default=str)), staging / "summary.json")

@@ -498,3 +498,18 @@ def test_given_candidates_need_ids_and_a_crs_and_may_be_polygons(demo_inputs):
     inside = polygons.to_crs(layerset.crs).set_index("candidate_id").geometry
     for site_id, point in zip(outcome.sites["site_id"], outcome.sites.geometry, strict=True):
         assert inside[site_id].contains(point)
+
+
+def test_a_run_folder_without_its_results_is_refused(demo_run, tmp_path, capsys):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("summary.json", "layers.gpkg"):
+        (broken / name).write_bytes((demo_run / name).read_bytes())
+    args = ["sites", "--from", str(broken), "--category", "day_care", "--k", "1"]
+    assert main(args) == EXIT_USER_ERROR
+    assert "results.gpkg does not exist" in capsys.readouterr().err
+    demand = gpd.read_file(demo_run / "results.gpkg", layer="demand")
+    demand.to_file(broken / "results.gpkg", layer="demand", driver="GPKG")
+    assert main(args) == EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert "lacks the layers" in err and "gaps" in err and "Traceback" not in err
