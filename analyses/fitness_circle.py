@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lifecircle.analyses.access import AccessTable
-from lifecircle.analyses.life_circle import category_table, unit_table
-from lifecircle.analyses.population_groups import share
+from lifecircle.analyses.life_circle import category_table, share, unit_table
 from lifecircle.analyses.two_step import two_step_fca
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.catchments import catchments

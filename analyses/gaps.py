@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from lifecircle.analyses.access import AccessTable
-from lifecircle.analyses.population_groups import target_population
+from lifecircle.analyses.life_circle import target_population
 from lifecircle.standards.profile import Profile
 
 GAP_COLUMNS = [

@@ -5,6 +5,10 @@ Per demand point: which required categories are within their own threshold
 share of required categories within reach) and whether the circle is complete.
 Per area and per named sub-unit: the people covered per category and the
 share of residents with a complete circle.
+
+The population shares every circle reports are defined here too: which people
+count for a category (:func:`target_population`) and the covered share of them
+(:func:`share`).
 """
 
 from __future__ import annotations
@@ -18,9 +22,22 @@ import pandas as pd
 import shapely
 
 from lifecircle.analyses.access import AccessTable
-from lifecircle.analyses.population_groups import share, target_population
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.standards.profile import Profile
+
+#: The demand column that counts the people of each target group.
+TARGET_COLUMNS = {"everyone": "residents", "elderly": "elderly", "children": "children"}
+
+
+def target_population(demand: pd.DataFrame, target: str) -> np.ndarray:
+    """People of the target group per demand point (residents, elderly or children)."""
+    return demand[TARGET_COLUMNS[target]].to_numpy(dtype=float)
+
+
+def share(covered: np.ndarray, people: np.ndarray) -> float:
+    """Covered people ÷ all people, in [0, 1]; 0 when there are no people."""
+    total = float(people.sum())
+    return float(people[covered].sum() / total) if total > 0 else 0.0
 
 
 @dataclass

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lifecircle.analyses.gaps import gap_zones
-from lifecircle.analyses.population_groups import share
+from lifecircle.analyses.life_circle import share
 from lifecircle.analyses.two_step import two_step_fca
 from lifecircle.spatial.catchments import Catchments
 

@@ -26,7 +26,7 @@ import shapely
 from scipy import sparse
 
 from lifecircle.analyses.access import AccessTable
-from lifecircle.analyses.population_groups import share, target_population
+from lifecircle.analyses.life_circle import share, target_population
 from lifecircle.analyses.siting.models import MaximalCovering, SitingResult, TargetCovering
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.catchments import catchments
