@@ -23,7 +23,7 @@ import geopandas as gpd
 import pandas as pd
 
 from lifecircle.analyses import siting
-from lifecircle.analyses.access import AccessTable, compute_access
+from lifecircle.analyses.access import DEFAULT_MAX_MINUTES, AccessTable, compute_access
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.layers.layerset_io import gpkg_layer_names, read_run
 from lifecircle.layers.planner_files import read_candidates
@@ -93,7 +93,8 @@ class RunResults:
     It has the attributes :mod:`lifecircle.maps` reads of a
     :class:`~lifecircle.analyses.subdistrict.SubdistrictResults`, taken from
     ``results.gpkg``, ``tables/*.csv`` and ``summary.json`` instead of running
-    the analyses again.
+    the analyses again; ``access`` is the access table from the existing
+    facilities (computed to the run's ``max_minutes``), which siting needs anyway.
     """
 
     demand: gpd.GeoDataFrame
@@ -104,10 +105,15 @@ class RunResults:
     summary: dict[str, Any]
     layerset: LayerSet
     profile: Profile
+    access: AccessTable
 
 
 def read_results(
-    folder: Path, layerset: LayerSet, profile: Profile, summary: dict[str, Any]
+    folder: Path,
+    layerset: LayerSet,
+    profile: Profile,
+    summary: dict[str, Any],
+    access: AccessTable,
 ) -> RunResults:
     """The run's results layers, tables and summary, as written by ``lifecircle run``.
 
@@ -133,7 +139,12 @@ def read_results(
         for path in sorted((folder / "tables").glob("*.csv"))
     }
     return RunResults(
-        **layers, tables=tables, summary=summary, layerset=layerset, profile=profile
+        **layers,
+        tables=tables,
+        summary=summary,
+        layerset=layerset,
+        profile=profile,
+        access=access,
     )
 
 
@@ -175,12 +186,13 @@ def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[st
     with progress.stage("read the earlier run") as info:
         layerset, summary = read_run(from_dir)
         profile = _profile(summary)
-        results = read_results(from_dir, layerset, profile, summary)
         info["detail"] = f"{len(layerset.demand)} demand points, profile {profile.id}"
     with progress.stage("access from existing facilities"):
-        access = compute_access(layerset, profile)
+        cap = (summary.get("network") or {}).get("max_minutes") or DEFAULT_MAX_MINUTES
+        access = compute_access(layerset, profile, max_minutes=float(cap))
+    results = read_results(from_dir, layerset, profile, summary, access)
     if request.evaluate is not None:
-        return _evaluate(request, results, access, progress)
+        return _evaluate(request, results, progress)
     if not request.category:
         raise LifecircleError(
             "Which category should the new sites serve?",
@@ -225,9 +237,9 @@ def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[st
 
 
 def _evaluate(
-    request: SitesRequest, results: RunResults, access: AccessTable, progress: Progress
+    request: SitesRequest, results: RunResults, progress: Progress
 ) -> tuple[Path, dict[str, Any]]:
-    layerset, profile = results.layerset, results.profile
+    layerset, profile, access = results.layerset, results.profile, results.access
     with progress.stage("evaluate proposed sites") as info:
         proposed = _read_points(Path(request.evaluate), layerset, request.category, request.crs)
         if proposed["category"].isna().any():

@@ -14,31 +14,26 @@ import shapely
 
 from lifecircle.analyses.access import AccessTable
 from lifecircle.analyses.gaps import gap_zones, linking_distance_m
-from lifecircle.analyses.siting.problem import category_threshold
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.errors import LifecircleError
-from lifecircle.standards.profile import Profile
 
 DEFAULT_SPACING_M = 150.0
 RAILWAY_CLEARANCE_M = 15.0
 
 
 def category_gap_zones(
-    layerset: LayerSet, profile: Profile, access: AccessTable, category: str
+    layerset: LayerSet, access: AccessTable, category: str
 ) -> gpd.GeoDataFrame:
-    """Gap zones of one category: clusters of demand points its threshold leaves uncovered.
+    """Gap zones of one category: clusters of demand points its rule leaves uncovered.
 
-    The same zones as the run's ``gaps`` layer (same linking distance), at the
-    walking threshold the siting model uses (minutes at the target group's speed).
+    The same zones as the run's ``gaps`` layer (same rule, same linking distance).
     """
-    minutes, _ = category_threshold(profile, access, category)
     grid = layerset.meta.get("demand_grid", {}).get("size_m")
     link_m = linking_distance_m(layerset.demand, grid)
     return gap_zones(
         layerset.demand,
         access,
-        profile,
-        {category: ~access.covered(category, minutes)},
+        {category: ~access.covered(category)},
         incomplete=None,
         link_m=link_m,
         zone_buffer_m=link_m / 2,

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from lifecircle.analyses.access import AccessTable
-from lifecircle.analyses.population_groups import share
+from lifecircle.analyses.life_circle import share
 from lifecircle.analyses.siting.problem import build_problem
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.errors import LifecircleError

@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import sparse
 
 from lifecircle.analyses.access import AccessTable
-from lifecircle.analyses.population_groups import target_population
+from lifecircle.analyses.life_circle import target_population
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.catchments import catchments
 from lifecircle.spatial.errors import LifecircleError
@@ -70,11 +70,10 @@ def check_category(profile: Profile, category: str) -> None:
 
 
 def category_threshold(profile: Profile, access: AccessTable, category: str) -> tuple[float, float]:
-    """(minutes, metres) threshold of a category at its target group's speed."""
+    """(minutes, metres) threshold of a category: the access table's rule for it."""
     check_category(profile, category)
-    cat = profile.categories[category]
-    minutes = cat.threshold_minutes(access.speed_mps[category])
-    return minutes, minutes * 60.0 * access.speed_mps[category]
+    rule = access.rule(category)
+    return rule.threshold_minutes, rule.threshold_m
 
 
 def candidate_capacity(
@@ -170,7 +169,7 @@ def build_problem(
     Candidates beyond the snap limit stay in the problem but cover nothing
     (they cannot be reached on foot); ``candidates['snapped']`` marks them.
     """
-    minutes, threshold_m = category_threshold(profile, access, category)
+    _, threshold_m = category_threshold(profile, access, category)
     if candidates.empty:
         raise LifecircleError(
             f"There are no candidate sites for '{category}'.",
@@ -197,7 +196,7 @@ def build_problem(
         candidates=frame,
         coverage=coverage,
         weight=target_population(layerset.demand, profile.categories[category].target),
-        already_covered=access.covered(category, minutes),
+        already_covered=access.covered(category),
         capacity=capacity,
         threshold_m=threshold_m,
     )

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from lifecircle.analyses.access import AccessTable, compute_access
-from lifecircle.analyses.population_groups import share
+from lifecircle.analyses.life_circle import share
 from lifecircle.analyses.siting.candidates import (
     DEFAULT_SPACING_M,
     category_gap_zones,
@@ -217,7 +217,7 @@ def _candidate_sites(
         frame = own.copy()
         frame["source"] = "run candidates"
         return frame
-    zones = category_gap_zones(layers, profile, access, category)
+    zones = category_gap_zones(layers, access, category)
     return generate_candidates(layers, access, zones, spacing_m)
 
 
