@@ -20,8 +20,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
-
 from lifecircle.analyses.access import AccessTable, compute_access
 from lifecircle.analyses.care_coverage import CareCoverageResult
 from lifecircle.analyses.care_coverage import care_coverage as _care_coverage
@@ -29,8 +27,7 @@ from lifecircle.analyses.fitness_circle import FitnessCircleResult
 from lifecircle.analyses.fitness_circle import fitness_circle as _fitness_circle
 from lifecircle.analyses.life_circle import LifeCircleResult
 from lifecircle.analyses.life_circle import life_circle as _life_circle
-from lifecircle.analyses.siting import DEFAULT_SPACING_M, SitingOutcome
-from lifecircle.analyses.siting import recommend as _recommend
+from lifecircle.analyses.siting import recommend as recommend_sites  # `lifecircle sites` too
 from lifecircle.analyses.subdistrict import SubdistrictResults, analyse
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.layers.load import load_demo_layerset, load_layerset
@@ -150,73 +147,6 @@ def care_coverage(
     """Elderly-care coverage, 2SFCA and the per-1,000 indicator (see analyses.care_coverage)."""
     profile, access = _access(layers, profile, access)
     return _care_coverage(access, layers, profile)
-
-
-def recommend_sites(
-    layers: LayerSet,
-    profile: Profile | str = "shanghai",
-    *,
-    category: str,
-    k: int | None = None,
-    target_share: float | None = None,
-    candidates: gpd.GeoDataFrame | None = None,
-    generate: bool = False,
-    spacing_m: float = DEFAULT_SPACING_M,
-    capacitated: bool = False,
-    method: str = "auto",
-    time_limit_s: float = 60.0,
-    access: AccessTable | None = None,
-) -> SitingOutcome:
-    """New sites for one category: ``k`` sites (MCLP) or the fewest for ``target_share``.
-
-    The same entry point as ``lifecircle sites``
-    (:func:`lifecircle.analyses.siting.recommend`).
-
-    Parameters
-    ----------
-    layers : LayerSet
-    profile : Profile or str
-    category : str
-        Profile category id, e.g. ``day_care``.
-    k, target_share : int or float
-        Exactly one: the number of sites, or the covered share to reach (0–1).
-    candidates : GeoDataFrame, optional
-        Candidate points (``candidate_id``, optional ``capacity`` in people) in any CRS.
-    generate : bool
-        Generate candidates every ``spacing_m`` metres along the streets inside
-        the category's gap zones. Without ``candidates`` and ``generate``, the
-        layer set's own candidates are used when it has any, else generated ones.
-    capacitated : bool
-        A site serves at most its capacity (``capacity`` column, else the
-        profile's default for the category), in people.
-    method : str
-        ``auto``, ``milp`` or ``greedy``.
-    time_limit_s : float
-        MILP time limit in seconds.
-    access : AccessTable, optional
-        Access from the existing facilities, when already computed.
-
-    Returns
-    -------
-    SitingOutcome
-        ``.sites`` (ranked table), ``.summary`` (with ``message``), ``.result``
-        (the solver's answer), ``.service_areas`` and ``.newly_covered_demand``.
-    """
-    profile = load_profile(profile) if isinstance(profile, str) else profile
-    return _recommend(
-        layers,
-        profile,
-        category,
-        k=k,
-        target_share=target_share,
-        candidates=candidates,
-        generate=generate,
-        spacing_m=spacing_m,
-        capacitated=capacitated,
-        method=method,
-        time_limit_s=time_limit_s,
-        access=access,
-    )
 
 
 def write_maps(results: SubdistrictResults, out_dir: str | Path, **options: Any) -> list[Path]:

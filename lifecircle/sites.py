@@ -208,7 +208,7 @@ def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[st
         outcome = siting.recommend(
             layerset,
             profile,
-            request.category,
+            category=request.category,
             k=request.k,
             target_share=request.target_share,
             candidates=candidates,

@@ -70,8 +70,8 @@ def test_recommended_sites_agree_with_the_access_engine(demo_inputs):
     """Adding the chosen sites as facilities and re-running access gives the promised share."""
     layerset, profile, access = demo_inputs
     outcome = recommend(
-        layerset, profile, "day_care", k=3, generate=True, spacing_m=120.0, method="milp",
-        access=access,
+        layerset, profile, category="day_care", k=3, generate=True, spacing_m=120.0,
+        method="milp", access=access,
     )
     assert outcome.result.optimal and len(outcome.sites) == 3
     assert list(outcome.sites["rank"]) == [1, 2, 3]
@@ -107,7 +107,8 @@ def test_unreachable_target_is_reported_not_raised(demo_inputs):
     layerset, profile, access = demo_inputs
     one_plot = layerset.candidates.iloc[:1].copy()
     outcome = recommend(
-        layerset, profile, "day_care", target_share=0.99, candidates=one_plot, access=access
+        layerset, profile, category="day_care", target_share=0.99, candidates=one_plot,
+        access=access,
     )
     assert outcome.summary["target_reached"] is False
     assert "99" in outcome.summary["message"]
@@ -461,10 +462,10 @@ def test_api_and_command_share_one_entry_point(demo_run, demo_inputs, tmp_path):
     """lc.recommend_sites and `lifecircle sites` give the same sites for the same question."""
     import lifecircle as lc
 
-    layerset, profile, _ = demo_inputs
-    api = lc.recommend_sites(
-        layerset, profile, category="day_care", k=3, generate=True, capacitated=True
-    )
+    assert lc.recommend_sites is recommend
+    layerset, _, _ = demo_inputs
+    api = lc.recommend_sites(layerset, "shanghai", category="day_care", k=3, generate=True,
+                             capacitated=True)
     block = _sites_run(
         demo_run, tmp_path / "out", "--category", "day_care", "--k", "3", "--generate",
         "--capacitated",
@@ -476,23 +477,25 @@ def test_api_and_command_share_one_entry_point(demo_run, demo_inputs, tmp_path):
 
 def test_given_candidates_need_ids_and_a_crs_and_may_be_polygons(demo_inputs):
     layerset, profile, access = demo_inputs
+
+    def day_care(candidates, k=1):
+        return recommend(
+            layerset, profile, category="day_care", k=k, candidates=candidates, access=access
+        )
+
     plots = layerset.candidates.iloc[:6].copy()
     with pytest.raises(LifecircleError, match="candidate_id"):
-        recommend(layerset, profile, "day_care", k=1, candidates=plots.drop(columns="candidate_id"),
-                  access=access)
+        day_care(plots.drop(columns="candidate_id"))
     with pytest.raises(LifecircleError, match="coordinate reference"):
-        recommend(layerset, profile, "day_care", k=1, access=access,
-                  candidates=plots.set_crs(None, allow_override=True))
-    twice = plots.assign(candidate_id=["a", "b", "a", "c", "d", "e"])
+        day_care(plots.set_crs(None, allow_override=True))
     with pytest.raises(LifecircleError, match="repeat"):
-        recommend(layerset, profile, "day_care", k=1, candidates=twice, access=access)
+        day_care(plots.assign(candidate_id=["a", "b", "a", "c", "d", "e"]))
     hollow = plots.copy()
     hollow.loc[hollow.index[2], "geometry"] = None
     with pytest.raises(LifecircleError, match="no geometry"):
-        recommend(layerset, profile, "day_care", k=1, candidates=hollow, access=access)
+        day_care(hollow)
     polygons = plots.set_geometry(plots.buffer(20.0)).to_crs("EPSG:4326")
-    outcome = recommend(layerset, profile, "day_care", k=2, candidates=polygons, access=access)
-    points = recommend(layerset, profile, "day_care", k=2, candidates=plots, access=access)
+    outcome, points = day_care(polygons, k=2), day_care(plots, k=2)
     assert outcome.sites["site_id"].tolist() == points.sites["site_id"].tolist()
     inside = polygons.to_crs(layerset.crs).set_index("candidate_id").geometry
     for site_id, point in zip(outcome.sites["site_id"], outcome.sites.geometry, strict=True):

@@ -5,7 +5,7 @@ and ``lifecircle sites``::
 
     from lifecircle.analyses import siting
 
-    outcome = siting.recommend(layers, profile, "day_care", k=3, generate=True)
+    outcome = siting.recommend(layers, profile, category="day_care", k=3, generate=True)
     outcome.sites, outcome.summary["message"]
 
 Modules, one job each:

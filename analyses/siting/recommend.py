@@ -6,8 +6,8 @@ zones), builds the model with ``from_layers`` (maximal covering for ``k``
 sites, covering to a target share for ``target_share``), solves it, and
 returns one :class:`SitingOutcome`: the ranked sites table, the ``sites`` block
 of summary.json, and what the map shows (the sites' walk service areas and the
-demand they newly serve). ``lifecircle.recommend_sites`` and ``lifecircle
-sites`` both call it.
+demand they newly serve). It is ``lifecircle.recommend_sites``, and
+``lifecircle sites`` calls it.
 
 Every figure in the sites table comes from the solver's own answer
 (:attr:`SitingResult.assignment`), so in the capacity-aware model a site never
@@ -36,7 +36,7 @@ from lifecircle.analyses.siting.problem import SitingProblem, check_category
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.spatial.service_areas import service_areas
-from lifecircle.standards.profile import Profile
+from lifecircle.standards.profile import Profile, load_profile
 
 SITE_COLUMNS = [
     "site_id",
@@ -102,9 +102,9 @@ class SitingOutcome:
 
 def recommend(
     layers: LayerSet,
-    profile: Profile,
-    category: str,
+    profile: Profile | str = "shanghai",
     *,
+    category: str,
     k: int | None = None,
     target_share: float | None = None,
     candidates: gpd.GeoDataFrame | None = None,
@@ -120,7 +120,8 @@ def recommend(
     Parameters
     ----------
     layers : LayerSet
-    profile : Profile
+    profile : Profile or str
+        The standards profile, or its name or path.
     category : str
         Profile category id, e.g. ``day_care``.
     k : int, optional
@@ -169,6 +170,7 @@ def recommend(
             where="--capacitated with --target-share",
             fix="Drop --capacitated, or ask for a number of sites with --k.",
         )
+    profile = load_profile(profile) if isinstance(profile, str) else profile
     check_category(profile, category)
     access = access if access is not None else compute_access(layers, profile)
     frame = _candidate_sites(layers, profile, access, category, candidates, generate, spacing_m)
