@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -157,9 +158,16 @@ def test_a_users_maps_or_spatial_folder_does_not_shadow_lifecircle(tmp_path):
 @pytest.mark.slow
 def test_the_wheel_installs_exactly_one_top_level_name(tmp_path):
     """Built as pip builds it for users; no network (the venv has setuptools and wheel)."""
+    # build from a copy: setuptools writes build/ and *.egg-info beside the sources, and a
+    # stale egg-info SOURCES.txt would hide a missing package-data line
+    source = tmp_path / "source"
+    shutil.copytree(REPO_ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "out", "__pycache__", ".*_cache",
+        ".hypothesis", "results",
+    ))
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(REPO_ROOT)],
+         "-w", str(tmp_path), str(source)],
         capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stderr
