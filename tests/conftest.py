@@ -116,10 +116,11 @@ def shared_demo_is_not_changed(tmp_path_factory) -> Iterator[None]:
     _demo_base.append(tmp_path_factory.mktemp("shared"))
     yield
     if _demo_fingerprints:
-        assert _fingerprint(demo_outputs()) == _demo_fingerprints[0], (
-            "a test changed the shared demo run (folder or in-memory results); "
-            "copy it first (shutil.copytree to tmp_path, DataFrame.copy())"
-        )
+        folder, memory = _fingerprint(demo_outputs())
+        assert folder == _demo_fingerprints[0][0], (
+            "a test changed the shared demo run folder; copy it to tmp_path first")
+        assert memory == _demo_fingerprints[0][1], (
+            "a test changed the shared demo layers or results; .copy() them first")
 
 
 @pytest.fixture(scope="session")

@@ -333,6 +333,7 @@ def test_hexagon_aggregation_keeps_people(results):
     assert inside.index.nunique() == len(demand), "every point lies in its hexagon"
 
 
+@pytest.mark.slow
 def test_large_area_aggregates_and_writes_detail_pages(tmp_path, results):
     files = write_maps(results, tmp_path, MapOptions(basemap="none", max_demand_points=100))
     names = [p.relative_to(tmp_path).as_posix() for p in files]
