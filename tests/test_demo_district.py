@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import geopandas as gpd
 import numpy as np
@@ -140,12 +139,6 @@ def test_crs_extent_and_location(demo: LayerSet) -> None:
     to_wgs = pyproj.Transformer.from_crs(demo.crs, "EPSG:4326", always_xy=True)
     lon, lat = to_wgs.transform((minx + maxx) / 2, (miny + maxy) / 2)
     assert abs(lon - 121.44) < 0.01 and abs(lat - 31.33) < 0.01
-
-
-def test_build_is_fast() -> None:
-    start = time.perf_counter()
-    build_demo_layerset()
-    assert time.perf_counter() - start < 5.0
 
 
 # --- schema ----------------------------------------------------------------------

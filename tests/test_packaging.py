@@ -46,7 +46,7 @@ def test_environment_yml_declares_the_same_dependencies_as_pyproject():
 def test_ci_runs_the_readme_test_command():
     ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    assert "make test" in ci.splitlines()[-1]
+    assert ci.strip().splitlines()[-1].strip() == "make test"
     assert "make test" in readme and "make demo" in readme
 
 
