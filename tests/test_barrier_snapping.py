@@ -163,6 +163,39 @@ def test_touching_a_barrier_at_either_end_is_not_crossing():
     assert short.blocked(start, end).tolist() == [True]
 
 
+@pytest.mark.parametrize("scale", [3.0, 40.0, 400.0, 30_000.0])
+def test_blocked_connectors_match_a_direct_geometric_test(scale):
+    # the cell screen must never hide a crossing: short barriers clipping cell corners,
+    # connectors far longer and far shorter than a cell, points inside water areas
+    rng = np.random.default_rng(int(scale))
+    starts = rng.uniform(0, 10 * scale, (40, 2))
+    walls = shapely.linestrings(np.stack([starts, starts + rng.normal(0, scale, (40, 2))], 1))
+    ponds = shapely.buffer(shapely.points(rng.uniform(0, 10 * scale, (8, 2))), scale)
+    geoms = np.concatenate([walls, ponds])
+    barriers = make_barriers(geoms)
+    start = rng.uniform(-scale, 11 * scale, (3000, 2))
+    end = start + rng.normal(0, 2 * scale, (3000, 2))
+    # and short connectors through points of the walls, wherever they fall in a cell
+    on_wall = shapely.get_coordinates(shapely.line_interpolate_point(
+        walls[rng.integers(0, walls.size, 3000)], rng.random(3000), normalized=True))
+    half = rng.normal(0, 1, (3000, 2))
+    half *= ((2 + rng.random(3000)) * BARRIER_TOLERANCE_M / np.hypot(*half.T))[:, None]
+    start, end = np.vstack([start, on_wall - half]), np.vstack([end, on_wall + half])
+    got = barriers.blocked(start, end)
+
+    along = end - start
+    length = np.hypot(*along.T)
+    unit = along / length[:, None]
+    trimmed = shapely.linestrings(np.stack([start + unit * BARRIER_TOLERANCE_M,
+                                            end - unit * BARRIER_TOLERANCE_M], axis=1))
+    hits = shapely.intersects(trimmed[:, None], geoms[None, :])
+    holds = np.zeros_like(hits)
+    holds[:, walls.size:] = shapely.contains_xy(ponds[None, :], start[:, :1], start[:, 1:])
+    expected = (hits & ~holds).any(axis=1) & (length > 2 * BARRIER_TOLERANCE_M)
+    assert got.tolist() == expected.tolist()
+    assert 0 < expected.sum() < expected.size
+
+
 def test_nearest_clear_edge_matches_brute_force(monkeypatch):
     import lifecircle.spatial.snapping as snapping
 
@@ -202,8 +235,10 @@ def test_nearest_clear_edge_matches_brute_force(monkeypatch):
 
 def test_make_barriers_refuses_points_and_non_geometries():
     assert len(make_barriers([None, shapely.LineString(), RIVER])) == 1
-    with pytest.raises(LifecircleError, match="point"):
+    with pytest.raises(LifecircleError, match="only lines and polygons"):
         make_barriers([shapely.Point(0, 0)])
+    with pytest.raises(LifecircleError, match="only lines and polygons"):
+        make_barriers([shapely.GeometryCollection([RIVER, shapely.Point(0, 0)])])
     with pytest.raises(LifecircleError, match="not a shapely geometry"):
         make_barriers(["river"])
 
