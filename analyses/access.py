@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from lifecircle.layers.barriers import walk_barriers
+from lifecircle.layers.barriers import railway_stations, walk_barriers
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.graph import WalkGraph, build_walk_graph, main_network_edges, walkable_mask
 from lifecircle.spatial.routing import nearest_source_by_group, to_minutes
@@ -72,7 +72,8 @@ def build_network(layerset: LayerSet, max_snap_m: float) -> Network:
     and components of 5 km or more, see
     :func:`lifecircle.spatial.graph.main_network_edges`), along a connector that
     crosses no water area, river, canal or surface railway
-    (:func:`lifecircle.layers.barriers.walk_barriers`).
+    (:func:`lifecircle.layers.barriers.walk_barriers`); railway stations are
+    reached across their railway, not across water.
 
     Parameters
     ----------
@@ -92,10 +93,17 @@ def build_network(layerset: LayerSet, max_snap_m: float) -> Network:
     grade = pd.to_numeric(used["layer"], errors="coerce").fillna(0).astype(int).to_numpy()
     graph = build_walk_graph(used.geometry.values, vertex_ids=vertex_ids, grade=grade)
     targets = SnapTargets(graph, main_network_edges(graph), walk_barriers(layerset))
+    facility_xy = _xy(layerset.facilities)
+    facilities = snap_points(targets, facility_xy, max_snap_m)
+    stations = railway_stations(layerset.facilities)
+    if stations.any():
+        water_only = targets.with_barriers(walk_barriers(layerset, railways=False))
+        facilities = facilities.replaced(
+            stations, snap_points(water_only, facility_xy[stations], max_snap_m))
     return Network(
         graph=graph,
         demand=snap_points(targets, _xy(layerset.demand), max_snap_m),
-        facilities=snap_points(targets, _xy(layerset.facilities), max_snap_m),
+        facilities=facilities,
         excluded_roads=int((~walkable).sum()),
         targets=targets,
     )

@@ -9,7 +9,9 @@ maps draw the railways among them as 铁路 barriers. The rules:
   ditches are not: they are narrow, and often culverted without a tag;
 * a railway line is a barrier when it runs at the surface: not in a tunnel, not on
   a bridge, and not a tram (trams run in streets people cross) or a monorail (on
-  pillars). A railway without ``tunnel``/``bridge`` columns counts as surface.
+  pillars). A railway without ``tunnel``/``bridge`` columns counts as surface;
+* a railway station is where people cross the tracks: railways do not bar it
+  (:func:`railway_stations`), water still does.
 """
 
 from __future__ import annotations
@@ -19,14 +21,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from lifecircle.layers.classify import parse_tags
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.barriers import Barriers, make_barriers
 
 __all__ = [
     "BARRIER_WATERWAYS",
     "NON_BARRIER_RAILWAYS",
+    "RAILWAY_STATION_TAGS",
     "barrier_railways",
     "barrier_water",
+    "railway_stations",
     "walk_barriers",
 ]
 
@@ -35,6 +40,12 @@ BARRIER_WATERWAYS = frozenset({"river", "canal"})
 
 #: Railway kinds that are never barriers, even at the surface.
 NON_BARRIER_RAILWAYS = frozenset({"tram", "monorail"})
+
+#: Facility tags of a railway station (OSM ``railway``, Geofabrik ``fclass``).
+RAILWAY_STATION_TAGS = {
+    "railway": frozenset({"station", "halt"}),
+    "fclass": frozenset({"railway_station", "railway_halt"}),
+}
 
 _AREA_TYPES = (3, 6)  # Polygon, MultiPolygon
 _LINE_TYPES = (1, 2, 5)  # LineString, LinearRing, MultiLineString
@@ -88,9 +99,32 @@ def barrier_water(water: gpd.GeoDataFrame) -> np.ndarray:
     return is_area | (is_line & line_bars)
 
 
-def walk_barriers(layerset: LayerSet) -> Barriers:
-    """The water and surface railways of a LayerSet that a snap connector may not cross."""
-    water = layerset.water.geometry.values[barrier_water(layerset.water)]
-    rail = layerset.railways.geometry.values[barrier_railways(layerset.railways)]
-    return make_barriers(np.concatenate([np.asarray(water, dtype=object),
-                                         np.asarray(rail, dtype=object)]))
+def railway_stations(facilities: gpd.GeoDataFrame) -> np.ndarray:
+    """(k,) bool: the facility is a railway station, which the railway does not bar.
+
+    Parameters
+    ----------
+    facilities : GeoDataFrame
+        The ``facilities`` layer; its ``tags`` (JSON text) are read when present.
+    """
+    if "tags" not in facilities or facilities.empty:
+        return np.zeros(len(facilities), dtype=bool)
+    tags = facilities["tags"].map(parse_tags)
+    return tags.map(
+        lambda t: any(t.get(key) in values for key, values in RAILWAY_STATION_TAGS.items())
+    ).to_numpy(dtype=bool)
+
+
+def walk_barriers(layerset: LayerSet, railways: bool = True) -> Barriers:
+    """The water and surface railways of a LayerSet that a snap connector may not cross.
+
+    Parameters
+    ----------
+    layerset : LayerSet
+    railways : bool, default True
+        False leaves the railways out (for railway stations).
+    """
+    parts = [layerset.water.geometry.values[barrier_water(layerset.water)]]
+    if railways:
+        parts.append(layerset.railways.geometry.values[barrier_railways(layerset.railways)])
+    return make_barriers(np.concatenate([np.asarray(part, dtype=object) for part in parts]))

@@ -109,6 +109,19 @@ class Snapped:
             avoided_barrier=self.avoided_barrier[index],
         )
 
+    def replaced(self, index, other: Snapped) -> Snapped:
+        """A copy with the points at ``index`` (mask or positions) taken from ``other``.
+
+        ``other`` holds exactly those points, in order, snapped with the same limit.
+        """
+        arrays = {}
+        for name in ("edge", "fraction", "snap_m", "xy", "ok", "edge_length_m", "point_xy",
+                     "avoided_fragment", "avoided_barrier"):
+            values = getattr(self, name).copy()
+            values[index] = getattr(other, name)
+            arrays[name] = values
+        return Snapped(**arrays, max_snap_m=self.max_snap_m)
+
 
 @dataclass(frozen=True, eq=False)
 class SnapTargets:
@@ -149,6 +162,14 @@ class SnapTargets:
                 fix="Pass a mask with at least one True, e.g. main_network_edges(graph).",
             )
         object.__setattr__(self, "eligible", None if eligible.all() else eligible)
+
+    def with_barriers(self, barriers: Barriers | None) -> SnapTargets:
+        """The same eligible edges (sharing their grid and tree) with other barriers."""
+        other = SnapTargets(self.graph, self.eligible, barriers)
+        for name in ("edge_index", "edge_grid", "edge_tree"):
+            if name in self.__dict__:  # built already: share, do not rebuild
+                other.__dict__[name] = self.__dict__[name]
+        return other
 
     @cached_property
     def edge_index(self) -> np.ndarray:

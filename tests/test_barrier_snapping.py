@@ -14,7 +14,12 @@ import shapely
 from lifecircle.analyses.access import build_network
 from lifecircle.analyses.snapping_summary import snapping_lines, snapping_summary
 from lifecircle.cli import main
-from lifecircle.layers.barriers import barrier_railways, barrier_water, walk_barriers
+from lifecircle.layers.barriers import (
+    barrier_railways,
+    barrier_water,
+    railway_stations,
+    walk_barriers,
+)
 from lifecircle.layers.geofabrik import read_geofabrik
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.layers.osm import read_osm
@@ -307,6 +312,25 @@ def test_build_network_keeps_points_on_their_side_and_off_fragments():
     assert len(en) == len(zh) == 2
     assert any("1 demand points (100 residents) and 1 facilities" in line for line in en)
     assert any("本侧道路" in line for line in zh)
+
+
+def test_a_railway_station_is_reached_across_its_railway_but_not_across_water():
+    layers = _layerset(railways=_railways())
+    station = layers.facilities.iloc[[0]].assign(
+        facility_id="station", category="transit", tags=json.dumps({"railway": "station"}))
+    geofabrik = station.assign(facility_id="gf", tags=json.dumps({"fclass": "railway_station"}))
+    river = gpd.GeoDataFrame({"water_id": ["w"], "kind": ["water"], "name": ["河"]},
+                             geometry=[shapely.box(-100, 150, 1100, 170)], crs=CRS)
+    facilities = gpd.GeoDataFrame(pd.concat([layers.facilities, station, geofabrik],
+                                            ignore_index=True), crs=CRS)
+    assert railway_stations(facilities).tolist() == [False, True, True]
+    # (700, 65): 65 m from the south street across the railway; the north street is
+    # 135 m away but a river runs along it, so only the station may cross the railway
+    layers = _layerset(railways=_railways(), water=river).with_layers(facilities=facilities)
+    f = build_network(layers, max_snap_m=250.0).facilities
+    np.testing.assert_allclose(f.xy[1:], [[700.0, 0.0], [700.0, 0.0]])
+    assert f.ok.tolist() == [False, True, True]
+    assert f.avoided_barrier.tolist() == [True, False, False]
 
 
 @pytest.mark.parametrize("flags", [{"tunnel": True}, {"bridge": True}, {"tunnel": "yes"},

@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 from lifecircle.analyses.access import build_network
-from lifecircle.layers.barriers import barrier_railways
+from lifecircle.layers.barriers import barrier_railways, railway_stations
 from lifecircle.maps.mapdata import surface_railways
 from lifecircle.spatial.graph import main_network_edges
 from lifecircle.spatial.snapping import SnapTargets, snap_points
@@ -60,7 +60,11 @@ def test_no_demand_point_or_facility_snaps_across_the_creek_or_a_surface_railway
     creek, rail = _creek(layerset), _surface_rail(layerset)
     for snapped in (network.demand, network.facilities):
         assert not _crosses(snapped, creek).any()
-        assert not _crosses(snapped, rail).any()
+    assert not _crosses(network.demand, rail).any()
+    # a railway station is reached from either side of its tracks
+    stations = railway_stations(layerset.facilities)
+    assert stations.sum() >= 5
+    assert not _crosses(network.facilities, rail)[~stations].any()
 
 
 def test_the_barriers_changed_real_snaps(yichuan):
