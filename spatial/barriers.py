@@ -27,6 +27,7 @@ import numpy as np
 import shapely
 
 from lifecircle.spatial.errors import LifecircleError
+from lifecircle.spatial.graph import as_geometry_array
 
 __all__ = ["BARRIER_TOLERANCE_M", "Barriers", "make_barriers"]
 
@@ -157,19 +158,12 @@ def make_barriers(geoms) -> Barriers:
     LifecircleError
         When an entry is not a geometry, or neither a line nor a polygon.
     """
-    arr = np.atleast_1d(np.asarray(getattr(geoms, "values", geoms), dtype=object)).ravel()
-    keep = np.array([g is not None for g in arr.tolist()], dtype=bool)
-    arr = arr[keep]
-    is_geom = shapely.is_geometry(arr)
-    if not is_geom.all():
-        row = int(np.flatnonzero(~is_geom)[0])
-        raise LifecircleError(
-            f"Barrier {row} is a {type(arr[row]).__name__}, not a shapely geometry.",
-            where=f"barriers, row {row}",
-            fix="Pass water and railway geometries (lines or polygons) in metres.",
-        )
-    arr = arr[~shapely.is_empty(arr)]
-    other = ~np.isin(shapely.get_type_id(arr), _LINE_OR_POLYGON_TYPES)
+    arr, missing = as_geometry_array(
+        geoms, "Barrier", "barriers",
+        fix="Pass water and railway geometries (lines or polygons) in metres.",
+    )
+    absent = missing | shapely.is_empty(arr)
+    other = ~absent & ~np.isin(shapely.get_type_id(arr), _LINE_OR_POLYGON_TYPES)
     if other.any():
         row = int(np.flatnonzero(other)[0])
         raise LifecircleError(
@@ -179,4 +173,4 @@ def make_barriers(geoms) -> Barriers:
             fix="Keep only lines (rivers, railways) and polygons (water areas); split "
             "geometry collections into their parts.",
         )
-    return Barriers(geoms=arr)
+    return Barriers(geoms=arr[~absent])

@@ -34,6 +34,7 @@ from lifecircle.spatial.errors import LifecircleError
 __all__ = [
     "NODE_TOLERANCE_M",
     "WalkGraph",
+    "as_geometry_array",
     "build_walk_graph",
     "largest_component_mask",
     "main_network_edges",
@@ -184,26 +185,53 @@ def walkable_mask(highway, foot, access=None) -> np.ndarray:
     return ok
 
 
-def _as_line_array(lines) -> np.ndarray:
-    """Coerce lines (GeoSeries, list, array) to a 1-D object array of geometries."""
-    if hasattr(lines, "geometry") and hasattr(lines, "crs") and not hasattr(lines, "geom_type"):
-        lines = lines.geometry
-    arr = np.asarray(getattr(lines, "values", lines), dtype=object)
-    arr = np.atleast_1d(arr).ravel()
-    if arr.size == 0:
-        return arr
-    missing = np.array([g is None for g in arr.tolist()])
-    if missing.any():
-        arr = arr.copy()
-        arr[missing] = shapely.LineString()
-    is_geom = shapely.is_geometry(arr)
+def as_geometry_array(values, what: str, where: str, fix: str) -> tuple[np.ndarray, np.ndarray]:
+    """Coerce geometries (GeoDataFrame, GeoSeries, list, array) to a 1-D object array.
+
+    Parameters
+    ----------
+    values : GeoDataFrame, GeoSeries or array-like of shapely geometries
+    what, where, fix : str
+        Words for the error: "{what} {row} is not a shapely geometry", at
+        "{where}, row {row}", and how to fix it.
+
+    Returns
+    -------
+    geoms : np.ndarray
+        (k,) object array; None where a geometry is missing.
+    missing : np.ndarray
+        (k,) bool, True where the entry is None.
+
+    Raises
+    ------
+    LifecircleError
+        When an entry is neither None nor a shapely geometry.
+    """
+    if hasattr(values, "geometry") and hasattr(values, "crs") and not hasattr(values, "geom_type"):
+        values = values.geometry
+    arr = np.atleast_1d(np.asarray(getattr(values, "values", values), dtype=object)).ravel()
+    missing = np.array([g is None for g in arr.tolist()], dtype=bool)
+    is_geom = shapely.is_geometry(arr) | missing
     if not is_geom.all():
         row = int(np.flatnonzero(~is_geom)[0])
         raise LifecircleError(
-            f"Road line {row} is not a shapely geometry ({type(arr[row]).__name__}).",
-            where=f"roads, row {row}",
-            fix="Pass a GeoSeries or array of LineString/MultiLineString geometries.",
+            f"{what} {row} is not a shapely geometry ({type(arr[row]).__name__}).",
+            where=f"{where}, row {row}", fix=fix,
         )
+    return arr, missing
+
+
+def _as_line_array(lines) -> np.ndarray:
+    """Coerce lines (GeoSeries, list, array) to a 1-D object array of geometries."""
+    arr, missing = as_geometry_array(
+        lines, "Road line", "roads",
+        fix="Pass a GeoSeries or array of LineString/MultiLineString geometries.",
+    )
+    if arr.size == 0:
+        return arr
+    if missing.any():
+        arr = arr.copy()
+        arr[missing] = shapely.LineString()
     type_id = shapely.get_type_id(arr)
     bad = ~np.isin(type_id, [1, 2, 5])
     if bad.any():
