@@ -1,9 +1,11 @@
 """The one access computation every analysis shares.
 
 For each demand point and each profile category: the walk in metres and
-minutes to the nearest facility of that category (at the category's speed:
-elderly speed for care categories), and which facility that is. Computed up to
-``max_minutes`` (30 by default); beyond that the value is null (NaN).
+minutes to the nearest facility of that category (at the category's speed, see
+:meth:`lifecircle.standards.profile.Profile.rule`), and which facility that
+is. Computed up to ``max_minutes`` (30 by default, raised to the profile's
+longest threshold); beyond that the value is null (NaN). The table keeps the
+rules it was routed with, and analyses judge it by those.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import shapely
 
 from lifecircle.layers.barriers import railway_stations, walk_barriers
 from lifecircle.layers.layerset import LayerSet
+from lifecircle.spatial.errors import LifecircleError
 from lifecircle.spatial.graph import WalkGraph, build_walk_graph, main_network_edges, walkable_mask
 from lifecircle.spatial.routing import nearest_source_by_group, to_minutes
 from lifecircle.spatial.snapping import Snapped, SnapTargets, snap_points
-from lifecircle.standards.profile import Profile
+from lifecircle.standards.profile import CategoryRule, Profile
 
 DEFAULT_MAX_MINUTES = 30.0
 
@@ -109,14 +112,10 @@ def build_network(layerset: LayerSet, max_snap_m: float) -> Network:
     )
 
 
-def longest_threshold_minutes(profile: Profile) -> float:
-    """The longest walking threshold of the profile, in minutes at each category's speed."""
-    longest = max(
-        cat.threshold_minutes(profile.speed_mps(profile.category_speed_key(cat.id)))
-        for cat in profile.categories.values()
-    )
-    fitness = profile.circles["fitness_circle"].figure("minutes")
-    return max(longest, float(fitness.value) if fitness else 0.0)
+def cap_minutes(profile: Profile, max_minutes: float = DEFAULT_MAX_MINUTES) -> float:
+    """The minutes access is computed up to: ``max_minutes``, raised to the longest
+    threshold of the profile (over :meth:`Profile.all_rules`) so no threshold is cut."""
+    return max(float(max_minutes), *(rule.threshold_minutes for rule in profile.all_rules()))
 
 
 @dataclass
@@ -131,10 +130,15 @@ class AccessTable:
     nearest_row : DataFrame
         Row position in ``layerset.facilities`` of the nearest facility per
         category (int32; -1 beyond the cap).
-    speed_mps : dict
-        Walking speed (m/s) used per category.
+    rules : dict of CategoryRule
+        The rule each category was routed with (its speed, m/s) and is judged
+        by where it is reported (``Profile.rules()``).
+    circle_rules : dict
+        Circle id → category id → rule (``Profile.circle_rules()``), for a
+        category judged in another circle (``park`` in the fitness circle).
     max_minutes : float
-        The cap.
+        The cap actually used (minutes): the requested one, raised to the
+        profile's longest threshold.
     network : Network
     facility_rows : dict
         Row positions in ``layerset.facilities`` of each category's facilities.
@@ -144,7 +148,8 @@ class AccessTable:
 
     minutes: pd.DataFrame
     nearest_row: pd.DataFrame
-    speed_mps: dict[str, float]
+    rules: dict[str, CategoryRule]
+    circle_rules: dict[str, dict[str, CategoryRule]]
     max_minutes: float
     network: Network
     facility_rows: dict[str, np.ndarray] = field(default_factory=dict)
@@ -157,7 +162,9 @@ class AccessTable:
         Derived from :attr:`minutes` and the category speeds on first use, so the
         access step holds one demand × category table of floats, not two.
         """
-        metres_per_minute = np.array([60.0 * self.speed_mps[c] for c in self.minutes.columns])
+        metres_per_minute = np.array(
+            [60.0 * self.rules[c].speed_mps for c in self.minutes.columns]
+        )
         return self.minutes * metres_per_minute
 
     @cached_property
@@ -174,9 +181,36 @@ class AccessTable:
             columns=self.nearest_row.columns, dtype=object, copy=False,
         )
 
-    def covered(self, category: str, threshold_minutes: float) -> np.ndarray:
-        """Bool per demand point: the category is within ``threshold_minutes``."""
-        return (self.minutes[category] <= threshold_minutes + 1e-9).to_numpy()
+    def rule(self, category: str, circle: str | None = None) -> CategoryRule:
+        """The rule this table judges ``category`` by (in ``circle``, by default where it
+        is reported), as :meth:`lifecircle.standards.profile.Profile.rule` gave it.
+
+        Raises
+        ------
+        LifecircleError
+            When the table has no such rule: it was computed with another profile.
+        """
+        rule = self.rules.get(category)
+        if circle is not None and (rule is None or rule.circle != circle):
+            rule = self.circle_rules.get(circle, {}).get(category)
+        if rule is None:
+            raise LifecircleError(
+                f"The access table has no rule for category '{category}'"
+                + (f" in the '{circle}' circle" if circle else "")
+                + "; it was computed with another standards profile.",
+                where="analysis(access=...)",
+                fix="Compute the access table with the profile you judge it by "
+                "(leave access=None).",
+            )
+        return rule
+
+    def covered(self, category: str, circle: str | None = None) -> np.ndarray:
+        """Bool per demand point: the category is within its rule's threshold.
+
+        ``circle`` picks the rule as in :meth:`rule`.
+        """
+        minutes = self.rule(category, circle).threshold_minutes
+        return (self.minutes[category] <= minutes + 1e-9).to_numpy()
 
 
 def compute_access(
@@ -197,19 +231,21 @@ def compute_access(
         Reuse a built network.
     max_minutes : float
         Compute up to this many minutes (at each category's speed); raised to the
-        longest threshold of the profile when that is longer, so no threshold is cut.
+        longest threshold of the profile when that is longer, so no threshold is cut
+        (``AccessTable.max_minutes`` is the cap used).
 
     Returns
     -------
     AccessTable
     """
-    max_minutes = max(max_minutes, longest_threshold_minutes(profile))
+    rules = profile.rules()
+    max_minutes = cap_minutes(profile, max_minutes)
     network = network or build_network(layerset, float(profile.max_snap_m.value))
     demand_ids = layerset.demand["demand_id"].astype(str).to_numpy()
     facility_ids = layerset.facilities["facility_id"].astype(str).to_numpy()
     categories = layerset.facilities["category"].to_numpy()
     cats = list(profile.categories)
-    speeds = {cat: profile.speed_mps(profile.category_speed_key(cat)) for cat in cats}
+    speeds = {cat: rules[cat].speed_mps for cat in cats}
     rows_by_category = {cat: np.flatnonzero(categories == cat) for cat in cats}
     # one (category, demand) block per table, filled in place and handed to pandas
     # without a copy: at a million demand points, fresh memory is a large cost
@@ -234,7 +270,8 @@ def compute_access(
     return AccessTable(
         minutes=pd.DataFrame(minutes.T, index=index, columns=columns, copy=False),
         nearest_row=pd.DataFrame(nearest_row.T, index=index, columns=columns, copy=False),
-        speed_mps=speeds,
+        rules=rules,
+        circle_rules=profile.circle_rules(),
         max_minutes=max_minutes,
         network=network,
         facility_rows=rows_by_category,

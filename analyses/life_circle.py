@@ -5,6 +5,10 @@ Per demand point: which required categories are within their own threshold
 share of required categories within reach) and whether the circle is complete.
 Per area and per named sub-unit: the people covered per category and the
 share of residents with a complete circle.
+
+The population shares every circle reports are defined here too: which people
+count for a category (:func:`target_population`) and the covered share of them
+(:func:`share`).
 """
 
 from __future__ import annotations
@@ -18,9 +22,22 @@ import pandas as pd
 import shapely
 
 from lifecircle.analyses.access import AccessTable
-from lifecircle.analyses.population_groups import share, target_population
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.standards.profile import Profile
+
+#: The demand column that counts the people of each target group.
+TARGET_COLUMNS = {"everyone": "residents", "elderly": "elderly", "children": "children"}
+
+
+def target_population(demand: pd.DataFrame, target: str) -> np.ndarray:
+    """People of the target group per demand point (residents, elderly or children)."""
+    return demand[TARGET_COLUMNS[target]].to_numpy(dtype=float)
+
+
+def share(covered: np.ndarray, people: np.ndarray) -> float:
+    """Covered people ÷ all people, in [0, 1]; 0 when there are no people."""
+    total = float(people.sum())
+    return float(people[covered].sum() / total) if total > 0 else 0.0
 
 
 @dataclass
@@ -58,18 +75,18 @@ def facilities_inside(layerset: LayerSet) -> np.ndarray:
 
 
 def category_table(
-    access: AccessTable,
-    layerset: LayerSet,
-    profile: Profile,
-    category_ids: list[str] | tuple[str, ...],
-    threshold_minutes: dict[str, float],
+    access: AccessTable, layerset: LayerSet, profile: Profile, circle: str
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """People covered per category and the covered mask per category.
+    """People covered per category of ``circle`` and the covered mask per category.
+
+    Each category is judged by the access table's rule for it in ``circle``
+    (:meth:`AccessTable.rule`).
 
     Returns
     -------
     table : DataFrame
-        Columns ``category``, ``name_zh``, ``name_en``, ``minutes``, ``target``,
+        Columns ``category``, ``name_zh``, ``name_en``, ``minutes`` (threshold),
+        ``walk_m`` (the same threshold in metres), ``target``,
         ``target_population``, ``covered_population``, ``population_share``,
         ``facilities`` (all used for routing, including those in the halo outside
         the study area) and ``facilities_inside`` (inside the study area).
@@ -80,19 +97,20 @@ def category_table(
     inside = facilities_inside(layerset)
     rows = []
     covered = {}
-    for cat_id in category_ids:
+    for cat_id in profile.circles[circle].categories:
         cat = profile.categories[cat_id]
-        mask = access.covered(cat_id, threshold_minutes[cat_id])
+        rule = access.rule(cat_id, circle)
+        mask = access.covered(cat_id, circle)
         covered[cat_id] = mask
-        people = target_population(demand, cat.target)
+        people = target_population(demand, rule.target)
         rows.append(
             {
                 "category": cat_id,
                 "name_zh": cat.name_zh,
                 "name_en": cat.name_en,
-                "minutes": threshold_minutes[cat_id],
-                "walk_m": threshold_minutes[cat_id] * 60.0 * access.speed_mps[cat_id],
-                "target": cat.target,
+                "minutes": rule.threshold_minutes,
+                "walk_m": rule.threshold_m,
+                "target": rule.target,
                 "target_population": float(people.sum()),
                 "covered_population": float(people[mask].sum()),
                 "population_share": share(mask, people),
@@ -157,10 +175,7 @@ def life_circle(access: AccessTable, layerset: LayerSet, profile: Profile) -> Li
     LifeCircleResult
     """
     circle = profile.circles["life_circle"]
-    thresholds = {
-        c: profile.categories[c].threshold_minutes(access.speed_mps[c]) for c in circle.categories
-    }
-    table, covered = category_table(access, layerset, profile, circle.categories, thresholds)
+    table, covered = category_table(access, layerset, profile, circle.id)
     stacked = np.column_stack([covered[c] for c in circle.categories])
     score = stacked.mean(axis=1)
     complete = stacked.all(axis=1)
@@ -176,7 +191,7 @@ def life_circle(access: AccessTable, layerset: LayerSet, profile: Profile) -> Li
     units = unit_table(
         layerset,
         {
-            c: (covered[c], target_population(demand, profile.categories[c].target))
+            c: (covered[c], target_population(demand, access.rule(c, circle.id).target))
             for c in circle.categories
         },
         complete,

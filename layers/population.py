@@ -16,14 +16,17 @@ Elderly and children shares come from the boundary unit (columns
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from lifecircle.spatial.errors import LifecircleError
+from lifecircle.standards.profile import Profile
 
 METRES_PER_LEVEL = 3.0
 
@@ -50,6 +53,27 @@ class PopulationSettings:
     children_share: float = 0.08
     default_levels: float = 6.0
     grid_density_per_km2: float = 25_000.0
+
+
+def population_settings(
+    profile: Profile, overrides: Mapping[str, Any] | None = None
+) -> PopulationSettings:
+    """Population settings from the profile, overridden by a run config's ``population``.
+
+    Parameters
+    ----------
+    profile : Profile
+        Gives ``floor_area_per_person_m2`` (m²), ``elderly_share`` and
+        ``children_share`` (0–1).
+    overrides : mapping, optional
+        The run config's ``population`` block; keys that are not
+        :class:`PopulationSettings` fields (``areas``, ``raster``) are not settings
+        and are skipped.
+    """
+    allowed = {f.name for f in fields(PopulationSettings)}
+    merged = {k: float(fig.value) for k, fig in profile.population.items() if k in allowed}
+    merged |= {k: float(v) for k, v in (overrides or {}).items() if k in allowed}
+    return PopulationSettings(**merged)
 
 
 def building_floor_area(buildings: gpd.GeoDataFrame, default_levels: float) -> gpd.GeoDataFrame:

@@ -6,24 +6,28 @@ so a run summary can say so.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 
-from lifecircle.layers.classify import Rules, classify_facilities
+from lifecircle.layers.classify import classify_facilities
 from lifecircle.layers.demand import demand_from_buildings, drop_unusable_cells, grid_cells
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.layers.population import (
     PopulationSettings,
     apply_shares,
     building_floor_area,
+    population_settings,
     residents_from_floor_area,
     spread_area_counts,
     spread_raster,
 )
 from lifecircle.spatial.errors import LifecircleError
+from lifecircle.standards.profile import Profile
 
 
 @dataclass(frozen=True)
@@ -36,8 +40,6 @@ class DemandSettings:
         Centre spacing of grid cells (m) where there are no buildings.
     grid_shape : str
         ``hexagon`` or ``square``.
-    max_snap_m : float
-        Cells farther than this from any road are dropped (m).
     population_areas : GeoDataFrame or None
         Counts per residential area (already in the LayerSet CRS).
     population_areas_source : str
@@ -48,7 +50,6 @@ class DemandSettings:
 
     grid_size_m: float = 150.0
     grid_shape: str = "hexagon"
-    max_snap_m: float = 250.0
     population_areas: gpd.GeoDataFrame | None = None
     population_areas_source: str = ""
     raster: Path | None = None
@@ -56,9 +57,9 @@ class DemandSettings:
 
 def prepare_layerset(
     layerset: LayerSet,
-    rules: Rules,
-    population: PopulationSettings,
-    demand: DemandSettings,
+    profile: Profile,
+    demand: DemandSettings | None = None,
+    population: Mapping[str, Any] | None = None,
 ) -> LayerSet:
     """Classify facilities and build population-carrying demand points.
 
@@ -66,10 +67,14 @@ def prepare_layerset(
     ----------
     layerset : LayerSet
         From :func:`lifecircle.layers.assemble.assemble_layerset` or the demo.
-    rules : sequence of (category, rules)
-        Classification rules from the profile.
-    population : PopulationSettings
-    demand : DemandSettings
+    profile : Profile
+        Gives the classification rules, the population figures and the snap
+        limit (grid cells farther than it from any road are dropped).
+    demand : DemandSettings, optional
+        Grid and population sources; the defaults without.
+    population : mapping, optional
+        Overrides of the profile's population figures (the run config's
+        ``population`` block, see :func:`population_settings`).
 
     Returns
     -------
@@ -77,6 +82,9 @@ def prepare_layerset(
         With ``facilities.category`` filled (unclassified ones dropped and
         counted), buildings with floor area and residents, and ``demand``.
     """
+    rules = profile.classification_rules()
+    settings = population_settings(profile, population)
+    demand = demand or DemandSettings()
     facilities = classify_facilities(layerset.facilities, rules)
     unclassified = facilities["category"].isna()
     if unclassified.any():
@@ -106,20 +114,21 @@ def prepare_layerset(
 
     buildings = layerset.buildings
     if len(buildings):
-        buildings = building_floor_area(buildings, population.default_levels)
+        buildings = building_floor_area(buildings, settings.default_levels)
         assumed = int((buildings["levels_assumed"] & buildings["use"].eq("residential")).sum())
         if assumed:
             layerset.report(
                 "buildings",
-                f"residential buildings without levels or height; {population.default_levels:g} "
+                f"residential buildings without levels or height; {settings.default_levels:g} "
                 "levels assumed",
                 assumed,
             )
-        buildings["residents"] = _building_residents(buildings, population, demand, layerset)
-        buildings = apply_shares(buildings, layerset.boundary, population)
+        buildings["residents"] = _building_residents(buildings, settings, demand, layerset)
+        buildings = apply_shares(buildings, layerset.boundary, settings)
         demand_points = demand_from_buildings(buildings)
     else:
-        demand_points = _grid_demand(layerset, population, demand)
+        max_snap_m = float(profile.max_snap_m.value)
+        demand_points = _grid_demand(layerset, settings, demand, max_snap_m)
     if demand_points.empty or demand_points["residents"].sum() <= 0:
         raise LifecircleError(
             "No residents were placed in the study area, so there is nothing to analyse.",
@@ -162,8 +171,10 @@ def _building_residents(
 
 
 def _grid_demand(
-    layerset: LayerSet, population: PopulationSettings, demand: DemandSettings
+    layerset: LayerSet, population: PopulationSettings, demand: DemandSettings, max_snap_m: float
 ) -> gpd.GeoDataFrame:
+    """Grid cells over the study area carrying residents (cells beyond ``max_snap_m``, m,
+    from every road, or in water, are dropped and reported)."""
     cells = grid_cells(layerset.study_area, demand.grid_size_m, demand.grid_shape)
     frame = gpd.GeoDataFrame(
         {"demand_id": [f"cell-{i:06d}" for i in range(len(cells))]},
@@ -171,14 +182,14 @@ def _grid_demand(
         crs=layerset.crs,
     )
     frame, in_water, too_far = drop_unusable_cells(
-        frame, layerset.water, layerset.roads, demand.max_snap_m
+        frame, layerset.water, layerset.roads, max_snap_m
     )
     if in_water:
         layerset.report("demand", "grid cells in water dropped", in_water)
     if too_far:
         layerset.report(
             "demand",
-            f"grid cells farther than {demand.max_snap_m:g} m from any road dropped",
+            f"grid cells farther than {max_snap_m:g} m from any road dropped",
             too_far,
         )
     area = frame.geometry.area.to_numpy()

@@ -1,215 +1,88 @@
-"""The small JavaScript and CSS every map page carries.
+"""The JavaScript and CSS of a map page, and the few lines that hand them data.
 
-Data go into the page once, as JSON (``LC.data``); each overlay is an
-``L.geoJSON`` built by :js:`LC.addLayer` from a spec: which data set, which
-property to colour by and its class breaks, which popup rows to show. Styles
-are computed by one function from a class property, so no per-feature style
-is embedded. Every value from the data goes through :js:`LC.esc` before it
-reaches a popup or tooltip: names are text, never HTML.
+The code is static: ``assets/lifecircle.js`` and ``assets/lifecircle.css``
+(package data, read with :mod:`importlib.resources`) are inlined into every
+page, so pages stay self-contained. Python writes only calls whose arguments
+are JSON (:func:`lifecircle.maps.geojson.script_json`), plus the names folium
+gives the map and its layer groups:
+
+- ``LC.setup(map, config)``: language, panes, category names, colours and icons;
+- ``LC.data[name] = collection``: each feature collection, embedded once;
+- ``LC.fill(group, spec, key)``: one per layer, drawn from a spec (:class:`Fill`);
+- ``LC.finish(config)``: scale bar, attribution, initial view and legend.
 """
 
 from __future__ import annotations
 
-CORE_JS = r"""
-var LC = window.LC = window.LC ||
-  {data: {}, layers: {}, groups: {}, legendOf: {}, cats: {}, icons: {}};
-LC.esc = function (v) {
-  if (v === null || v === undefined) { return ''; }
-  return String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-};
-LC.cls = function (v, c) {
-  if (v === null || v === undefined || typeof v !== 'number' || isNaN(v)) { return -1; }
-  for (var i = 0; i < c.breaks.length; i++) {
-    if (c.breaks[i] === null || v <= c.breaks[i]) { return i; }
-  }
-  return c.breaks.length - 1;
-};
-LC.colour = function (v, c) { var i = LC.cls(v, c); return i < 0 ? c.nullColour : c.colours[i]; };
-LC.catName = function (id) {
-  var c = LC.cats[id];
-  if (!c) { return String(id); }
-  return LC.lang === 'en' ? c.en + ' / ' + c.zh : c.zh + ' / ' + c.en;
-};
-LC.catShort = function (id) {
-  var c = LC.cats[id];
-  return c ? (LC.lang === 'en' ? c.en : c.zh) : String(id);
-};
-LC.fmt = function (v, kind, extra) {
-  if (kind === 'int') { return Math.round(v).toLocaleString('en-US'); }
-  if (kind === 'min') { return Number(v).toFixed(1); }
-  if (kind === 'num') { return Number(v).toPrecision(3); }
-  if (kind === 'pct') { return (100 * v).toFixed(0) + '%'; }
-  if (kind === 'm') { return extra.replace('{m}', Math.round(v).toLocaleString('en-US')); }
-  if (kind === 'cat') { return LC.catName(v); }
-  if (kind === 'cats') {
-    return String(v).split(',').filter(function (s) { return s; })
-      .map(LC.catShort).join(LC.lang === 'en' ? ', ' : '、');
-  }
-  if (kind === 'label') { return (extra && extra[v] !== undefined) ? extra[v] : String(v); }
-  if (kind === 'cap') { return String(v); }
-  return String(v);
-};
-LC.popupHtml = function (p, spec) {
-  var h = '<div class="lc-popup">';
-  if (spec.title) { h += '<div class="lc-popup-title">' + LC.esc(spec.title) + '</div>'; }
-  h += '<table>';
-  spec.rows.forEach(function (r) {
-    var v = p[r[1]];
-    var text;
-    if (v === null || v === undefined || v === '') {
-      if (r[3] === undefined || r[3] === null) { return; }
-      text = r[3];
-    } else {
-      text = LC.fmt(v, r[2], r[4]);
-      if (r[5] && p[r[5]]) { text += ' ' + p[r[5]]; }
-    }
-    h += '<tr><th>' + LC.esc(r[0]) + '</th><td>' + LC.esc(text) + '</td></tr>';
-  });
-  return h + '</table></div>';
-};
-LC.canvases = {};
-LC.canvasIn = function (pane) {
-  if (!LC.canvases[pane]) {
-    LC.canvases[pane] = L.canvas({padding: 0.5, tolerance: 3, pane: pane});
-  }
-  return LC.canvases[pane];
-};
-LC.panes = function (map, panes) {
-  panes.forEach(function (p) {
-    var el = map.createPane(p[0]);
-    el.style.zIndex = p[1];
-    if (p[2]) { el.style.pointerEvents = 'none'; }
-  });
-};
-LC.addLayer = function (group, spec) {
-  var data = LC.data[spec.data];
-  var opts = {};
-  if (spec.filter) {
-    opts.filter = function (f) {
-      return spec.filter.every(function (c) { return c[1].indexOf(f.properties[c[0]]) >= 0; });
-    };
-  }
-  if (spec.pane) { opts.pane = spec.pane; }
-  var base = spec.style || {};
-  opts.style = function (f) {
-    var s = {};
-    for (var k in base) { s[k] = base[k]; }
-    if (spec.classes) {
-      var c = LC.colour(f.properties[spec.value], spec.classes);
-      s.fillColor = c;
-      if (spec.strokeByClass) { s.color = c; }
-    }
-    if (spec.weightBy) {
-      var w = spec.weightBy[1][f.properties[spec.weightBy[0]]];
-      s.weight = (w === undefined) ? spec.weightBy[2] : w;
-    }
-    if (spec.catColour) {
-      var cat = LC.cats[f.properties[spec.catColour]];
-      if (cat) { s.color = cat.colour; s.fillColor = cat.colour; }
-    }
-    return s;
-  };
-  if (spec.point === 'circle') {
-    opts.pointToLayer = function (f, ll) {
-      var o = {radius: spec.radius || 5, pane: spec.pane || 'overlayPane'};
-      if (spec.renderer === 'canvas') { o.renderer = LC.canvasIn(o.pane); }
-      return L.circleMarker(ll, o);
-    };
-  } else if (spec.point === 'icon') {
-    opts.pointToLayer = function (f, ll) {
-      return L.marker(ll, {icon: LC.icons[f.properties[spec.iconBy]] || LC.icons._default,
-        keyboard: false, riseOnHover: true, pane: spec.pane || 'markerPane'});
-    };
-  }
-  if (spec.renderer === 'canvas') { opts.renderer = LC.canvasIn(spec.pane || 'overlayPane'); }
-  if (spec.interactive === false) { opts.interactive = false; }
-  opts.onEachFeature = function (f, layer) {
-    layer._lcData = spec.key;
-    if (spec.popup) {
-      layer.bindPopup(function () { return LC.popupHtml(f.properties, spec.popup); },
-        {maxWidth: 360});
-    }
-    if (spec.tooltip) {
-      var tip = f.properties[spec.tooltip];
-      if (tip !== null && tip !== undefined && tip !== '') {
-        layer.bindTooltip(LC.esc(tip), {sticky: true});
-      }
-    }
-  };
-  var geo = L.geoJSON(data, opts);
-  geo.addTo(group);
-  LC.layers[spec.key] = geo;
-  if (spec.legend) { LC.legendOf[L.stamp(group)] = spec.legend; }
-  return geo;
-};
-LC.fill = function (group, spec, key) {
-  LC.groups[key] = group;
-  if (spec.legend) { LC.legendOf[L.stamp(group)] = spec.legend; }
-  if (LC.map.hasLayer(group)) { LC.addLayer(group, spec); return; }
-  group.once('add', function () { LC.addLayer(group, spec); });
-};
-LC.count = function (map) {
-  var counts = {};
-  map.eachLayer(function (l) {
-    if (l._lcData && l.feature) { counts[l._lcData] = (counts[l._lcData] || 0) + 1; }
-  });
-  return counts;
-};
-LC.total = function () {
-  var counts = {};
-  for (var k in LC.layers) { counts[k] = LC.layers[k].getLayers().length; }
-  return counts;
-};
-LC.initLegend = function (map) {
-  LC.map = map;
-  function show(group, on) {
-    var id = LC.legendOf[L.stamp(group)];
-    if (!id) { return; }
-    var el = document.getElementById(id);
-    if (el) { el.style.display = on ? '' : 'none'; }
-  }
-  for (var gid in LC.legendOf) {
-    var el = document.getElementById(LC.legendOf[gid]);
-    if (el) { el.style.display = 'none'; }
-  }
-  map.eachLayer(function (l) { show(l, true); });
-  map.on('overlayadd', function (e) { show(e.layer, true); });
-  map.on('overlayremove', function (e) { show(e.layer, false); });
-};
-"""
+from functools import cache
+from importlib.resources import files
+from typing import Any
 
-PAGE_CSS = """
-html, body { margin: 0; padding: 0; font-family: "Noto Sans CJK SC", "Microsoft YaHei",
-  "PingFang SC", "Source Han Sans SC", "Helvetica Neue", Arial, sans-serif; }
-.lc-title { position: absolute; top: 10px; left: 56px; z-index: 690; max-width: 46%;
-  background: rgba(255,255,255,0.94); padding: 8px 12px; border-radius: 4px;
-  box-shadow: 0 1px 5px rgba(0,0,0,0.35); font-size: 13px; line-height: 1.45; }
-.lc-title h1 { font-size: 17px; margin: 0 0 2px 0; }
-.lc-title .lc-sub { color: #444; }
-.lc-title .lc-synthetic { display: inline-block; margin: 4px 0 2px 0; padding: 2px 8px;
-  background: #b2182b; color: #fff; font-weight: bold; border-radius: 3px; }
-.lc-title .lc-note { color: #555; font-size: 12px; margin-top: 3px; }
-.lc-title a { color: #08519c; }
-.lc-legend { position: absolute; bottom: 28px; right: 10px; z-index: 690; max-height: 62%;
-  max-width: 300px; overflow-y: auto; background: rgba(255,255,255,0.95); padding: 8px 10px;
-  border-radius: 4px; box-shadow: 0 1px 5px rgba(0,0,0,0.35); font-size: 12px; line-height: 1.35; }
-.lc-legend h2 { font-size: 13px; margin: 0 0 4px 0; }
-.lc-legend .lc-sec { margin-bottom: 6px; }
-.lc-legend .lc-sec-title { font-weight: bold; margin: 2px 0; }
-.lc-legend .lc-row { display: flex; align-items: center; margin: 1px 0; }
-.lc-legend .lc-sw { width: 14px; height: 14px; margin-right: 6px; flex: none;
-  border: 1px solid rgba(0,0,0,0.3); box-sizing: border-box; }
-.lc-legend .lc-dot { border-radius: 50%; }
-.lc-legend .lc-line { height: 0; border: none; border-top: 3px solid #333; }
-.lc-legend .lc-dash { height: 0; border: none; border-top: 2px dashed #333; }
-.lc-legend svg { margin-right: 6px; flex: none; }
-.lc-popup table { border-collapse: collapse; font-size: 12px; }
-.lc-popup th { text-align: left; padding: 1px 8px 1px 0; color: #444; font-weight: normal;
-  white-space: nowrap; vertical-align: top; }
-.lc-popup td { padding: 1px 0; }
-.lc-popup-title { font-weight: bold; margin-bottom: 3px; }
-.lc-icon { background: none; border: none; }
-.leaflet-control-layers-expanded { max-height: 70vh; overflow-y: auto; font-size: 12px; }
-@media print { .leaflet-control-layers, .leaflet-control-zoom { display: none; } }
-"""
+from branca.element import MacroElement
+from jinja2 import Template
+
+from lifecircle.maps.geojson import script_json
+
+ASSET_PACKAGE = "lifecircle.maps"
+PAGE_SCRIPT = "assets/lifecircle.js"
+PAGE_STYLE = "assets/lifecircle.css"
+
+
+@cache
+def asset_text(path: str) -> str:
+    """The text of a packaged asset, ``path`` relative to :mod:`lifecircle.maps`."""
+    return files(ASSET_PACKAGE).joinpath(path).read_text(encoding="utf-8")
+
+
+def page_css() -> str:
+    """The page stylesheet: title block, legend, popups, print rules."""
+    return asset_text(PAGE_STYLE)
+
+
+class Script(MacroElement):
+    """Raw JavaScript placed in the page script, in child order."""
+
+    _template = Template("{% macro script(this, kwargs) %}\n{{ this.js }}\n{% endmacro %}")
+
+    def __init__(self, js: str) -> None:
+        super().__init__()
+        self._name = "LcScript"
+        self.js = js
+
+
+class Fill(MacroElement):
+    """Fills its parent FeatureGroup with an ``L.geoJSON`` built from a spec (``LC.addLayer``)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}\n"
+        "LC.fill({{ this._parent.get_name() }}, {{ this.spec }}, {{ this.key }});\n"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "LcFill"
+        self.spec = script_json(spec)
+        self.key = script_json(spec["key"])
+
+
+def setup_script(map_name: str, config: dict[str, Any], data: dict[str, Any]) -> Script:
+    """The page script, ``LC.setup`` and the embedded data, to run before any layer.
+
+    Parameters
+    ----------
+    map_name : str
+        The JavaScript variable folium gives the map.
+    config : dict
+        ``lang``, ``panes``, ``cats``, ``icons`` and ``vectorBasemap`` (see ``LC.setup``).
+    data : dict
+        Feature collections by data-set name.
+    """
+    lines = [asset_text(PAGE_SCRIPT), f"LC.setup({map_name}, {script_json(config)});"]
+    lines += [f"LC.data[{script_json(name)}] = {script_json(col)};" for name, col in data.items()]
+    return Script("\n".join(lines))
+
+
+def closing_script(config: dict[str, Any]) -> Script:
+    """``LC.finish``, to run after every layer: ``attributions`` and ``bounds`` (lat/lon)."""
+    return Script(f"LC.finish({script_json(config)});")

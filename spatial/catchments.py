@@ -15,10 +15,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
+from lifecircle.spatial.edge_grid import run_indices
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.spatial.graph import WalkGraph, _group_by
 from lifecircle.spatial.routing import VIRTUAL_EDGE_EPS_M, same_edge_pairs, same_edge_walk
-from lifecircle.spatial.runs import run_indices
 from lifecircle.spatial.snapping import Snapped
 
 __all__ = ["ZERO_WALK_M", "Catchments", "LocalSearch", "catchments", "per_source_limits"]

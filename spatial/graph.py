@@ -27,8 +27,7 @@ import shapely
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from lifecircle.spatial.columns import column_bounds
-from lifecircle.spatial.edge_grid import EdgeGrid, build_edge_grid
+from lifecircle.spatial.edge_grid import EdgeGrid, build_edge_grid, column_bounds
 from lifecircle.spatial.errors import LifecircleError
 
 __all__ = [

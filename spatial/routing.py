@@ -16,9 +16,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
+from lifecircle.spatial.edge_grid import run_indices
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.spatial.graph import WalkGraph
-from lifecircle.spatial.runs import run_indices
 from lifecircle.spatial.snapping import Snapped
 
 __all__ = [

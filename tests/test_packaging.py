@@ -175,6 +175,8 @@ def test_the_wheel_installs_exactly_one_top_level_name(tmp_path):
         "lifecircle/layers/demo/district.py",
         "lifecircle/analyses/siting/__init__.py",
         "lifecircle/maps/write.py",
+        "lifecircle/maps/assets/lifecircle.js",
+        "lifecircle/maps/assets/lifecircle.css",
         "lifecircle/__main__.py",
     ):
         assert needed in names

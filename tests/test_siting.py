@@ -78,8 +78,7 @@ def test_recommended_sites_agree_with_the_access_engine(demo_run, demo_inputs):
         pd.concat([layerset.facilities, new], ignore_index=True), crs=layerset.crs
     )
     after = compute_access(layerset.with_layers(facilities=facilities), profile)
-    minutes = profile.categories["day_care"].threshold_minutes(after.speed_mps["day_care"])
-    covered = after.covered("day_care", minutes)
+    covered = after.covered("day_care")
     elderly = layerset.demand["elderly"].to_numpy()
     assert elderly[covered].sum() / elderly.sum() == pytest.approx(
         outcome.summary["share_after"], abs=1e-9

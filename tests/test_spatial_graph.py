@@ -271,7 +271,7 @@ def test_crowding_measured_on_a_sample_matches_all_edges(monkeypatch):
 @settings(max_examples=30, deadline=None)
 @given(st.integers(1, 500), st.sampled_from([np.float64, np.int64]), st.integers(0, 2**31))
 def test_column_bounds_equal_numpy_min_and_max(rows, dtype, seed):
-    from lifecircle.spatial.columns import column_bounds
+    from lifecircle.spatial.edge_grid import column_bounds
 
     a = (np.random.default_rng(seed).normal(size=(rows, 2)) * 1e6).astype(dtype)
     lo, hi = column_bounds(a)

@@ -1,0 +1,202 @@
+// lifecircle map page script (shipped as package data, inlined into every page).
+//
+// Data go into the page once, as JSON (LC.data); each overlay is an L.geoJSON
+// built by LC.addLayer from a spec: which data set, which property to colour by
+// and its class breaks, which popup rows to show. Styles are computed by one
+// function from a class property, so no per-feature style is embedded. Every
+// value from the data goes through LC.esc before it reaches a popup or tooltip:
+// names are text, never HTML.
+//
+// The page calls, in order: LC.setup(map, config); LC.data[name] = collection;
+// LC.fill(group, spec, key) per layer; LC.finish(config).
+var LC = window.LC = window.LC ||
+  {data: {}, layers: {}, groups: {}, legendOf: {}, cats: {}, icons: {}};
+LC.esc = function (v) {
+  if (v === null || v === undefined) { return ''; }
+  return String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+};
+LC.cls = function (v, c) {
+  if (v === null || v === undefined || typeof v !== 'number' || isNaN(v)) { return -1; }
+  for (var i = 0; i < c.breaks.length; i++) {
+    if (c.breaks[i] === null || v <= c.breaks[i]) { return i; }
+  }
+  return c.breaks.length - 1;
+};
+LC.colour = function (v, c) { var i = LC.cls(v, c); return i < 0 ? c.nullColour : c.colours[i]; };
+LC.catName = function (id) {
+  var c = LC.cats[id];
+  if (!c) { return String(id); }
+  return LC.lang === 'en' ? c.en + ' / ' + c.zh : c.zh + ' / ' + c.en;
+};
+LC.catShort = function (id) {
+  var c = LC.cats[id];
+  return c ? (LC.lang === 'en' ? c.en : c.zh) : String(id);
+};
+LC.fmt = function (v, kind, extra) {
+  if (kind === 'int') { return Math.round(v).toLocaleString('en-US'); }
+  if (kind === 'min') { return Number(v).toFixed(1); }
+  if (kind === 'num') { return Number(v).toPrecision(3); }
+  if (kind === 'pct') { return (100 * v).toFixed(0) + '%'; }
+  if (kind === 'm') { return extra.replace('{m}', Math.round(v).toLocaleString('en-US')); }
+  if (kind === 'cat') { return LC.catName(v); }
+  if (kind === 'cats') {
+    return String(v).split(',').filter(function (s) { return s; })
+      .map(LC.catShort).join(LC.lang === 'en' ? ', ' : '、');
+  }
+  if (kind === 'label') { return (extra && extra[v] !== undefined) ? extra[v] : String(v); }
+  if (kind === 'cap') { return String(v); }
+  return String(v);
+};
+LC.popupHtml = function (p, spec) {
+  var h = '<div class="lc-popup">';
+  if (spec.title) { h += '<div class="lc-popup-title">' + LC.esc(spec.title) + '</div>'; }
+  h += '<table>';
+  spec.rows.forEach(function (r) {
+    var v = p[r[1]];
+    var text;
+    if (v === null || v === undefined || v === '') {
+      if (r[3] === undefined || r[3] === null) { return; }
+      text = r[3];
+    } else {
+      text = LC.fmt(v, r[2], r[4]);
+      if (r[5] && p[r[5]]) { text += ' ' + p[r[5]]; }
+    }
+    h += '<tr><th>' + LC.esc(r[0]) + '</th><td>' + LC.esc(text) + '</td></tr>';
+  });
+  return h + '</table></div>';
+};
+LC.canvases = {};
+LC.canvasIn = function (pane) {
+  if (!LC.canvases[pane]) {
+    LC.canvases[pane] = L.canvas({padding: 0.5, tolerance: 3, pane: pane});
+  }
+  return LC.canvases[pane];
+};
+LC.panes = function (map, panes) {
+  panes.forEach(function (p) {
+    var el = map.createPane(p[0]);
+    el.style.zIndex = p[1];
+    if (p[2]) { el.style.pointerEvents = 'none'; }
+  });
+};
+LC.addLayer = function (group, spec) {
+  var data = LC.data[spec.data];
+  var opts = {};
+  if (spec.filter) {
+    opts.filter = function (f) {
+      return spec.filter.every(function (c) { return c[1].indexOf(f.properties[c[0]]) >= 0; });
+    };
+  }
+  if (spec.pane) { opts.pane = spec.pane; }
+  var base = spec.style || {};
+  opts.style = function (f) {
+    var s = {};
+    for (var k in base) { s[k] = base[k]; }
+    if (spec.classes) {
+      var c = LC.colour(f.properties[spec.value], spec.classes);
+      s.fillColor = c;
+      if (spec.strokeByClass) { s.color = c; }
+    }
+    if (spec.weightBy) {
+      var w = spec.weightBy[1][f.properties[spec.weightBy[0]]];
+      s.weight = (w === undefined) ? spec.weightBy[2] : w;
+    }
+    if (spec.catColour) {
+      var cat = LC.cats[f.properties[spec.catColour]];
+      if (cat) { s.color = cat.colour; s.fillColor = cat.colour; }
+    }
+    return s;
+  };
+  if (spec.point === 'circle') {
+    opts.pointToLayer = function (f, ll) {
+      var o = {radius: spec.radius || 5, pane: spec.pane || 'overlayPane'};
+      if (spec.renderer === 'canvas') { o.renderer = LC.canvasIn(o.pane); }
+      return L.circleMarker(ll, o);
+    };
+  } else if (spec.point === 'icon') {
+    opts.pointToLayer = function (f, ll) {
+      return L.marker(ll, {icon: LC.icons[f.properties[spec.iconBy]] || LC.icons._default,
+        keyboard: false, riseOnHover: true, pane: spec.pane || 'markerPane'});
+    };
+  }
+  if (spec.renderer === 'canvas') { opts.renderer = LC.canvasIn(spec.pane || 'overlayPane'); }
+  if (spec.interactive === false) { opts.interactive = false; }
+  opts.onEachFeature = function (f, layer) {
+    layer._lcData = spec.key;
+    if (spec.popup) {
+      layer.bindPopup(function () { return LC.popupHtml(f.properties, spec.popup); },
+        {maxWidth: 360});
+    }
+    if (spec.tooltip) {
+      var tip = f.properties[spec.tooltip];
+      if (tip !== null && tip !== undefined && tip !== '') {
+        layer.bindTooltip(LC.esc(tip), {sticky: true});
+      }
+    }
+  };
+  var geo = L.geoJSON(data, opts);
+  geo.addTo(group);
+  LC.layers[spec.key] = geo;
+  if (spec.legend) { LC.legendOf[L.stamp(group)] = spec.legend; }
+  return geo;
+};
+LC.fill = function (group, spec, key) {
+  LC.groups[key] = group;
+  if (spec.legend) { LC.legendOf[L.stamp(group)] = spec.legend; }
+  if (LC.map.hasLayer(group)) { LC.addLayer(group, spec); return; }
+  group.once('add', function () { LC.addLayer(group, spec); });
+};
+LC.count = function (map) {
+  var counts = {};
+  map.eachLayer(function (l) {
+    if (l._lcData && l.feature) { counts[l._lcData] = (counts[l._lcData] || 0) + 1; }
+  });
+  return counts;
+};
+LC.total = function () {
+  var counts = {};
+  for (var k in LC.layers) { counts[k] = LC.layers[k].getLayers().length; }
+  return counts;
+};
+LC.initLegend = function (map) {
+  LC.map = map;
+  function show(group, on) {
+    var id = LC.legendOf[L.stamp(group)];
+    if (!id) { return; }
+    var el = document.getElementById(id);
+    if (el) { el.style.display = on ? '' : 'none'; }
+  }
+  for (var gid in LC.legendOf) {
+    var el = document.getElementById(LC.legendOf[gid]);
+    if (el) { el.style.display = 'none'; }
+  }
+  map.eachLayer(function (l) { show(l, true); });
+  map.on('overlayadd', function (e) { show(e.layer, true); });
+  map.on('overlayremove', function (e) { show(e.layer, false); });
+};
+LC.setIcons = function (svgs) {
+  for (var k in svgs) {
+    LC.icons[k] = L.divIcon({html: svgs[k], className: 'lc-icon', iconSize: [16, 16],
+      iconAnchor: [8, 8], popupAnchor: [0, -8]});
+  }
+  LC.icons._default = LC.icons[Object.keys(svgs)[0]];
+};
+// Before any layer: the map, its panes, the category names and colours, the icons.
+LC.setup = function (map, config) {
+  LC.lang = config.lang;
+  LC.map = map;
+  LC.panes(map, config.panes);
+  LC.cats = config.cats;
+  LC.setIcons(config.icons);
+  if (config.vectorBasemap) { map.getContainer().classList.add('lc-vector-basemap'); }
+};
+// After every layer: scale bar, data attribution, the initial view, the legend.
+LC.finish = function (config) {
+  var map = LC.map;
+  L.control.scale({imperial: false, maxWidth: 160}).addTo(map);
+  config.attributions.forEach(function (a) { map.attributionControl.addAttribution(LC.esc(a)); });
+  map.fitBounds(config.bounds, {padding: [20, 20]});
+  LC.initLegend(map);
+  window.LC_READY = true;
+};
