@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from lifecircle.layers.barriers import railway_stations, walk_barriers
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.errors import LifecircleError
-from lifecircle.spatial.graph import WalkGraph, build_walk_graph, walkable_mask
+from lifecircle.spatial.graph import WalkGraph, build_walk_graph, main_network_edges, walkable_mask
 from lifecircle.spatial.routing import nearest_source_by_group, to_minutes
-from lifecircle.spatial.snapping import Snapped, snap_points
+from lifecircle.spatial.snapping import Snapped, SnapTargets, snap_points
 from lifecircle.standards.profile import CategoryRule, Profile
 
 DEFAULT_MAX_MINUTES = 30.0
@@ -40,16 +41,20 @@ class Network:
         One row per ``layerset.facilities`` row.
     excluded_roads : int
         Road lines left out as not walkable (motorways, foot=no...).
+    targets : SnapTargets or None
+        The main-network edges and barriers points were snapped with; None when
+        every edge was eligible and nothing was a barrier.
     """
 
     graph: WalkGraph
     demand: Snapped
     facilities: Snapped
     excluded_roads: int = 0
+    targets: SnapTargets | None = None
 
     def snap(self, xy: np.ndarray) -> Snapped:
-        """Snap more points (e.g. candidate sites) with the same limit."""
-        return snap_points(self.graph, xy, self.demand.max_snap_m)
+        """Snap more points (e.g. candidate sites) with the same limit and rules."""
+        return snap_points(self.targets or self.graph, xy, self.demand.max_snap_m)
 
 
 def _xy(frame) -> np.ndarray:
@@ -66,12 +71,20 @@ def _xy(frame) -> np.ndarray:
 def build_network(layerset: LayerSet, max_snap_m: float) -> Network:
     """Build the walk graph from walkable roads and snap demand and facilities.
 
+    Points snap to the main walk network only (the largest connected component
+    and components of 5 km or more, see
+    :func:`lifecircle.spatial.graph.main_network_edges`), along a connector that
+    crosses no water area, river, canal or surface railway
+    (:func:`lifecircle.layers.barriers.walk_barriers`); railway stations are
+    reached across their railway, not across water.
+
     Parameters
     ----------
     layerset : LayerSet
         Prepared inputs (metric CRS).
     max_snap_m : float
-        Snap limit in metres; points farther away are kept but not routed.
+        Snap limit in metres; points with no main-network edge reachable along a
+        clear connector within it are kept but not routed.
     """
     roads = layerset.roads
     access = roads.get("access")
@@ -82,11 +95,20 @@ def build_network(layerset: LayerSet, max_snap_m: float) -> Network:
         vertex_ids = list(used["vertex_ids"])
     grade = pd.to_numeric(used["layer"], errors="coerce").fillna(0).astype(int).to_numpy()
     graph = build_walk_graph(used.geometry.values, vertex_ids=vertex_ids, grade=grade)
+    targets = SnapTargets(graph, main_network_edges(graph), walk_barriers(layerset))
+    facility_xy = _xy(layerset.facilities)
+    facilities = snap_points(targets, facility_xy, max_snap_m)
+    stations = railway_stations(layerset.facilities)
+    if stations.any():
+        water_only = targets.with_barriers(walk_barriers(layerset, railways=False))
+        facilities = facilities.replaced(
+            stations, snap_points(water_only, facility_xy[stations], max_snap_m))
     return Network(
         graph=graph,
-        demand=snap_points(graph, _xy(layerset.demand), max_snap_m),
-        facilities=snap_points(graph, _xy(layerset.facilities), max_snap_m),
+        demand=snap_points(targets, _xy(layerset.demand), max_snap_m),
+        facilities=facilities,
         excluded_roads=int((~walkable).sum()),
+        targets=targets,
     )
 
 

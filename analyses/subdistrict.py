@@ -21,6 +21,7 @@ from lifecircle.analyses.fitness_circle import FitnessCircleResult, fitness_circ
 from lifecircle.analyses.gaps import gap_zones, linking_distance_m
 from lifecircle.analyses.life_circle import LifeCircleResult, life_circle
 from lifecircle.analyses.service_area_layer import service_area_layer
+from lifecircle.analyses.snapping_summary import network_figures, snapping_summary
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import Profile
@@ -221,26 +222,17 @@ def analyse(
     ].map(lambda text: ",".join(c for c in text.split(",") if c in life_cats))
 
     network = access.network
-    not_snapped = (
-        layerset.facilities.loc[~network.facilities.ok, "facility_id"].astype(str).tolist()
-    )
     summary = {
         "network": {
             "nodes": network.graph.n_nodes,
             "edges": network.graph.n_edges,
             "length_km": float(network.graph.edge_length_m.sum() / 1000.0),
+            **network_figures(network),
             "excluded_road_lines": network.excluded_roads,
             "max_snap_m": float(profile.max_snap_m.value),
             "max_minutes": access.max_minutes,
         },
-        "snapping": {
-            "demand_beyond_snap_limit": int((~network.demand.ok).sum()),
-            "residents_beyond_snap_limit": float(
-                layerset.demand["residents"].to_numpy()[~network.demand.ok].sum()
-            ),
-            "facilities_beyond_snap_limit": len(not_snapped),
-            "facility_ids_beyond_snap_limit": not_snapped[:50],
-        },
+        "snapping": snapping_summary(network, layerset),
         "life_circle": life.summary,
         "fitness_circle": fitness.summary,
         "care_coverage": care.summary,

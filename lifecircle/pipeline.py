@@ -13,6 +13,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from lifecircle.analyses.snapping_summary import snapping_lines
 from lifecircle.analyses.subdistrict import SubdistrictResults, analyse
 from lifecircle.config import RunConfig, check_settings
 from lifecircle.layers.assemble import bbox_boundary
@@ -191,6 +192,8 @@ def run(
             f"{results.access.network.graph.n_nodes} nodes, "
             f"life circle complete for {results.summary['life_circle']['complete_share']:.1%}"
         )
+    for line in snapping_lines(results.summary["snapping"], options.lang):
+        progress.line(line)
     with atomic_folder(config.output) as staging, progress.stage("write outputs") as info:
         write_gpkg_layers(layer_frames(layerset), staging / "layers.gpkg")
         write_gpkg_layers(results.layers(), staging / "results.gpkg")

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lifecircle.analyses.subdistrict import SubdistrictResults
+from lifecircle.layers.barriers import barrier_railways
 from lifecircle.maps import geojson
 from lifecircle.maps.aggregate import aggregate_to_hexagons, hex_size_for
 from lifecircle.maps.basemaps import needs_gcj02
@@ -375,6 +376,11 @@ def gap_collection(ctx: MapContext, kind: str) -> dict:
     return geojson.feature_collection(display, props, {"r": 0, "e": 0, "pa": 0, "rank": 0})
 
 
+def surface_railways(layerset) -> gpd.GeoDataFrame:
+    """The railways drawn as 铁路 barriers: those at the surface, not in tunnels or on bridges."""
+    return layerset.railways[barrier_railways(layerset.railways)]
+
+
 def context_collections(ctx: MapContext) -> dict[str, dict]:
     """Boundary (units and outline), water and railways; roads and buildings for basemap none."""
     layerset = ctx.results.layerset
@@ -396,7 +402,7 @@ def context_collections(ctx: MapContext) -> dict[str, dict]:
         "outline": geojson.feature_collection(outline, {}),
         "water": geojson.feature_collection(ctx.display("water", layerset.water), {"name": "name"}),
         "railways": geojson.feature_collection(
-            ctx.display("railways", layerset.railways), {"name": "name"}
+            ctx.display("railways", surface_railways(layerset)), {"name": "name"}
         ),
     }
     if ctx.basemap == "none":

@@ -200,15 +200,9 @@ def test_thresholds_longer_than_30_minutes_are_not_cut(tmp_path):
     assert default.max() <= 30 and default.notna().sum() < minutes.notna().sum()
 
 
-def test_gap_zones_and_shares_count_the_same_people():
+def test_gap_zones_and_shares_count_the_same_people(demo_results):
     """Uncovered people in the shares are exactly the people in that category's gap zones."""
-    from lifecircle.analyses.subdistrict import analyse
-    from lifecircle.pipeline import demo_layerset
-    from lifecircle.progress import Progress
-    from lifecircle.standards.profile import load_profile
-
-    profile = load_profile("shanghai")
-    results = analyse(demo_layerset(profile, Progress(quiet=True)), profile)
+    results = demo_results
     care = results.summary["care_coverage"]
     total_elderly = care["elderly"]
     for cat, block in care["categories"].items():
@@ -217,19 +211,15 @@ def test_gap_zones_and_shares_count_the_same_people():
         assert in_gaps == pytest.approx(uncovered, rel=1e-9, abs=1e-6), cat
 
 
-def test_a_reused_access_table_must_belong_to_the_facility_layer():
+def test_a_reused_access_table_must_belong_to_the_facility_layer(demo_prepared, demo_results):
     import dataclasses
 
-    from lifecircle.analyses.access import compute_access
     from lifecircle.analyses.subdistrict import analyse
-    from lifecircle.pipeline import demo_layerset
-    from lifecircle.progress import Progress
     from lifecircle.spatial.errors import LifecircleError
     from lifecircle.standards.profile import load_profile
 
     profile = load_profile("shanghai")
-    layerset = demo_layerset(profile, Progress(quiet=True))
-    access = compute_access(layerset, profile)
+    layerset, access = demo_prepared, demo_results.access
     fewer = dataclasses.replace(layerset, facilities=layerset.facilities.iloc[1:].copy())
     with pytest.raises(LifecircleError, match="access table was computed for 145 facilities"):
         analyse(fewer, profile, access=access)

@@ -20,13 +20,6 @@ from tests.test_maps import embedded_data
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "out"
-    assert main(["demo", "--quiet", "--out", str(out)]) == 0
-    return out
-
-
-@pytest.fixture(scope="module")
 def demo_inputs(demo_run):
     layerset, _ = read_run(demo_run)
     profile = load_profile("shanghai")
