@@ -123,6 +123,8 @@ def _run(*args: str) -> Callable[[Path], list[str]]:
 
 
 OSM = "{root}/data/roads.osm"
+SITES = ("sites", "--quiet", "--from", "{root}/earlier", "--category", "day_care", "--k", "1")
+LAYERS = ("layers", "--quiet", "--osm", OSM, "--bbox", bbox_arg())
 CASES = [
     Case(
         "out-holds-the-input",
@@ -181,14 +183,7 @@ CASES = [
     Case(
         "sites-out-inside-from",
         _run(
-            "sites",
-            "--quiet",
-            "--from",
-            "{root}/earlier",
-            "--category",
-            "day_care",
-            "--k",
-            "1",
+            *SITES,
             "--out",
             "{root}/earlier/inner",
         ),
@@ -197,14 +192,7 @@ CASES = [
     Case(
         "sites-out-holds-the-candidates",
         _run(
-            "sites",
-            "--quiet",
-            "--from",
-            "{root}/earlier",
-            "--category",
-            "day_care",
-            "--k",
-            "1",
+            *SITES,
             "--candidates",
             "{root}/cands/c.csv",
             "--out",
@@ -214,36 +202,27 @@ CASES = [
     ),
     Case(
         "layers-over-its-input",
-        _run("layers", "--quiet", "--osm", OSM, "--bbox", bbox_arg(), "--out", OSM),
+        _run(*LAYERS, "--out", OSM),
         ("also an input",),
     ),
     Case(
         "layers-into-a-folder",
-        _run("layers", "--quiet", "--osm", OSM, "--bbox", bbox_arg(), "--out", "{root}/docs"),
+        _run(*LAYERS, "--out", "{root}/docs"),
         ("is a folder",),
     ),
     Case(
         "layers-over-a-user-geopackage",
-        _run(
-            "layers",
-            "--quiet",
-            "--osm",
-            OSM,
-            "--bbox",
-            bbox_arg(),
-            "--out",
-            "{root}/docs/mine.gpkg",
-        ),
+        _run(*LAYERS, "--out", "{root}/docs/mine.gpkg"),
         ("not written by `lifecircle layers`",),
     ),
     Case(
         "layers-not-gpkg",
-        _run("layers", "--quiet", "--osm", OSM, "--bbox", bbox_arg(), "--out", "{root}/x.osm"),
+        _run(*LAYERS, "--out", "{root}/x.osm"),
         ("does not end in .gpkg",),
     ),
     Case(
         "layers-in-proc",
-        _run("layers", "--quiet", "--osm", OSM, "--bbox", bbox_arg(), "--out", "/proc/x.gpkg"),
+        _run(*LAYERS, "--out", "/proc/x.gpkg"),
         ("Cannot write",),
     ),
 ]
@@ -458,6 +437,17 @@ def stop_at(where: str, argv: list[str], cwd: Path, signum: int) -> subprocess.C
     return subprocess.CompletedProcess(child.args, child.returncode, out, "".join(lines) + rest)
 
 
+def assert_stopped_cleanly(
+    result: subprocess.CompletedProcess, signum: int, word: str, root: Path, before: dict
+) -> None:
+    """The signal reached the paused run, which said so, removed its staging and changed nothing."""
+    assert "PAUSED" in result.stderr, result.stderr
+    assert result.returncode == 128 + signum, result.stderr
+    assert word in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(root) == before
+    assert leftovers(root) == []
+
+
 @pytest.mark.parametrize("stop", DEMO_STOPS)
 def test_sigterm_at_each_stage_of_a_run(stop, tmp_path, earlier_output):
     root = tmp_path
@@ -466,11 +456,7 @@ def test_sigterm_at_each_stage_of_a_run(stop, tmp_path, earlier_output):
     before = snapshot(root)
     argv = ["demo", "--basemap", "none", "--out", str(root / "earlier")]
     result = stop_at(stop, argv, root, signal.SIGTERM)
-    assert "PAUSED" in result.stderr, result.stderr
-    assert result.returncode == 128 + signal.SIGTERM, result.stderr
-    assert "terminated" in result.stderr and "Traceback" not in result.stderr
-    assert snapshot(root) == before
-    assert leftovers(root) == []
+    assert_stopped_cleanly(result, signal.SIGTERM, "terminated", root, before)
 
 
 @pytest.mark.parametrize(
@@ -487,24 +473,12 @@ def test_ctrl_c_while_writing_each_command(command, stop, tmp_path, earlier_outp
     osm = grid_osm(root / "g.osm", facilities=[(200, 200, KINDERGARTEN)])
     argv = {
         "demo": ["demo", "--basemap", "none", "--out", str(root / "earlier")],
-        "layers": [
-            "layers",
-            "--osm",
-            str(osm),
-            "--bbox",
-            bbox_arg(),
-            "--out",
-            str(root / "l.gpkg"),
-        ],
+        "layers": ["layers", "--osm", str(osm), "--bbox", bbox_arg(), "--out", f"{root}/l.gpkg"],
         "sites": ["sites", "--from", str(root / "earlier"), "--category", "day_care", "--k", "1"],
     }[command]
     before = snapshot(root)
     result = stop_at(stop, argv, root, signal.SIGINT)
-    assert "PAUSED" in result.stderr, result.stderr
-    assert result.returncode == 128 + signal.SIGINT, result.stderr
-    assert "interrupted" in result.stderr and "Traceback" not in result.stderr
-    assert snapshot(root) == before
-    assert leftovers(root) == []
+    assert_stopped_cleanly(result, signal.SIGINT, "interrupted", root, before)
 
 
 # ---------------------------------------------------------------------------
