@@ -179,8 +179,11 @@ def write_marker(folder: Path, command: str, version: str) -> None:
     )
 
 
-def check_replaceable(target: Path, where: str) -> None:
+def check_replaceable(target: Path, where: str, suggestion: Path | None = None) -> None:
     """Refuse to replace an existing ``target`` unless it is empty or a lifecircle output.
+
+    ``suggestion`` is the folder the message proposes instead (default: a new
+    folder inside ``target``).
 
     Raises
     ------
@@ -210,7 +213,7 @@ def check_replaceable(target: Path, where: str) -> None:
     if not entries:
         return
     marker = read_marker(target)
-    example = f"{where} {target / 'lifecircle-out'}"
+    example = f"{where} {suggestion or target / 'lifecircle-out'}"
     if marker is None:
         raise LifecircleError(
             f"The folder {target} already exists and is not a lifecircle output (it has no "
@@ -275,7 +278,9 @@ def check_output_folder(
     target = _resolved(target)  # a symlinked output: the folder it points to is replaced
     check_not_protected(target, where)
     check_not_over_inputs(target, inputs, where, rewrites)
-    check_replaceable(target, where)
+    # sites may not write inside --from, so it is offered a sibling folder instead
+    suggestion = target.with_name(f"{target.name}-sites") if rewrites is not None else None
+    check_replaceable(target, where, suggestion)
     probe_writable(target, where)
     return target
 

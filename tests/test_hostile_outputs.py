@@ -180,6 +180,7 @@ CASES = [
         _run("demo", *FAST, "--out", "{root}/earlier"),
         ("did not write", "notes.txt"),
     ),
+    Case("sites-rewrite-of-a-run-with-a-user-file", _run(*SITES), ("did not write", "notes.txt")),
     Case(
         "sites-out-inside-from",
         _run(
@@ -308,6 +309,18 @@ def test_sites_rewrites_its_run_folder_in_place(tmp_path, earlier_output):
     assert (run / "profile.yml").read_bytes() == profile
     assert "sites" in json.loads((run / "summary.json").read_text(encoding="utf-8"))
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
+
+
+def test_sites_on_a_run_without_marker_is_offered_a_folder_outside_it(
+    tmp_path, earlier_output, capsys
+):
+    old = tmp_path / "old"
+    shutil.copytree(earlier_output, old)
+    (old / MARKER_NAME).unlink()  # as written before the marker existed
+    before = snapshot(tmp_path)
+    code = main(["sites", "--quiet", "--from", str(old), "--category", "day_care", "--k", "1"])
+    assert_refused(code, capsys.readouterr().err, ("not a lifecircle output", f"{old}-sites"))
+    assert snapshot(tmp_path) == before
 
 
 def test_layers_replaces_only_its_own_geopackage(tmp_path, capsys):
