@@ -73,10 +73,9 @@ def check_name_lengths(path: Path, where: str) -> None:
 
 def _protected_folders() -> dict[Path, str]:
     """The working folder, the home folder and all their parents (``/`` included)."""
-    bases = {
-        _resolved(Path.home()): "your home folder",
-        _resolved(Path.cwd()): "the working folder",
-    }
+    bases = {_resolved(Path.cwd()): "the working folder"}
+    with contextlib.suppress(RuntimeError, KeyError):  # no HOME and no password entry
+        bases = {_resolved(Path.home()): "your home folder", **bases}
     protected = {Path("/"): "the root of the file system", **bases}
     for base, label in bases.items():
         for parent in base.parents:
