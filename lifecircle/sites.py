@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -299,7 +300,7 @@ def _inputs(request: SitesRequest) -> list[Path]:
     return read + [Path(p) for p in (request.candidates, request.evaluate) if p is not None]
 
 
-def _hidden_top(folder: Path):
+def _hidden_top(folder: Path) -> Callable[[str, list[str]], list[str]]:
     """A ``copytree`` ignore function that skips hidden entries at the top of ``folder``."""
 
     def ignore(directory: str, names: list[str]) -> list[str]:
