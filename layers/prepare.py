@@ -12,7 +12,8 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 
-from lifecircle.layers.classify import Rules, classify_facilities
+from lifecircle.layers.classify import Rules, classify_facilities, split_shared_facilities
+from lifecircle.layers.dedupe import merge_duplicates, merge_report_entries
 from lifecircle.layers.demand import demand_from_buildings, drop_unusable_cells, grid_cells
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.layers.population import (
@@ -98,6 +99,7 @@ def prepare_layerset(
                 ", ".join(sorted(replaced)),
             )
         facilities = facilities[~dropped].reset_index(drop=True)
+    facilities = _one_row_per_facility_and_category(facilities, layerset)
     for cat, _ in rules:
         if not (facilities["category"] == cat).any():
             layerset.report(
@@ -128,6 +130,23 @@ def prepare_layerset(
             "counts per area, a population raster, or a grid density.",
         )
     return layerset.with_layers(facilities=facilities, buildings=buildings, demand=demand_points)
+
+
+def _one_row_per_facility_and_category(
+    facilities: gpd.GeoDataFrame, layerset: LayerSet
+) -> gpd.GeoDataFrame:
+    """Split facilities serving several categories, then merge duplicates (both reported)."""
+    facilities, shared = split_shared_facilities(facilities)
+    if shared:
+        layerset.report(
+            "facilities",
+            "facilities serving several categories (one row per category, ids '<id>#<category>')",
+            len(shared),
+            ", ".join(shared[:10]),
+        )
+    facilities, merges = merge_duplicates(facilities)
+    layerset.meta["report"].extend(merge_report_entries(merges))
+    return facilities
 
 
 def _building_residents(
