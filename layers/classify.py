@@ -40,11 +40,16 @@ import pandas as pd
 Rules = Sequence[tuple[str, Sequence[dict[str, Any]]]]
 
 
+def _osm_text(value: Any) -> Any:
+    # YAML 1.1 reads an unquoted yes/no as a boolean; OSM values are the text "yes"/"no".
+    return {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
+
+
 def _tag_matches(tags: pd.Series, key: str, wanted: Any) -> np.ndarray:
     values = tags.map(lambda t: t.get(key))
     if wanted == "*":
         return values.notna().to_numpy()
-    allowed = set(wanted) if isinstance(wanted, list) else {wanted}
+    allowed = {_osm_text(v) for v in (wanted if isinstance(wanted, list) else [wanted])}
     return values.isin(allowed).to_numpy()
 
 
