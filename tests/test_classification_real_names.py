@@ -16,7 +16,9 @@ import pytest
 from lifecircle.layers.classify import classify_facilities, split_shared_facilities
 from lifecircle.layers.geofabrik import read_geofabrik
 from lifecircle.layers.osm import read_osm
+from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import load_profile
+from tests.conftest import REPO_ROOT
 from tests.osm_fixtures import grid_osm
 
 PROFILES = ("shanghai", "gb50180-2018")
@@ -195,3 +197,33 @@ def test_schools_outside_china_are_classified_by_level_or_name(tmp_path, rules):
         "middle_school",
     ]
     assert classified["also_categories"].tolist()[2] == ("middle_school",)
+
+
+@pytest.mark.parametrize(
+    ("rule", "fragment"),
+    [
+        ("{not_tags: {access: private}, also: [middle_school]}", "only exclusions"),
+        ('{name: "实验学校", also: [high_school]}', "`also` is not a list"),
+        ('{name: "实验学校", also: middle_school}', "`also` is not a list"),
+    ],
+)
+def test_profile_rules_that_cannot_work_are_refused(tmp_path, rule, fragment):
+    text = (REPO_ROOT / "standards" / "shanghai.yml").read_text(encoding="utf-8")
+    marker = '      - {name: "(?i)小学|小學|附小'
+    assert marker in text
+    path = tmp_path / "my-profile.yml"
+    path.write_text(text.replace(marker, f"      - {rule}\n{marker}", 1), encoding="utf-8")
+    with pytest.raises(LifecircleError, match=fragment) as info:
+        load_profile(str(path))
+    assert "primary_school.rules[0]" in str(info.value)
+
+
+def test_unquoted_yes_and_no_in_a_copied_profile_still_match_osm_text(tmp_path):
+    text = (REPO_ROOT / "standards" / "shanghai.yml").read_text(encoding="utf-8")
+    path = tmp_path / "my-profile.yml"
+    path.write_text(text.replace('[private, "no"]', "[private, no]"), encoding="utf-8")
+    rules = load_profile(str(path)).classification_rules()
+    classified = osm_facilities(
+        tmp_path, rules, [{"leisure": "pitch", "name": "泗塘篮球场", "access": "no"}]
+    )
+    assert category_list(classified) == [None]
