@@ -65,29 +65,35 @@ def _candidate_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (i < j) that are one facility, their distance (m) and whether the name decided."""
     points = facilities.geometry.values
-    left, right = gpd.GeoSeries(points).sindex.query(
-        points, predicate="dwithin", distance=max(same_place_m, same_name_m)
-    )
-    keep = left < right
-    left, right = left[keep], right[keep]
     category = facilities["category"].astype(str).to_numpy()
     source = facilities["source"].astype(str).to_numpy()
     area = _is_area(facilities)
-    names = name_key(facilities["name"])
-    name_count = (
-        pd.Series(1, index=pd.MultiIndex.from_arrays([category, names]))
-        .groupby(level=[0, 1])
-        .transform("size")
-        .to_numpy()
+
+    near_left, near_right = gpd.GeoSeries(points).sindex.query(
+        points, predicate="dwithin", distance=same_place_m
     )
-    one_place_name = (names != "") & (name_count < BRAND_MIN_COUNT)
+    # same (category, name) pairs: a name on fewer than BRAND_MIN_COUNT rows has at most one
+    keys = pd.DataFrame({"category": category, "name": name_key(facilities["name"])})
+    keys = keys[keys["name"] != ""]
+    size = keys.groupby(["category", "name"])["name"].transform("size")
+    keys = keys[size < BRAND_MIN_COUNT].reset_index()
+    named = keys.merge(keys, on=["category", "name"])
+    left = np.concatenate([near_left, named["index_x"].to_numpy()])
+    right = np.concatenate([near_right, named["index_y"].to_numpy()])
+    pairs = np.unique(np.column_stack([left, right]), axis=0)
+    left, right = pairs[:, 0], pairs[:, 1]
+    keep = left < right
+    left, right = left[keep], right[keep]
 
     distance = shapely.distance(points[left], points[right])
     comparable = (category[left] == category[right]) & (
         (source[left] != source[right]) | (area[left] != area[right])
     )
     by_place = distance <= same_place_m
-    by_name = (names[left] == names[right]) & one_place_name[left] & (distance <= same_name_m)
+    by_name = np.isin(
+        left * len(points) + right,
+        named["index_x"].to_numpy() * len(points) + named["index_y"].to_numpy(),
+    ) & (distance <= same_name_m)
     merged = comparable & (by_place | by_name)
     return left[merged], right[merged], distance[merged], by_name[merged] & ~by_place[merged]
 
