@@ -86,7 +86,7 @@ def prepare_layerset(
             "points of interest outside every profile category (not used)",
             int(unclassified.sum()),
         )
-    facilities = facilities[~unclassified].reset_index(drop=True)
+    facilities = _split_shared(facilities[~unclassified].reset_index(drop=True), layerset)
     replaced = set(layerset.meta.get("replace_categories") or ())
     if replaced:
         from_planner = facilities["source"].astype(str).str.startswith("planner:")
@@ -99,7 +99,8 @@ def prepare_layerset(
                 ", ".join(sorted(replaced)),
             )
         facilities = facilities[~dropped].reset_index(drop=True)
-    facilities = _one_row_per_facility_and_category(facilities, layerset)
+    facilities, merges = merge_duplicates(facilities)
+    layerset.meta["report"].extend(merge_report_entries(merges))
     for cat, _ in rules:
         if not (facilities["category"] == cat).any():
             layerset.report(
@@ -132,10 +133,8 @@ def prepare_layerset(
     return layerset.with_layers(facilities=facilities, buildings=buildings, demand=demand_points)
 
 
-def _one_row_per_facility_and_category(
-    facilities: gpd.GeoDataFrame, layerset: LayerSet
-) -> gpd.GeoDataFrame:
-    """Split facilities serving several categories, then merge duplicates (both reported)."""
+def _split_shared(facilities: gpd.GeoDataFrame, layerset: LayerSet) -> gpd.GeoDataFrame:
+    """One row per category for facilities serving several (reported)."""
     facilities, shared = split_shared_facilities(facilities)
     if shared:
         layerset.report(
@@ -144,8 +143,6 @@ def _one_row_per_facility_and_category(
             len(shared),
             ", ".join(shared[:10]),
         )
-    facilities, merges = merge_duplicates(facilities)
-    layerset.meta["report"].extend(merge_report_entries(merges))
     return facilities
 
 

@@ -231,3 +231,20 @@ def test_a_multi_layer_geopackage_without_layer_is_refused(tmp_path):
     chosen = read_facility_list(spec | {"layer": "open"}, ["day_care"])
     assert chosen["name"].tolist() == ["开放日托"]
     assert chosen["facility_id"].tolist() == ["facilities.open:1"]
+
+
+def test_replacing_a_category_drops_only_that_row_of_a_nine_year_school(tmp_path):
+    osm = grid_osm(
+        tmp_path / "g.osm",
+        n=6,
+        facilities=[(250, 250, {"amenity": "school", "name": "同洲模范学校"})],
+    )
+    middle = _numbered_list(tmp_path / "middle.csv", "middle_school", ["泗塘中学"], 50)
+    layers = lc.load_layers(
+        osm=osm, facilities=[middle | {"replace_categories": ["middle_school"]}]
+    )
+    schools = layers.facilities[layers.facilities["name"].isin(["同洲模范学校", "泗塘中学"])]
+    rows = dict(zip(schools["category"], schools["facility_id"], strict=True))
+    assert rows["middle_school"] == "middle:1"
+    assert rows["primary_school"].endswith("#primary_school")
+    assert schools["site_id"].tolist().count(rows["primary_school"].split("#")[0]) == 1
