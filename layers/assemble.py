@@ -224,6 +224,8 @@ def assemble_layerset(
     facility_frames = [raw.facilities for raw in raws]
     facilities = clip(facility_frames, "facilities", halo)
     if extra_facilities is not None and not extra_facilities.empty:
+        _refuse_clashing_planner_ids(extra_facilities)
+        _report_planner_outside(extra_facilities.to_crs(crs), area, halo, halo_m, report)
         planner = clip([extra_facilities], "facilities", halo)
         facilities = _with_schema(
             gpd.GeoDataFrame(pd.concat([facilities, planner], ignore_index=True), crs=crs),
@@ -257,6 +259,51 @@ def assemble_layerset(
     return layerset
 
 
+def _refuse_clashing_planner_ids(planner: gpd.GeoDataFrame) -> None:
+    """Planner ids are namespaced by file name; two lists with one file name still clash."""
+    ids = planner["facility_id"].astype(str)
+    clash = ids.duplicated(keep=False)
+    if clash.any():
+        sources = sorted(set(planner.loc[clash, "source"].astype(str)))
+        raise LifecircleError(
+            f"Two facility lists give the same facility ids {sorted(set(ids[clash]))[:5]}, "
+            "so one would hide the other.",
+            where=", ".join(sources),
+            fix="Rename one of the files (ids are prefixed with the file name), or map a "
+            "facility_id column whose values differ between the lists.",
+        )
+
+
+def _report_planner_outside(
+    planner: gpd.GeoDataFrame,
+    area: shapely.Geometry,
+    halo: shapely.Geometry,
+    halo_m: float,
+    report: list[dict],
+) -> None:
+    """Report the planner's facilities that lie outside the study area (dropped beyond the halo)."""
+    points = planner.geometry.values
+    beyond = ~shapely.intersects(halo, points)
+    in_halo = ~beyond & ~shapely.intersects(area, points)
+    for mask, issue in (
+        (beyond, f"planner facilities beyond the study area and its {halo_m:g} m halo (not used)"),
+        (in_halo, "planner facilities outside the study area, within the halo (used)"),
+    ):
+        if mask.any():
+            rows = planner[mask]
+            report.append(
+                {
+                    "layer": "facilities",
+                    "issue": issue,
+                    "count": int(mask.sum()),
+                    "detail": "; ".join(
+                        f"{fid} {name if isinstance(name, str) else ''}".strip()
+                        for fid, name in zip(rows["facility_id"], rows["name"], strict=True)
+                    ),
+                }
+            )
+
+
 def _first_of_each_id(frame: gpd.GeoDataFrame, layer: str, report: list[dict]) -> gpd.GeoDataFrame:
     """Keep the first row of each id: an OSM extract and its Geofabrik shapefiles share ids.
 
@@ -272,7 +319,7 @@ def _first_of_each_id(frame: gpd.GeoDataFrame, layer: str, report: list[dict]) -
                 "layer": layer,
                 "issue": "the same feature in two sources (kept once)",
                 "count": int(repeated.sum()),
-                "detail": "",
+                "detail": ", ".join(frame.loc[repeated, id_column].astype(str).head(10)),
             }
         )
     return frame[~repeated]

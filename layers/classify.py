@@ -11,6 +11,15 @@ imports ``analyses``). A rule is a mapping with any of:
     A regular expression searched in the facility name.
 ``not_name``
     A regular expression that must NOT occur in the name.
+``not_tags``
+    ``{key: value | [values] | "*"}``; the rule fails if ANY of them matches
+    (``{access: [private, no]}`` keeps private pools out of public categories).
+``not_fclass``
+    Geofabrik ``fclass`` values the rule refuses (a school playground named
+    after its school is not a school).
+``also``
+    Further categories the facility serves (a 九年一贯制 school is a primary
+    and a middle school); :func:`split_shared_facilities` makes one row each.
 
 All conditions of a rule must hold. Names are more specific than tags in
 Chinese data (an ``amenity=community_centre`` called 长者食堂 is a meal point),
@@ -31,15 +40,30 @@ import pandas as pd
 Rules = Sequence[tuple[str, Sequence[dict[str, Any]]]]
 
 
+def _osm_text(value: Any) -> Any:
+    # YAML 1.1 reads an unquoted yes/no as a boolean; OSM values are the text "yes"/"no".
+    return {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
+
+
+def _tag_matches(tags: pd.Series, key: str, wanted: Any) -> np.ndarray:
+    values = tags.map(lambda t: t.get(key))
+    if wanted == "*":
+        return values.notna().to_numpy()
+    allowed = {_osm_text(v) for v in (wanted if isinstance(wanted, list) else [wanted])}
+    return values.isin(allowed).to_numpy()
+
+
 def _tag_mask(tags: pd.Series, condition: dict[str, Any]) -> np.ndarray:
     mask = np.ones(len(tags), dtype=bool)
     for key, wanted in condition.items():
-        values = tags.map(lambda t, k=key: t.get(k))
-        if wanted == "*":
-            mask &= values.notna().to_numpy()
-        else:
-            allowed = set(wanted) if isinstance(wanted, list) else {wanted}
-            mask &= values.isin(allowed).to_numpy()
+        mask &= _tag_matches(tags, key, wanted)
+    return mask
+
+
+def _any_tag_mask(tags: pd.Series, condition: dict[str, Any]) -> np.ndarray:
+    mask = np.zeros(len(tags), dtype=bool)
+    for key, wanted in condition.items():
+        mask |= _tag_matches(tags, key, wanted)
     return mask
 
 
@@ -49,8 +73,12 @@ def _rule_mask(
     mask = np.ones(len(names), dtype=bool)
     if "tags" in rule:
         mask &= _tag_mask(tags, rule["tags"])
+    if "not_tags" in rule:
+        mask &= ~_any_tag_mask(tags, rule["not_tags"])
     if "fclass" in rule:
         mask &= fclass.isin(rule["fclass"]).to_numpy()
+    if "not_fclass" in rule:
+        mask &= ~fclass.isin(rule["not_fclass"]).to_numpy()
     if "name" in rule:
         mask &= names.str.contains(rule["name"], regex=True, na=False).to_numpy()
     if "not_name" in rule:
@@ -86,9 +114,10 @@ def classify_facilities(facilities: gpd.GeoDataFrame, rules: Rules) -> gpd.GeoDa
     Returns
     -------
     GeoDataFrame
-        A copy with ``category`` filled (None where nothing matched) and
+        A copy with ``category`` filled (None where nothing matched),
         ``matched_by`` saying which rule decided (``name``, ``tags`` or
-        ``given``).
+        ``given``) and ``also_categories`` (a tuple, empty unless the deciding
+        rule has ``also``).
     """
     result = facilities.copy()
     n = len(result)
@@ -99,6 +128,8 @@ def classify_facilities(facilities: gpd.GeoDataFrame, rules: Rules) -> gpd.GeoDa
     given = result["category"].isin(known).to_numpy() if "category" in result else np.zeros(n, bool)
     category = np.where(given, result.get("category", pd.Series([None] * n)), None).astype(object)
     matched_by = np.where(given, "given", None).astype(object)
+    also = np.empty(n, dtype=object)
+    also[:] = [()] * n
 
     for pass_name, wants_name in (("name", True), ("tags", False)):
         for cat, cat_rules in rules:
@@ -111,6 +142,49 @@ def classify_facilities(facilities: gpd.GeoDataFrame, rules: Rules) -> gpd.GeoDa
                 hit = open_rows & _rule_mask(rule, names, tags, fclass)
                 category[hit] = cat
                 matched_by[hit] = pass_name
+                if rule.get("also"):
+                    for row in np.flatnonzero(hit):
+                        also[row] = tuple(rule["also"])
     result["category"] = category
     result["matched_by"] = matched_by
+    result["also_categories"] = also
     return result
+
+
+def split_shared_facilities(facilities: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """One row per category for facilities that serve several (``also`` rules).
+
+    A 九年一贯制 school ``osm:way/1`` becomes ``osm:way/1#primary_school`` and
+    ``osm:way/1#middle_school``, so each category routes it and ids stay unique.
+    Every row keeps the original id in ``site_id`` (the join key back to the
+    source; equal to ``facility_id`` for single-category facilities).
+
+    Parameters
+    ----------
+    facilities : GeoDataFrame
+        Classified facilities, optionally with ``also_categories``.
+
+    Returns
+    -------
+    (GeoDataFrame, list of str)
+        The facilities without ``also_categories``, and the original ids of
+        those that were split.
+    """
+    result = facilities.copy()
+    result["site_id"] = result["facility_id"]
+    if "also_categories" not in result:
+        return result, []
+    also = result.pop("also_categories")
+    shared = also.map(lambda extra: bool(extra)).to_numpy(dtype=bool)
+    if not shared.any():
+        return result, []
+    single = result[~shared]
+    multi = result[shared].copy()
+    multi["category"] = [
+        tuple(dict.fromkeys((first, *extra)))
+        for first, extra in zip(multi["category"], also[shared], strict=True)
+    ]
+    multi = multi.explode("category")
+    multi["facility_id"] = multi["site_id"].astype(str) + "#" + multi["category"].astype(str)
+    combined = pd.concat([single, multi]).sort_index(kind="stable").reset_index(drop=True)
+    return gpd.GeoDataFrame(combined, crs=facilities.crs), multi["site_id"].unique().tolist()

@@ -113,9 +113,12 @@ def read_facility_list(spec: dict[str, Any], categories: Iterable[str]) -> gpd.G
         )
     names = mapped.get("name", pd.Series([None] * n))
     ids = mapped.get("facility_id")
-    stem = path.stem
+    # Ids are namespaced by list, so two lists that both number their rows 1, 2, ... stay apart.
+    namespace = f"{path.stem}.{spec['layer']}" if spec.get("layer") else path.stem
     facility_id = (
-        ids.astype(str).to_numpy() if ids is not None else [f"{stem}:{i + 1}" for i in range(n)]
+        (namespace + ":" + ids.astype(str)).to_numpy()
+        if ids is not None
+        else [f"{namespace}:{i + 1}" for i in range(n)]
     )
     repeated = pd.Series(facility_id).duplicated(keep=False).to_numpy()
     if repeated.any():
@@ -135,7 +138,7 @@ def read_facility_list(spec: dict[str, Any], categories: Iterable[str]) -> gpd.G
             "name": names.to_numpy(),
             "capacity": _numbers(mapped.get("capacity"), n, "capacity", path),
             "floor_area_m2": _numbers(mapped.get("floor_area_m2"), n, "floor area m²", path),
-            "source": f"planner:{path.name}",
+            "source": f"planner:{path.name}" + (f":{spec['layer']}" if spec.get("layer") else ""),
             "fclass": None,
             "tags": json.dumps({}),
         },

@@ -14,7 +14,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
-from lifecircle.layers.classify import classify_facilities
+from lifecircle.layers.classify import classify_facilities, split_shared_facilities
+from lifecircle.layers.dedupe import merge_duplicates, merge_report_entries
 from lifecircle.layers.demand import demand_from_buildings, drop_unusable_cells, grid_cells
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.layers.population import (
@@ -93,7 +94,7 @@ def prepare_layerset(
             "points of interest outside every profile category (not used)",
             int(unclassified.sum()),
         )
-    facilities = facilities[~unclassified].reset_index(drop=True)
+    facilities = _split_shared(facilities[~unclassified].reset_index(drop=True), layerset)
     replaced = set(layerset.meta.get("replace_categories") or ())
     if replaced:
         from_planner = facilities["source"].astype(str).str.startswith("planner:")
@@ -106,6 +107,8 @@ def prepare_layerset(
                 ", ".join(sorted(replaced)),
             )
         facilities = facilities[~dropped].reset_index(drop=True)
+    facilities, merges = merge_duplicates(facilities)
+    layerset.meta["report"].extend(merge_report_entries(merges))
     for cat, _ in rules:
         if not (facilities["category"] == cat).any():
             layerset.report(
@@ -137,6 +140,19 @@ def prepare_layerset(
             "counts per area, a population raster, or a grid density.",
         )
     return layerset.with_layers(facilities=facilities, buildings=buildings, demand=demand_points)
+
+
+def _split_shared(facilities: gpd.GeoDataFrame, layerset: LayerSet) -> gpd.GeoDataFrame:
+    """One row per category for facilities serving several (reported)."""
+    facilities, shared = split_shared_facilities(facilities)
+    if shared:
+        layerset.report(
+            "facilities",
+            "facilities serving several categories (one row per category, ids '<id>#<category>')",
+            len(shared),
+            ", ".join(shared[:10]),
+        )
+    return facilities
 
 
 def _building_residents(

@@ -78,6 +78,8 @@ def _points_from_table(
 
 
 def _read_spatial(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+    if layer is None:
+        _refuse_ambiguous_layers(path)
     # A shapefile without .cpg is read by GDAL as Latin-1, which turns GBK text into
     # mojibake silently; decode it strictly as UTF-8, then as GB18030, instead.
     guess = path.suffix.lower() in {".shp", ".dbf"} and not path.with_suffix(".cpg").exists()
@@ -111,6 +113,20 @@ def _read_spatial(path: Path, layer: str | None) -> gpd.GeoDataFrame:
         fix="Add a .cpg file naming the encoding (for example 'GBK'), or re-save the layer as "
         "UTF-8 in QGIS.",
     )
+
+
+def _refuse_ambiguous_layers(path: Path) -> None:
+    """A file with several layers and no ``layer:`` would silently use the first one."""
+    try:
+        names = [str(row[0]) for row in pyogrio.list_layers(path)]
+    except pyogrio.errors.DataSourceError:
+        return  # _read_spatial reports the unreadable file
+    if len(names) > 1:
+        raise LifecircleError(
+            f"{path.name} holds {len(names)} layers and the run config does not say which.",
+            where=str(path),
+            fix=f"Add `layer:` with one of: {', '.join(names)}.",
+        )
 
 
 def _has_mojibake(frame: pd.DataFrame) -> bool:

@@ -21,7 +21,7 @@ STANDARDS_DIR = Path(__file__).resolve().parent
 CONFIDENCE_MARKS = {"S", "M", "I"}
 TARGET_GROUPS = {"everyone", "elderly", "children"}
 SPEED_KEYS = {"general", "elderly"}
-RULE_KEYS = {"tags", "fclass", "name", "not_name"}
+RULE_KEYS = {"tags", "fclass", "name", "not_name", "not_tags", "not_fclass", "also"}
 RUN_CONFIG_SOURCE = "run_config"
 #: The order :meth:`Profile.circle_of` looks for a category in; the first circle
 #: holding it is where it is reported, and its ``speed`` routes it.
@@ -603,11 +603,19 @@ class _ProfileParser:
                         f"Rule {rule!r} is not understood.",
                         f"A rule is a mapping with keys from {sorted(RULE_KEYS)}.",
                     )
-                if set(rule) == {"not_name"}:
+                if not set(rule) & {"tags", "fclass", "name"}:
                     raise self.fail(
                         f"{key}.rules[{i}]",
-                        "A rule with only not_name matches everything.",
-                        "Combine not_name with tags, fclass or name.",
+                        f"Rule {rule!r} has only exclusions, so it matches everything.",
+                        "Combine not_name, not_tags, not_fclass or also with tags, fclass or name.",
+                    )
+                also = rule.get("also", [])
+                unknown_also = set(also) - set(raw_categories) if isinstance(also, list) else also
+                if unknown_also:
+                    raise self.fail(
+                        f"{key}.rules[{i}].also",
+                        f"Rule {rule!r}: `also` is not a list of this profile's categories.",
+                        f"Write also: [category, ...] with ids from {', '.join(raw_categories)}.",
                     )
             name = spec.get("name") or {}
             capacity = spec.get("capacity") or {}

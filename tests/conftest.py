@@ -54,6 +54,15 @@ def shanghai_central() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def zhangmiao_pois() -> Path:
+    """Path to ../shared/data/zhangmiao-pois (Geofabrik POIs, no roads), or skip (fail under CI)."""
+    path = shared_data_dir() / "zhangmiao-pois"
+    if not (path / "gis_osm_pois_free_1.shp").is_file():
+        skip_or_fail(f"the real POI data is missing: {path / 'gis_osm_pois_free_1.shp'} not found")
+    return path
+
+
 def chromium_path() -> str | None:
     """The headless Chromium binary, if installed."""
     for name in ("chromium", "chromium-browser", "google-chrome"):
