@@ -20,6 +20,7 @@ from lifecircle.layers.assemble import assemble_layerset, bbox_boundary, normali
 from lifecircle.layers.geofabrik import read_geofabrik
 from lifecircle.layers.layerset import LAYER_NAMES, LayerSet
 from lifecircle.layers.osm import RawLayers, read_osm
+from lifecircle.layers.placement import population_lines
 from lifecircle.layers.planner_files import (
     read_buildings,
     read_candidates,
@@ -74,13 +75,8 @@ def halo_m(profile: Profile) -> float:
 
 def population_settings(profile: Profile, overrides: dict[str, Any]) -> PopulationSettings:
     """Population settings from the profile, overridden by the run config's ``population``."""
-    base = {key: float(fig.value) for key, fig in profile.population.items()}
-    allowed = set(PopulationSettings.__dataclass_fields__)
-    merged = {k: v for k, v in base.items() if k in allowed}
-    for key, value in overrides.items():
-        if key in allowed:
-            merged[key] = float(value)
-    return PopulationSettings(**merged)
+    base = {key: fig.value for key, fig in profile.population.items()}
+    return PopulationSettings.from_values(base, overrides)
 
 
 def _read_sources(config: RunConfig) -> list[RawLayers]:
@@ -184,6 +180,8 @@ def _prepare(
             f"{len(prepared.facilities)} facilities classified, {len(prepared.demand)} demand "
             f"points, {prepared.demand['residents'].sum():,.0f} residents"
         )
+    for line in population_lines(prepared.meta["population"], config.maps.get("lang") or "zh"):
+        progress.line(line)
     return prepared
 
 
@@ -225,6 +223,7 @@ def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dic
             "children": float(demand["children"].sum()),
             "demand_points": len(demand),
             "demand_source": sorted(set(demand["source"].astype(str))),
+            **layerset.meta.get("population", {}),
         },
         "layers": layerset.counts(),
         # all facilities used for routing, including those in the halo around the area
