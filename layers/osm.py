@@ -303,16 +303,14 @@ class _Collector:
         for outer in obj.outer_rings():
             rings.append(outer)
             rings.extend(obj.inner_rings(outer))
-        area = WalkArea(oid, tags["highway"], _name(tags), geom)
+        area = WalkArea(oid, tags["highway"], _name(tags), geom, tags)
         for k, ring in enumerate(rings):
             ids = [node.ref for node in ring]
             coords = [(node.lon, node.lat) for node in ring]
             road_id = f"{oid}#ring{k}"
             area.ring_ids.append(road_id)
             area.node_xy.update(zip(ids, coords, strict=True))
-            self.roads.append(
-                _walk_line(road_id, area, tags, np.asarray(ids, dtype=np.int64), coords)
-            )
+            self.roads.append(_walk_line(road_id, area, np.asarray(ids, dtype=np.int64), coords))
         self.walk_areas.append(area)
 
 
@@ -324,13 +322,14 @@ class WalkArea:
     highway: str
     name: str | None
     polygon: Any
+    tags: dict[str, str] = field(default_factory=dict)
     ring_ids: list[str] = field(default_factory=list)
     node_xy: dict[int, tuple[float, float]] = field(default_factory=dict)
 
 
-def _walk_line(
-    road_id: str, area: WalkArea, tags: dict[str, str], ids: np.ndarray, coords: list
-) -> dict[str, Any]:
+def _walk_line(road_id: str, area: WalkArea, ids: np.ndarray, coords: list) -> dict[str, Any]:
+    """A road row for a ring or crossing of ``area``, with its access tags."""
+    tags = area.tags
     return {
         "road_id": road_id,
         "highway": area.highway,
@@ -363,10 +362,10 @@ def crossing_lines(roads: list[dict[str, Any]], areas: list[WalkArea]) -> list[d
     if not areas:
         return rows
     own = {road_id for area in areas for road_id in area.ring_ids}
-    used: set[int] = set()
-    for road in roads:
-        if road["road_id"] not in own:
-            used.update(int(v) for v in road["vertex_ids"])
+    others = [road["vertex_ids"] for road in roads if road["road_id"] not in own]
+    ring_nodes = np.fromiter((n for area in areas for n in area.node_xy), dtype=np.int64)
+    touched = np.isin(ring_nodes, np.concatenate(others)) if others else ring_nodes < 0
+    used = set(ring_nodes[touched].tolist())
     for area in areas:
         entrances = sorted(node for node in area.node_xy if node in used)
         if len(entrances) < 2:
@@ -382,7 +381,7 @@ def crossing_lines(roads: list[dict[str, Any]], areas: list[WalkArea]) -> list[d
             if not inside.covers(line):
                 continue
             ids = np.array([entrances[i], entrances[j]], dtype=np.int64)
-            rows.append(_walk_line(f"{area.area_id}#cross{n}", area, {}, ids, list(line.coords)))
+            rows.append(_walk_line(f"{area.area_id}#cross{n}", area, ids, list(line.coords)))
     return rows
 
 

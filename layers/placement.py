@@ -103,17 +103,24 @@ def place_residents(
         grid_needed = placed <= 0 or (
             _data_method(demand) is None
             and population.placement == "auto"
+            and area_km2 > 0
             and placed / area_km2 < info["sparse_threshold_per_km2"]
         )
         if population.placement == "buildings":
             grid_needed = False
         if grid_needed:
             only_empty = placed > 0
-            parts.append(
-                _grid_demand(layerset, population, demand, buildings if only_empty else None)
-            )
-            info["method"] = _data_method(demand) or ("mixed" if only_empty else "grid")
+            # sheds alone do not make a cell "mapped": its homes may be missing
+            mapped = buildings[buildings["housing_rule"] != "too_small"]
+            grid = _grid_demand(layerset, population, demand, mapped if only_empty else None)
+            parts.append(grid)
+            if not only_empty:
+                info["method"] = _data_method(demand) or "grid"
+            elif len(grid):
+                info["method"] = "mixed"
     else:
+        if len(buildings):
+            buildings[["residents", "elderly", "children"]] = 0.0
         parts.append(_grid_demand(layerset, population, demand, None))
         info["method"] = _data_method(demand) or "grid"
     points = _concat_points(parts, layerset)
@@ -218,6 +225,7 @@ def _grid_demand(
         crs=layerset.crs,
     )
     cell_area_m2 = float(frame.geometry.area.iloc[0]) if len(frame) else 0.0
+    info["grid_cells_in_study_area"] = len(frame)
     if occupied_by is not None:
         frame = cells_without_buildings(frame, occupied_by)
         info["grid_cells_without_buildings"] = len(frame)
@@ -306,13 +314,13 @@ def method_sentence(info: dict[str, Any], lang: str) -> str:
             else f"{info['grid_residents']:,.0f} residents on {info['grid_cells']:,} grid cells "
             f"at an assumed {info['grid_density_per_km2']:,.0f} per km²"
         )
-    if info["method"] in {"mixed", "grid"} and info["buildings_total"]:
+    density = info.get("building_residents_per_km2")
+    if density is not None and density < info["sparse_threshold_per_km2"]:
         parts.append(
-            f"建筑过稀：住宅仅容纳 {info.get('building_residents_per_km2', 0):,.0f} 人/km²，"
-            f"低于 {info['sparse_threshold_per_km2']:,.0f}"
+            f"建筑过稀：住宅仅容纳 {density:,.0f} 人/km²，低于 "
+            f"{info['sparse_threshold_per_km2']:,.0f}"
             if zh
-            else f"buildings too sparse: housing holds "
-            f"{info.get('building_residents_per_km2', 0):,.0f} per km², below "
+            else f"buildings too sparse: housing holds {density:,.0f} per km², below "
             f"{info['sparse_threshold_per_km2']:,.0f}"
         )
     return ("；" if zh else "; ").join(parts)
@@ -368,11 +376,16 @@ def _nothing_placed(
     info: dict[str, Any], population: PopulationSettings, demand: DemandSettings
 ) -> LifecircleError:
     """The error when no resident was placed, with a fix that works for this case."""
-    if info["grid_cells"] == 0 and info.get("grid_cells_far_from_roads") is not None:
+    if info.get("grid_cells_in_study_area") == 0:
+        fix = (
+            f"The study area is smaller than one {demand.grid_size_m:g} m grid cell: use a "
+            "smaller demand.grid_size_m in the run config (e.g. 50), or a larger study area."
+        )
+    elif info["grid_cells"] == 0 and info.get("grid_cells_far_from_roads") is not None:
         fix = (
             "Every grid cell lies in water or farther than "
-            f"{demand.max_snap_m:g} m from a road: check that the study area overlaps the "
-            "extract's roads, or use a smaller demand.grid_size_m."
+            f"{demand.max_snap_m:g} m from a road: check that the study area (bbox or "
+            "boundary) overlaps the extract's roads."
         )
     elif _data_method(demand) is not None:
         fix = "Give the population areas or raster non-zero counts inside the study area."

@@ -51,6 +51,9 @@ def test_a_plaza_way_between_two_streets_is_crossed_straight(tmp_path, highway):
         DETOUR_M, rel=0.01
     )
     assert _walk_m(path) == pytest.approx(100, rel=0.01)
+    closed = (30, plaza[1], {**plaza[2], "access": "private"})
+    private = write_osm(tmp_path / "private.osm", nodes, [*STREET_WAYS, closed])
+    assert _walk_m(private) == pytest.approx(DETOUR_M, rel=0.01)  # nor across it
 
 
 def test_a_multipolygon_plaza_with_a_hole_is_walked_around_the_hole(tmp_path):

@@ -329,3 +329,54 @@ def test_profiles_state_every_population_setting_with_its_source(name):
         expected = getattr(defaults, item.name)
         assert (tuple(value) if isinstance(value, list) else value) == expected, item.name
     assert np.isfinite(defaults.sparse_density_share * defaults.grid_density_per_km2)
+
+
+def test_cells_with_only_sheds_still_get_the_grid():
+    crs = UTM51
+    area = shapely.box(0, 0, 600, 600)
+    roads = gpd.GeoDataFrame(
+        {"road_id": ["r"], "highway": ["residential"]},
+        geometry=[shapely.LineString([(0, 300), (600, 300)])],
+        crs=crs,
+    )
+    sheds = [
+        shapely.box(x, y, x + 4, y + 4) for x in range(10, 600, 50) for y in range(10, 600, 50)
+    ]
+    buildings = gpd.GeoDataFrame(
+        {"building_id": [f"s{i}" for i in range(len(sheds))], "use": "yes"},
+        geometry=sheds,
+        crs=crs,
+    )
+    buildings.loc[6 * 12 + 6, "use"] = "house"  # the one at (310, 310), mid-area
+    layerset = LayerSet(
+        crs=crs,
+        boundary=gpd.GeoDataFrame({"unit_id": ["u"], "name": ["u"]}, geometry=[area], crs=crs),
+        roads=roads,
+        buildings=buildings,
+    )
+    _, demand = place_residents(layerset, PopulationSettings(), DemandSettings(grid_size_m=150))
+    assert set(demand["source"]) == {"building", "grid"}
+    info = layerset.meta["population"]
+    assert info["buildings_ignored"] == {"too_small": len(sheds) - 1}
+    assert info["method"] == "mixed"
+    # only the house's cell counts as mapped; every cell holds sheds
+    assert info["grid_cells_without_buildings"] == info["grid_cells_in_study_area"] - 1
+    assert info["grid_cells"] > 0
+
+
+def test_a_study_area_smaller_than_a_grid_cell_gets_a_fix_that_works(tmp_path, capsys):
+    osm = homes_osm(tmp_path / "empty.osm", {})
+    west, south = lonlat(170, 170)
+    east, north = lonlat(230, 230)
+    config = {
+        "sources": {"osm": str(osm)},
+        "study_area": {"bbox": [west, south, east, north]},
+    }
+    code, _, err = run(tmp_path, osm, config=config, capsys=capsys)
+    assert code == EXIT_USER_ERROR, err
+    assert "smaller demand.grid_size_m" in err
+    config["demand"] = {"grid_size_m": 50}
+    code, summary, err = run(tmp_path, osm, config=config, capsys=capsys)
+    assert code == 0, err
+    assert summary["population"]["method"] == "grid"
+    assert summary["population"]["residents"] > 0
