@@ -29,6 +29,7 @@ from lifecircle.spatial.errors import LifecircleError
 METRES_PER_LEVEL = 3.0
 UNTYPED_RULES = ("residential_unless_excluded", "in_residential_landuse", "never")
 PLACEMENTS = ("auto", "buildings", "grid")
+POSITIVE_SETTINGS = {"floor_area_per_person_m2", "default_levels"}  # divisors and storeys
 
 
 @dataclass(frozen=True)
@@ -142,13 +143,16 @@ def _typed_setting(key: str, value: Any, kind: str) -> Any:
         return tuple(str(v) for v in value)
     if kind == "str":
         return str(value)
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    positive = key in POSITIVE_SETTINGS
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None or not np.isfinite(number) or number < 0 or (positive and number == 0):
         raise LifecircleError(
-            f"population.{key} must be a number, got {value!r}.",
+            f"population.{key} must be a {'positive' if positive else 'non-negative'} number, "
+            f"got {value!r}.",
             where=f"population.{key} (profile or run config)",
-            fix="Give a plain number.",
+            fix="Give a plain number, e.g. 35 for floor_area_per_person_m2.",
         )
-    return float(value)
+    return float(number)
 
 
 def building_floor_area(buildings: gpd.GeoDataFrame, default_levels: float) -> gpd.GeoDataFrame:

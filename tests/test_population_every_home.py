@@ -311,6 +311,9 @@ def test_nothing_placed_error_gives_a_fix_that_works(tmp_path, capsys):
         ("placement", "everywhere"),
         ("untyped_building_values", "yes"),
         ("min_untyped_footprint_m2", "30 m²"),
+        ("floor_area_per_person_m2", 0),
+        ("sparse_density_share", -0.25),
+        ("grid_density_per_km2", float("nan")),
     ],
 )
 def test_bad_population_settings_are_user_errors(key, value):
