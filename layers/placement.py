@@ -90,38 +90,12 @@ def place_residents(
     buildings = layerset.buildings
     if len(buildings):
         buildings = _classified(buildings, population, layerset, info)
-    use_buildings = len(buildings) and population.placement != "grid"
-    parts: list[gpd.GeoDataFrame] = []
-    if use_buildings:
-        buildings["residents"] = _building_residents(buildings, population, demand, layerset)
-        buildings = apply_shares(buildings, layerset.boundary, population)
-        placed = float(buildings["residents"].sum())
-        info["building_residents"] = round(placed, 1)
-        info["building_residents_per_km2"] = round(placed / area_km2, 1) if area_km2 else 0.0
-        info["method"] = _data_method(demand) or "buildings"
-        parts.append(demand_from_buildings(buildings))
-        grid_needed = placed <= 0 or (
-            _data_method(demand) is None
-            and population.placement == "auto"
-            and area_km2 > 0
-            and placed / area_km2 < info["sparse_threshold_per_km2"]
-        )
-        if population.placement == "buildings":
-            grid_needed = False
-        if grid_needed:
-            only_empty = placed > 0
-            # sheds alone do not make a cell "mapped": its homes may be missing
-            mapped = buildings[buildings["housing_rule"] != "too_small"]
-            grid = _grid_demand(layerset, population, demand, mapped if only_empty else None)
-            parts.append(grid)
-            if not only_empty:
-                info["method"] = _data_method(demand) or "grid"
-            elif len(grid):
-                info["method"] = "mixed"
+    if len(buildings) and population.placement != "grid":
+        buildings, parts = _on_buildings(buildings, layerset, population, demand)
     else:
         if len(buildings):
             buildings[["residents", "elderly", "children"]] = 0.0
-        parts.append(_grid_demand(layerset, population, demand, None))
+        parts = [_grid_demand(layerset, population, demand, None)]
         info["method"] = _data_method(demand) or "grid"
     points = _concat_points(parts, layerset)
     info["residents"] = round(float(points["residents"].sum()), 1) if len(points) else 0.0
@@ -129,6 +103,42 @@ def place_residents(
     if points.empty or points["residents"].sum() <= 0:
         raise _nothing_placed(info, population, demand)
     return buildings, points
+
+
+def _on_buildings(
+    buildings: gpd.GeoDataFrame,
+    layerset: LayerSet,
+    population: PopulationSettings,
+    demand: DemandSettings,
+) -> tuple[gpd.GeoDataFrame, list[gpd.GeoDataFrame]]:
+    """Residents on housing, plus grid cells where the housing is too sparse or holds nobody."""
+    info = layerset.meta["population"]
+    area_km2 = float(layerset.study_area.area) / 1e6
+    buildings["residents"] = _building_residents(buildings, population, demand, layerset)
+    buildings = apply_shares(buildings, layerset.boundary, population)
+    placed = float(buildings["residents"].sum())
+    info["building_residents"] = round(placed, 1)
+    info["building_residents_per_km2"] = round(placed / area_km2, 1) if area_km2 else 0.0
+    info["method"] = _data_method(demand) or "buildings"
+    parts = [demand_from_buildings(buildings)]
+    sparse = (
+        _data_method(demand) is None
+        and area_km2 > 0
+        and placed / area_km2 < info["sparse_threshold_per_km2"]
+    )
+    if population.placement == "buildings" or (placed > 0 and not sparse):
+        return buildings, parts
+    if placed <= 0:
+        parts.append(_grid_demand(layerset, population, demand, None))
+        info["method"] = _data_method(demand) or "grid"
+        return buildings, parts
+    # sheds alone do not make a cell "mapped": its homes may be missing
+    mapped = buildings[buildings["housing_rule"] != "too_small"]
+    grid = _grid_demand(layerset, population, demand, mapped)
+    parts.append(grid)
+    if len(grid):
+        info["method"] = "mixed"
+    return buildings, parts
 
 
 def _data_method(demand: DemandSettings) -> str | None:
