@@ -218,12 +218,12 @@ def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dic
         "demand_grid": layerset.meta.get("demand_grid"),
         "walk_speed_mps": {k: profile.speed_mps(k) for k in profile.speeds},
         "population": {
+            **layerset.meta.get("population", {}),  # method and its figures
             "residents": float(demand["residents"].sum()),
             "elderly": float(demand["elderly"].sum()),
             "children": float(demand["children"].sum()),
             "demand_points": len(demand),
             "demand_source": sorted(set(demand["source"].astype(str))),
-            **layerset.meta.get("population", {}),
         },
         "layers": layerset.counts(),
         # all facilities used for routing, including those in the halo around the area

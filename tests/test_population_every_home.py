@@ -283,9 +283,10 @@ def test_mixed_grid_skips_cells_that_hold_a_building():
 def test_buildings_with_no_housing_fall_back_to_the_grid(tmp_path, capsys):
     schools = {(i, j): ({"building": "school"}, 40) for i in range(5) for j in range(5)}
     osm = homes_osm(tmp_path / "schools.osm", schools)
-    code, summary, err = run(tmp_path, osm, capsys=capsys)
+    code, summary, err = run(tmp_path, osm, "--lang", "zh", capsys=capsys)
     assert code == 0, err
     assert summary["population"]["method"] == "grid"
+    assert "人口方法：按网格（grid）" in err and "未计：非居住建筑类型 25" in err
     assert summary["population"]["buildings_ignored"] == {"non_residential_type": 25}
     assert summary["population"]["residents"] > 0
 
