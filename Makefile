@@ -1,13 +1,14 @@
 # Two commands do everything on a fresh Linux machine with Python 3.11+:
 #   make demo   – create .venv, install lifecircle, run the synthetic demo district
-#   make test   – create .venv if needed, install the test extras, run the whole test suite
+#   make test   – create .venv if needed, install the test extras, run the whole test suite (CI)
+#   make test-fast – the same without tests marked slow or needing Chromium, for quick checks
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +28,10 @@ demo: $(STAMP_RUN)
 test: $(STAMP_TEST)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP_TEST)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/bench_access.py

@@ -1,9 +1,11 @@
 """The one access computation every analysis shares.
 
 For each demand point and each profile category: the walk in metres and
-minutes to the nearest facility of that category (at the category's speed:
-elderly speed for care categories), and which facility that is. Computed up to
-``max_minutes`` (30 by default); beyond that the value is null (NaN).
+minutes to the nearest facility of that category (at the category's speed, see
+:meth:`lifecircle.standards.profile.Profile.rule`), and which facility that
+is. Computed up to ``max_minutes`` (30 by default, raised to the profile's
+longest threshold); beyond that the value is null (NaN). The table keeps the
+rules it was routed with, and analyses judge it by those.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from lifecircle.layers.barriers import railway_stations, walk_barriers
 from lifecircle.layers.layerset import LayerSet
-from lifecircle.spatial.graph import WalkGraph, build_walk_graph, walkable_mask
+from lifecircle.spatial.errors import LifecircleError
+from lifecircle.spatial.graph import WalkGraph, build_walk_graph, main_network_edges, walkable_mask
 from lifecircle.spatial.routing import nearest_source_by_group, to_minutes
-from lifecircle.spatial.snapping import Snapped, snap_points
-from lifecircle.standards.profile import Profile
+from lifecircle.spatial.snapping import Snapped, SnapTargets, snap_points
+from lifecircle.standards.profile import CategoryRule, Profile
 
 DEFAULT_MAX_MINUTES = 30.0
 
@@ -37,16 +41,20 @@ class Network:
         One row per ``layerset.facilities`` row.
     excluded_roads : int
         Road lines left out as not walkable (motorways, foot=no...).
+    targets : SnapTargets or None
+        The main-network edges and barriers points were snapped with; None when
+        every edge was eligible and nothing was a barrier.
     """
 
     graph: WalkGraph
     demand: Snapped
     facilities: Snapped
     excluded_roads: int = 0
+    targets: SnapTargets | None = None
 
     def snap(self, xy: np.ndarray) -> Snapped:
-        """Snap more points (e.g. candidate sites) with the same limit."""
-        return snap_points(self.graph, xy, self.demand.max_snap_m)
+        """Snap more points (e.g. candidate sites) with the same limit and rules."""
+        return snap_points(self.targets or self.graph, xy, self.demand.max_snap_m)
 
 
 def _xy(frame) -> np.ndarray:
@@ -63,12 +71,20 @@ def _xy(frame) -> np.ndarray:
 def build_network(layerset: LayerSet, max_snap_m: float) -> Network:
     """Build the walk graph from walkable roads and snap demand and facilities.
 
+    Points snap to the main walk network only (the largest connected component
+    and components of 5 km or more, see
+    :func:`lifecircle.spatial.graph.main_network_edges`), along a connector that
+    crosses no water area, river, canal or surface railway
+    (:func:`lifecircle.layers.barriers.walk_barriers`); railway stations are
+    reached across their railway, not across water.
+
     Parameters
     ----------
     layerset : LayerSet
         Prepared inputs (metric CRS).
     max_snap_m : float
-        Snap limit in metres; points farther away are kept but not routed.
+        Snap limit in metres; points with no main-network edge reachable along a
+        clear connector within it are kept but not routed.
     """
     roads = layerset.roads
     access = roads.get("access")
@@ -79,22 +95,27 @@ def build_network(layerset: LayerSet, max_snap_m: float) -> Network:
         vertex_ids = list(used["vertex_ids"])
     grade = pd.to_numeric(used["layer"], errors="coerce").fillna(0).astype(int).to_numpy()
     graph = build_walk_graph(used.geometry.values, vertex_ids=vertex_ids, grade=grade)
+    targets = SnapTargets(graph, main_network_edges(graph), walk_barriers(layerset))
+    facility_xy = _xy(layerset.facilities)
+    facilities = snap_points(targets, facility_xy, max_snap_m)
+    stations = railway_stations(layerset.facilities)
+    if stations.any():
+        water_only = targets.with_barriers(walk_barriers(layerset, railways=False))
+        facilities = facilities.replaced(
+            stations, snap_points(water_only, facility_xy[stations], max_snap_m))
     return Network(
         graph=graph,
-        demand=snap_points(graph, _xy(layerset.demand), max_snap_m),
-        facilities=snap_points(graph, _xy(layerset.facilities), max_snap_m),
+        demand=snap_points(targets, _xy(layerset.demand), max_snap_m),
+        facilities=facilities,
         excluded_roads=int((~walkable).sum()),
+        targets=targets,
     )
 
 
-def longest_threshold_minutes(profile: Profile) -> float:
-    """The longest walking threshold of the profile, in minutes at each category's speed."""
-    longest = max(
-        cat.threshold_minutes(profile.speed_mps(profile.category_speed_key(cat.id)))
-        for cat in profile.categories.values()
-    )
-    fitness = profile.circles["fitness_circle"].figure("minutes")
-    return max(longest, float(fitness.value) if fitness else 0.0)
+def cap_minutes(profile: Profile, max_minutes: float = DEFAULT_MAX_MINUTES) -> float:
+    """The minutes access is computed up to: ``max_minutes``, raised to the longest
+    threshold of the profile (over :meth:`Profile.all_rules`) so no threshold is cut."""
+    return max(float(max_minutes), *(rule.threshold_minutes for rule in profile.all_rules()))
 
 
 @dataclass
@@ -109,10 +130,15 @@ class AccessTable:
     nearest_row : DataFrame
         Row position in ``layerset.facilities`` of the nearest facility per
         category (int32; -1 beyond the cap).
-    speed_mps : dict
-        Walking speed (m/s) used per category.
+    rules : dict of CategoryRule
+        The rule each category was routed with (its speed, m/s) and is judged
+        by where it is reported (``Profile.rules()``).
+    circle_rules : dict
+        Circle id → category id → rule (``Profile.circle_rules()``), for a
+        category judged in another circle (``park`` in the fitness circle).
     max_minutes : float
-        The cap.
+        The cap actually used (minutes): the requested one, raised to the
+        profile's longest threshold.
     network : Network
     facility_rows : dict
         Row positions in ``layerset.facilities`` of each category's facilities.
@@ -122,7 +148,8 @@ class AccessTable:
 
     minutes: pd.DataFrame
     nearest_row: pd.DataFrame
-    speed_mps: dict[str, float]
+    rules: dict[str, CategoryRule]
+    circle_rules: dict[str, dict[str, CategoryRule]]
     max_minutes: float
     network: Network
     facility_rows: dict[str, np.ndarray] = field(default_factory=dict)
@@ -135,7 +162,9 @@ class AccessTable:
         Derived from :attr:`minutes` and the category speeds on first use, so the
         access step holds one demand × category table of floats, not two.
         """
-        metres_per_minute = np.array([60.0 * self.speed_mps[c] for c in self.minutes.columns])
+        metres_per_minute = np.array(
+            [60.0 * self.rules[c].speed_mps for c in self.minutes.columns]
+        )
         return self.minutes * metres_per_minute
 
     @cached_property
@@ -152,9 +181,36 @@ class AccessTable:
             columns=self.nearest_row.columns, dtype=object, copy=False,
         )
 
-    def covered(self, category: str, threshold_minutes: float) -> np.ndarray:
-        """Bool per demand point: the category is within ``threshold_minutes``."""
-        return (self.minutes[category] <= threshold_minutes + 1e-9).to_numpy()
+    def rule(self, category: str, circle: str | None = None) -> CategoryRule:
+        """The rule this table judges ``category`` by (in ``circle``, by default where it
+        is reported), as :meth:`lifecircle.standards.profile.Profile.rule` gave it.
+
+        Raises
+        ------
+        LifecircleError
+            When the table has no such rule: it was computed with another profile.
+        """
+        rule = self.rules.get(category)
+        if circle is not None and (rule is None or rule.circle != circle):
+            rule = self.circle_rules.get(circle, {}).get(category)
+        if rule is None:
+            raise LifecircleError(
+                f"The access table has no rule for category '{category}'"
+                + (f" in the '{circle}' circle" if circle else "")
+                + "; it was computed with another standards profile.",
+                where="analysis(access=...)",
+                fix="Compute the access table with the profile you judge it by "
+                "(leave access=None).",
+            )
+        return rule
+
+    def covered(self, category: str, circle: str | None = None) -> np.ndarray:
+        """Bool per demand point: the category is within its rule's threshold.
+
+        ``circle`` picks the rule as in :meth:`rule`.
+        """
+        minutes = self.rule(category, circle).threshold_minutes
+        return (self.minutes[category] <= minutes + 1e-9).to_numpy()
 
 
 def compute_access(
@@ -175,19 +231,21 @@ def compute_access(
         Reuse a built network.
     max_minutes : float
         Compute up to this many minutes (at each category's speed); raised to the
-        longest threshold of the profile when that is longer, so no threshold is cut.
+        longest threshold of the profile when that is longer, so no threshold is cut
+        (``AccessTable.max_minutes`` is the cap used).
 
     Returns
     -------
     AccessTable
     """
-    max_minutes = max(max_minutes, longest_threshold_minutes(profile))
+    rules = profile.rules()
+    max_minutes = cap_minutes(profile, max_minutes)
     network = network or build_network(layerset, float(profile.max_snap_m.value))
     demand_ids = layerset.demand["demand_id"].astype(str).to_numpy()
     facility_ids = layerset.facilities["facility_id"].astype(str).to_numpy()
     categories = layerset.facilities["category"].to_numpy()
     cats = list(profile.categories)
-    speeds = {cat: profile.speed_mps(profile.category_speed_key(cat)) for cat in cats}
+    speeds = {cat: rules[cat].speed_mps for cat in cats}
     rows_by_category = {cat: np.flatnonzero(categories == cat) for cat in cats}
     # one (category, demand) block per table, filled in place and handed to pandas
     # without a copy: at a million demand points, fresh memory is a large cost
@@ -212,7 +270,8 @@ def compute_access(
     return AccessTable(
         minutes=pd.DataFrame(minutes.T, index=index, columns=columns, copy=False),
         nearest_row=pd.DataFrame(nearest_row.T, index=index, columns=columns, copy=False),
-        speed_mps=speeds,
+        rules=rules,
+        circle_rules=profile.circle_rules(),
         max_minutes=max_minutes,
         network=network,
         facility_rows=rows_by_category,

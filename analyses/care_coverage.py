@@ -84,8 +84,7 @@ def care_coverage(access: AccessTable, layerset: LayerSet, profile: Profile) -> 
     """
     circle = profile.circles["care_coverage"]
     members = list(circle.categories)
-    thresholds = {c: profile.categories[c].threshold_minutes(access.speed_mps[c]) for c in members}
-    table, covered = category_table(access, layerset, profile, members, thresholds)
+    table, covered = category_table(access, layerset, profile, circle.id)
     demand = layerset.demand.copy()
     elderly = demand["elderly"].to_numpy(dtype=float)
     residents = demand["residents"].to_numpy(dtype=float)
@@ -109,7 +108,7 @@ def care_coverage(access: AccessTable, layerset: LayerSet, profile: Profile) -> 
             subset["floor_area_m2"],
             cat.floor_area_default.value if cat.floor_area_default else None,
         )
-        limit_m = thresholds[cat_id] * 60.0 * access.speed_mps[cat_id]
+        limit_m = access.rule(cat_id, circle.id).threshold_m
         pairs = catchments(network.graph, network.facilities.subset(rows), network.demand, limit_m)
         by_capacity = two_step_fca(pairs, capacity, elderly)
         by_floor = two_step_fca(pairs, floor_area, elderly)

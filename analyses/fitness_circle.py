@@ -2,7 +2,8 @@
 
 No standard defines it (see the profile, confidence I): by default a resident
 is covered when any fitness category of the profile (fitness station, court,
-sports centre, park, fitness trail) is within the circle's minutes.
+sports centre, park, fitness trail) is within the circle's minutes, each at the
+speed it is routed at (``Profile.rule(category, "fitness_circle")``).
 Where facilities have a site area (``site_area_m2``), the m² of sports space
 per resident within reach is a 2SFCA index with area as supply.
 """
@@ -63,29 +64,26 @@ def fitness_circle(
     FitnessCircleResult
     """
     circle = profile.circles["fitness_circle"]
-    minutes = float(circle.figure("minutes").value)
     members = list(circle.categories)
-    table, _ = category_table(
-        access, layerset, profile, members, dict.fromkeys(members, minutes)
-    )
+    table, covered = category_table(access, layerset, profile, circle.id)
     fitness_minutes = access.minutes[members].min(axis=1, skipna=True).to_numpy()
     fitness_ok = np.zeros(len(fitness_minutes), dtype=bool)
-    np.less_equal(
-        fitness_minutes, minutes + 1e-9, out=fitness_ok, where=np.isfinite(fitness_minutes)
-    )
+    for mask in covered.values():
+        fitness_ok |= mask
     demand = layerset.demand.copy()
     demand["fitness_minutes"] = fitness_minutes
     demand["fitness_ok"] = fitness_ok
     residents = demand["residents"].to_numpy(dtype=float)
 
-    area_per_person, area_facilities = _sports_area_index(access, layerset, members, minutes)
+    area_per_person, area_facilities = _sports_area_index(access, layerset, members)
     demand["sports_area_m2_per_person"] = area_per_person
     target = circle.figure("sports_area_per_person_m2")
+    definition = circle.figure("minutes")
     units = unit_table(layerset, {"fitness": (fitness_ok, residents)})
     summary = {
         "name": {"zh": circle.name_zh, "en": circle.name_en},
-        "minutes": minutes,
-        "definition": circle.figure("minutes").to_dict(),
+        "minutes": float(definition.value) if definition else None,
+        "definition": definition.to_dict() if definition else None,
         "population_share": share(fitness_ok, residents),
         "covered_population": float(residents[fitness_ok].sum()),
         "categories": {
@@ -111,23 +109,31 @@ def fitness_circle(
 
 
 def _sports_area_index(
-    access: AccessTable, layerset: LayerSet, members: list[str], minutes: float
+    access: AccessTable, layerset: LayerSet, members: list[str]
 ) -> tuple[np.ndarray, int]:
-    """m² of sports/green space per resident within reach (2SFCA with area as supply)."""
+    """m² of sports/green space per resident within reach (2SFCA with area as supply).
+
+    Each facility's catchment is its category's fitness-circle threshold in
+    metres, at the speed that category is routed at.
+    """
     facilities = layerset.facilities
     n_demand = len(layerset.demand)
-    if "site_area_m2" not in facilities:
+    if "site_area_m2" not in facilities or not members:
         return np.zeros(n_demand), 0
-    rows = np.concatenate([access.facility_rows.get(c, np.array([], int)) for c in members])
+    rows_by_category = [access.facility_rows.get(c, np.array([], int)) for c in members]
+    rows = np.concatenate(rows_by_category)
+    limit_m = np.concatenate(
+        [
+            np.full(cat_rows.size, access.rule(c, "fitness_circle").threshold_m)
+            for c, cat_rows in zip(members, rows_by_category, strict=True)
+        ]
+    )
     area = pd.to_numeric(facilities["site_area_m2"], errors="coerce").to_numpy()[rows]
     has_area = np.isfinite(area) & (area > 0)
-    rows, area = rows[has_area], area[has_area]
+    rows, area, limit_m = rows[has_area], area[has_area], limit_m[has_area]
     if rows.size == 0:
         return np.zeros(n_demand), 0
     network = access.network
-    speed = access.speed_mps[members[0]]
-    pairs = catchments(
-        network.graph, network.facilities.subset(rows), network.demand, minutes * 60.0 * speed
-    )
+    pairs = catchments(network.graph, network.facilities.subset(rows), network.demand, limit_m)
     result = two_step_fca(pairs, area, layerset.demand["residents"].to_numpy(dtype=float))
     return result.index, int(rows.size)

@@ -20,7 +20,6 @@ from scipy.spatial import cKDTree
 
 from lifecircle.analyses.access import AccessTable
 from lifecircle.analyses.life_circle import target_population
-from lifecircle.standards.profile import Profile
 
 GAP_COLUMNS = [
     "gap_id",
@@ -63,7 +62,6 @@ def _clusters(xy: np.ndarray, link_m: float) -> np.ndarray:
 def gap_zones(
     demand: gpd.GeoDataFrame,
     access: AccessTable,
-    profile: Profile,
     uncovered: dict[str, np.ndarray],
     incomplete: np.ndarray | None,
     link_m: float,
@@ -76,8 +74,7 @@ def gap_zones(
     demand : GeoDataFrame
         Demand points (metric CRS) with residents, elderly, children.
     access : AccessTable
-        For the walk to the nearest facility.
-    profile : Profile
+        For the walk to the nearest facility and each category's target group.
     uncovered : dict
         Category → bool mask of demand points NOT covered.
     incomplete : ndarray or None
@@ -109,7 +106,7 @@ def gap_zones(
         labels = _clusters(xy[rows], link_m)
         frames.append(
             _zone_rows(
-                demand, access, profile, rows, labels, kind, key, cats, uncovered, zone_buffer_m
+                demand, access, rows, labels, kind, key, cats, uncovered, zone_buffer_m
             )
         )
     if not frames:
@@ -128,13 +125,13 @@ def gap_zones(
 
 
 def _zone_rows(
-    demand, access, profile, rows, labels, kind, key, cats, uncovered, zone_buffer_m
+    demand, access, rows, labels, kind, key, cats, uncovered, zone_buffer_m
 ) -> gpd.GeoDataFrame:
     residents = demand["residents"].to_numpy(dtype=float)[rows]
     elderly = demand["elderly"].to_numpy(dtype=float)[rows]
     children = demand["children"].to_numpy(dtype=float)[rows]
     if kind == "category":
-        affected = target_population(demand, profile.categories[key].target)[rows]
+        affected = target_population(demand, access.rule(key).target)[rows]
         walk = access.walk_m[key].to_numpy()[rows]
         nearest = access.nearest[key].to_numpy()[rows]
     else:

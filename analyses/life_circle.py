@@ -75,18 +75,18 @@ def facilities_inside(layerset: LayerSet) -> np.ndarray:
 
 
 def category_table(
-    access: AccessTable,
-    layerset: LayerSet,
-    profile: Profile,
-    category_ids: list[str] | tuple[str, ...],
-    threshold_minutes: dict[str, float],
+    access: AccessTable, layerset: LayerSet, profile: Profile, circle: str
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """People covered per category and the covered mask per category.
+    """People covered per category of ``circle`` and the covered mask per category.
+
+    Each category is judged by the access table's rule for it in ``circle``
+    (:meth:`AccessTable.rule`).
 
     Returns
     -------
     table : DataFrame
-        Columns ``category``, ``name_zh``, ``name_en``, ``minutes``, ``target``,
+        Columns ``category``, ``name_zh``, ``name_en``, ``minutes`` (threshold),
+        ``walk_m`` (the same threshold in metres), ``target``,
         ``target_population``, ``covered_population``, ``population_share``,
         ``facilities`` (all used for routing, including those in the halo outside
         the study area) and ``facilities_inside`` (inside the study area).
@@ -97,19 +97,20 @@ def category_table(
     inside = facilities_inside(layerset)
     rows = []
     covered = {}
-    for cat_id in category_ids:
+    for cat_id in profile.circles[circle].categories:
         cat = profile.categories[cat_id]
-        mask = access.covered(cat_id, threshold_minutes[cat_id])
+        rule = access.rule(cat_id, circle)
+        mask = access.covered(cat_id, circle)
         covered[cat_id] = mask
-        people = target_population(demand, cat.target)
+        people = target_population(demand, rule.target)
         rows.append(
             {
                 "category": cat_id,
                 "name_zh": cat.name_zh,
                 "name_en": cat.name_en,
-                "minutes": threshold_minutes[cat_id],
-                "walk_m": threshold_minutes[cat_id] * 60.0 * access.speed_mps[cat_id],
-                "target": cat.target,
+                "minutes": rule.threshold_minutes,
+                "walk_m": rule.threshold_m,
+                "target": rule.target,
                 "target_population": float(people.sum()),
                 "covered_population": float(people[mask].sum()),
                 "population_share": share(mask, people),
@@ -174,10 +175,7 @@ def life_circle(access: AccessTable, layerset: LayerSet, profile: Profile) -> Li
     LifeCircleResult
     """
     circle = profile.circles["life_circle"]
-    thresholds = {
-        c: profile.categories[c].threshold_minutes(access.speed_mps[c]) for c in circle.categories
-    }
-    table, covered = category_table(access, layerset, profile, circle.categories, thresholds)
+    table, covered = category_table(access, layerset, profile, circle.id)
     stacked = np.column_stack([covered[c] for c in circle.categories])
     score = stacked.mean(axis=1)
     complete = stacked.all(axis=1)
@@ -193,7 +191,7 @@ def life_circle(access: AccessTable, layerset: LayerSet, profile: Profile) -> Li
     units = unit_table(
         layerset,
         {
-            c: (covered[c], target_population(demand, profile.categories[c].target))
+            c: (covered[c], target_population(demand, access.rule(c, circle.id).target))
             for c in circle.categories
         },
         complete,

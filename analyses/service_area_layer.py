@@ -1,9 +1,10 @@
 """Service-area polygons per facility and per category, beside the naive radius.
 
 ``kind`` is ``facility`` (one facility's network service area within its
-category threshold), ``category`` (all of a category's facility areas
-dissolved) or ``radius`` (the straight-line 服务半径 circle of the same
-distance, for comparison: it crosses rivers and railways the network cannot).
+category threshold, by the rule of the circle it is reported in), ``category``
+(all of a category's facility areas dissolved) or ``radius`` (the straight-line
+服务半径 circle of the same distance, for comparison: it crosses rivers and
+railways the network cannot).
 """
 
 from __future__ import annotations
@@ -46,13 +47,12 @@ def service_area_layer(
     network = access.network
     facilities = layerset.facilities
     frames = []
-    for cat_id, cat in profile.categories.items():
+    for cat_id in profile.categories:
         rows = access.facility_rows.get(cat_id, np.array([], dtype=int))
         if rows.size == 0:
             continue
-        speed = access.speed_mps[cat_id]
-        walk_m = cat.threshold_m(speed)
-        minutes = cat.threshold_minutes(speed)
+        rule = access.rule(cat_id)
+        walk_m, minutes = rule.threshold_m, rule.threshold_minutes
         polygons = service_areas(network.graph, network.facilities.subset(rows), walk_m, buffer_m)
         ids = facilities["facility_id"].to_numpy()[rows]
         xy = network.facilities.point_xy[rows]

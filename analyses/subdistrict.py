@@ -21,6 +21,7 @@ from lifecircle.analyses.fitness_circle import FitnessCircleResult, fitness_circ
 from lifecircle.analyses.gaps import gap_zones, linking_distance_m
 from lifecircle.analyses.life_circle import LifeCircleResult, life_circle
 from lifecircle.analyses.service_area_layer import service_area_layer
+from lifecircle.analyses.snapping_summary import network_figures, snapping_summary
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import Profile
@@ -87,13 +88,28 @@ def _check_same_facilities(access: AccessTable, layerset: LayerSet) -> None:
         )
 
 
+def _check_same_rules(access: AccessTable, profile: Profile) -> None:
+    """Refuse an access table routed or judged by other rules than the profile's."""
+    expected = profile.rules()
+    differing = sorted(
+        c for c in expected.keys() | access.rules.keys() if access.rules.get(c) != expected.get(c)
+    )
+    if differing or access.circle_rules != profile.circle_rules():
+        raise LifecircleError(
+            "The access table was computed with other category rules (thresholds, speeds "
+            f"or circles) than the profile '{profile.id}' gives"
+            + (f", for {', '.join(differing)}." if differing else "."),
+            where="analyse(access=...)",
+            fix="Compute the access table with this profile (leave access=None).",
+        )
+
+
 def _served_residents(access: AccessTable, layerset: LayerSet, profile: Profile) -> np.ndarray:
     """Residents whose nearest facility of its category, within the threshold, is this one."""
     residents = layerset.demand["residents"].to_numpy(dtype=float)
     served = np.zeros(len(layerset.facilities))
-    for cat_id, cat in profile.categories.items():
-        threshold = cat.threshold_minutes(access.speed_mps[cat_id])
-        within = access.covered(cat_id, threshold)
+    for cat_id in profile.categories:
+        within = access.covered(cat_id)
         nearest = access.nearest_row[cat_id].to_numpy()[within]
         served += np.bincount(nearest, weights=np.nan_to_num(residents[within]),
                               minlength=served.size)
@@ -161,9 +177,16 @@ def analyse(
     profile : Profile
         Standards profile.
     max_minutes : float
-        Access is computed up to this many minutes.
+        Access is computed up to this many minutes, raised to the profile's longest
+        threshold (``summary["network"]["max_minutes"]`` reports the cap used).
     access : AccessTable, optional
         An access table already computed for this layerset and profile (reused as is).
+
+    Raises
+    ------
+    LifecircleError
+        When ``access`` was computed for other facilities or with other rules
+        (another profile, other speeds or thresholds).
 
     Returns
     -------
@@ -173,6 +196,7 @@ def analyse(
         access = compute_access(layerset, profile, max_minutes=max_minutes)
     else:
         _check_same_facilities(access, layerset)
+        _check_same_rules(access, profile)
     life = life_circle(access, layerset, profile)
     fitness = fitness_circle(access, layerset, profile)
     care = care_coverage(access, layerset, profile)
@@ -180,23 +204,14 @@ def analyse(
     demand = _demand_layer(layerset, access, life, fitness, care)
     facilities = _facility_layer(layerset, access, profile, care)
 
-    uncovered = {}
-    for cat_id in profile.categories:
-        cat = profile.categories[cat_id]
-        minutes = (
-            float(profile.circles["fitness_circle"].figure("minutes").value)
-            if profile.circle_of(cat_id) == "fitness_circle"
-            else cat.threshold_minutes(access.speed_mps[cat_id])
-        )
-        # Points beyond the snap limit reach nothing on foot: they are gaps too.
-        uncovered[cat_id] = ~access.covered(cat_id, minutes)
+    # Points beyond the snap limit reach nothing on foot: they are gaps too.
+    uncovered = {cat_id: ~access.covered(cat_id) for cat_id in profile.categories}
     grid = layerset.meta.get("demand_grid", {}).get("size_m")
     link_m = linking_distance_m(layerset.demand, grid)
     life_cats = profile.circles["life_circle"].categories
     gaps = gap_zones(
         layerset.demand,
         access,
-        profile,
         uncovered,
         incomplete=~demand["life_circle_complete"].to_numpy(),
         link_m=link_m,
@@ -207,26 +222,17 @@ def analyse(
     ].map(lambda text: ",".join(c for c in text.split(",") if c in life_cats))
 
     network = access.network
-    not_snapped = (
-        layerset.facilities.loc[~network.facilities.ok, "facility_id"].astype(str).tolist()
-    )
     summary = {
         "network": {
             "nodes": network.graph.n_nodes,
             "edges": network.graph.n_edges,
             "length_km": float(network.graph.edge_length_m.sum() / 1000.0),
+            **network_figures(network),
             "excluded_road_lines": network.excluded_roads,
             "max_snap_m": float(profile.max_snap_m.value),
-            "max_minutes": max_minutes,
+            "max_minutes": access.max_minutes,
         },
-        "snapping": {
-            "demand_beyond_snap_limit": int((~network.demand.ok).sum()),
-            "residents_beyond_snap_limit": float(
-                layerset.demand["residents"].to_numpy()[~network.demand.ok].sum()
-            ),
-            "facilities_beyond_snap_limit": len(not_snapped),
-            "facility_ids_beyond_snap_limit": not_snapped[:50],
-        },
+        "snapping": snapping_summary(network, layerset),
         "life_circle": life.summary,
         "fitness_circle": fitness.summary,
         "care_coverage": care.summary,

@@ -272,11 +272,8 @@ def timed_access(layerset: LayerSet, profile: Profile) -> tuple[dict[str, float]
 
 def category_limits(profile: Profile) -> dict[str, float]:
     """Walk limit in metres per category, as ``compute_access`` derives it."""
-    return {
-        cat: access_mod.DEFAULT_MAX_MINUTES * 60.0
-        * profile.speed_mps(profile.category_speed_key(cat))
-        for cat in profile.categories
-    }
+    cap = access_mod.cap_minutes(profile)
+    return {cat: cap * 60.0 * rule.speed_mps for cat, rule in profile.rules().items()}
 
 
 # --------------------------------------------------------------------------- networkx, pandana

@@ -58,7 +58,8 @@ def _rule_mask(
     return mask
 
 
-def _parse_tags(text: Any) -> dict[str, Any]:
+def parse_tags(text: Any) -> dict[str, Any]:
+    """A facility's ``tags`` (JSON text or a dict) as a dict; {} when absent or unreadable."""
     if isinstance(text, dict):
         return text
     if not isinstance(text, str) or not text:
@@ -92,7 +93,7 @@ def classify_facilities(facilities: gpd.GeoDataFrame, rules: Rules) -> gpd.GeoDa
     result = facilities.copy()
     n = len(result)
     names = result["name"].astype("string").fillna("") if n else pd.Series([], dtype="string")
-    tags = result["tags"].map(_parse_tags) if "tags" in result else pd.Series([{}] * n)
+    tags = result["tags"].map(parse_tags) if "tags" in result else pd.Series([{}] * n)
     fclass = result["fclass"] if "fclass" in result else pd.Series([None] * n)
     known = {cat for cat, _ in rules}
     given = result["category"].isin(known).to_numpy() if "category" in result else np.zeros(n, bool)

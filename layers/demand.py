@@ -30,8 +30,6 @@ class DemandSettings:
         Centre spacing of grid cells (m) where there are no buildings.
     grid_shape : str
         ``hexagon`` or ``square``.
-    max_snap_m : float
-        Cells farther than this from any road are dropped (m).
     population_areas : GeoDataFrame or None
         Counts per residential area (already in the LayerSet CRS).
     population_areas_source : str
@@ -42,7 +40,6 @@ class DemandSettings:
 
     grid_size_m: float = 150.0
     grid_shape: str = "hexagon"
-    max_snap_m: float = 250.0
     population_areas: gpd.GeoDataFrame | None = None
     population_areas_source: str = ""
     raster: Path | None = None

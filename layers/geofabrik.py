@@ -1,7 +1,8 @@
 """Read a Geofabrik "free" shapefile folder (``gis_osm_*_free_1.shp``).
 
 Geofabrik keeps ``osm_id``, ``code``, ``fclass`` and ``name`` (and ``layer``,
-``bridge``, ``tunnel`` on roads and railways). Roads carry no node ids, so
+``bridge``, ``tunnel`` on roads and railways; railways keep ``tunnel`` and
+``bridge`` as bools, so tunnels and bridges are not walk barriers). Roads carry no node ids, so
 the graph builder nodes them, connecting lines of different ``layer`` only at
 their end points. Any layer may be missing: a folder without roads (like
 ``../shared/data/shanghai-central/geofabrik``) is combined with an OSM file or
@@ -54,6 +55,18 @@ def _concat(frames: list[gpd.GeoDataFrame], columns: list[str]) -> gpd.GeoDataFr
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
 
 
+def _flag(frame: gpd.GeoDataFrame, column: str) -> pd.Series:
+    """Geofabrik's T/F flag column as bool; False when the column is absent."""
+    if column not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame[column].eq("T")
+
+
+def _layer(frame: gpd.GeoDataFrame) -> pd.Series:
+    """The OSM ``layer`` as int, 0 when absent or unreadable."""
+    return pd.to_numeric(frame.get("layer", 0), errors="coerce").fillna(0).astype(int)
+
+
 def _osm_ref(frame: gpd.GeoDataFrame, stem_is_area: bool) -> pd.Series:
     kind = "way" if stem_is_area else "node"
     return "osm:" + kind + "/" + frame["osm_id"].astype(str)
@@ -100,9 +113,7 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
                 "highway": roads["fclass"],
                 "name": roads["name"],
                 "foot": np.where(roads["fclass"].isin(["motorway", "motorway_link"]), "no", None),
-                "layer": pd.to_numeric(roads.get("layer", 0), errors="coerce")
-                .fillna(0)
-                .astype(int),
+                "layer": _layer(roads),
             },
             geometry=roads.geometry.values,
             crs="EPSG:4326",
@@ -151,7 +162,10 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
                 "railway_id": "osm:way/" + railways["osm_id"].astype(str),
                 "kind": railways["fclass"],
                 "name": railways["name"],
-                "tunnel": railways.get("tunnel", pd.Series(["F"] * len(railways))).eq("T"),
+                # as for OSM ways: a subway below ground level counts as a tunnel
+                "tunnel": _flag(railways, "tunnel")
+                | (railways["fclass"].eq("subway") & (_layer(railways) < 0)),
+                "bridge": _flag(railways, "bridge"),
             },
             geometry=railways.geometry.values,
             crs="EPSG:4326",

@@ -28,9 +28,12 @@ Column schema (units in the names, ids are strings and stable):
     the topological id of each vertex, for example OSM node ids). Without
     ``vertex_ids`` the lines are noded by the graph builder.
 ``water``
-    ``water_id``, ``kind``, ``name``, polygon or line geometry.
+    ``water_id``, ``kind``, ``name``, polygon or line geometry; lines may carry
+    ``fclass`` (river, canal, stream...) and ``tunnel`` (bool, a culvert).
 ``railways``
-    ``railway_id``, ``kind``, ``name``, line geometry.
+    ``railway_id``, ``kind``, ``name``, line geometry, and optionally ``tunnel``
+    and ``bridge`` (bool: in a tunnel or on a bridge, so not a barrier to
+    walkers; a railway without them is taken to be at the surface).
 ``facilities``
     ``facility_id``, ``category`` (None until classified), ``name``,
     ``capacity``, ``floor_area_m2``, ``source``, ``tags`` (JSON text),

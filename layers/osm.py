@@ -219,6 +219,8 @@ class _Collector:
                         "railway_id": f"osm:way/{obj.id}{suffix}",
                         "kind": tags.get("railway"),
                         "name": _name(tags),
+                        "tunnel": _is_tunnel(tags),
+                        "bridge": _tag_set(tags, "bridge"),
                         "geometry": line,
                     }
                 )
@@ -228,6 +230,9 @@ class _Collector:
                         "water_id": f"osm:way/{obj.id}{suffix}",
                         "kind": "waterway",
                         "name": _name(tags),
+                        # Geofabrik's name for the waterway class (river, canal, stream...)
+                        "fclass": tags.get("waterway"),
+                        "tunnel": _tag_set(tags, "tunnel"),
                         "geometry": line,
                     }
                 )
@@ -427,6 +432,22 @@ def _building_use(tags: dict[str, str]) -> str:
     if value == "yes" and tags.get("building:use") in RESIDENTIAL_BUILDINGS:
         return "residential"
     return value
+
+
+def _tag_set(tags: dict[str, str], key: str) -> bool:
+    """True when the tag is present and not "no" (bridge=viaduct, tunnel=culvert...)."""
+    return tags.get(key, "no") != "no"
+
+
+def _is_tunnel(tags: dict[str, str]) -> bool:
+    """A railway underground: tunnel=* (not "no"), or a subway below ground level.
+
+    Subway lines are often mapped below ground with only a negative ``layer``; an
+    explicit tunnel=no keeps them at the surface.
+    """
+    if "tunnel" in tags:
+        return _tag_set(tags, "tunnel")
+    return tags.get("railway") == "subway" and _int_or_zero(tags.get("layer")) < 0
 
 
 def _int_or_zero(text: str | None) -> int:

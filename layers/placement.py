@@ -52,9 +52,21 @@ DEMAND_COLUMNS = ["demand_id", "residents", "elderly", "children", "unit_id", "s
 
 
 def place_residents(
-    layerset: LayerSet, population: PopulationSettings, demand: DemandSettings
+    layerset: LayerSet,
+    population: PopulationSettings,
+    demand: DemandSettings,
+    max_snap_m: float,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Estimate residents and build demand points, recording the method.
+
+    Parameters
+    ----------
+    layerset : LayerSet
+    population : PopulationSettings
+    demand : DemandSettings
+    max_snap_m : float
+        Grid cells whose centre is farther than this (m) from any road are
+        dropped (the profile's snap limit).
 
     Returns
     -------
@@ -79,6 +91,7 @@ def place_residents(
         * population.grid_density_per_km2,
         "untyped_buildings": population.untyped_buildings,
         "min_untyped_footprint_m2": population.min_untyped_footprint_m2,
+        "max_snap_m": max_snap_m,
         "buildings_total": len(layerset.buildings),
         "buildings_used": 0,
         "buildings_ignored": {},
@@ -240,7 +253,7 @@ def _grid_demand(
         frame = cells_without_buildings(frame, occupied_by)
         info["grid_cells_without_buildings"] = len(frame)
     frame, in_water, too_far = drop_unusable_cells(
-        frame, layerset.water, layerset.roads, demand.max_snap_m
+        frame, layerset.water, layerset.roads, info["max_snap_m"]
     )
     info["grid_cells_in_water"] = in_water
     info["grid_cells_far_from_roads"] = too_far
@@ -254,7 +267,7 @@ def _grid_demand(
             held = f"they would have held {lost:,.0f} residents at the assumed density"
         layerset.report(
             "demand",
-            f"grid cells farther than {demand.max_snap_m:g} m from any road dropped",
+            f"grid cells farther than {info['max_snap_m']:g} m from any road dropped",
             too_far,
             held,
         )
@@ -394,7 +407,7 @@ def _nothing_placed(
     elif info["grid_cells"] == 0 and info.get("grid_cells_far_from_roads") is not None:
         fix = (
             "Every grid cell lies in water or farther than "
-            f"{demand.max_snap_m:g} m from a road: check that the study area (bbox or "
+            f"{info['max_snap_m']:g} m from a road: check that the study area (bbox or "
             "boundary) overlaps the extract's roads."
         )
     elif _data_method(demand) is not None:

@@ -16,6 +16,7 @@ Elderly and children shares come from the boundary unit (columns
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from lifecircle.spatial.errors import LifecircleError
+from lifecircle.standards.profile import Profile
 
 METRES_PER_LEVEL = 3.0
 UNTYPED_RULES = ("residential_unless_excluded", "in_residential_landuse", "never")
@@ -101,7 +103,7 @@ class PopulationSettings:
 
     @classmethod
     def from_values(
-        cls, profile_values: dict[str, Any], overrides: dict[str, Any] | None = None
+        cls, profile_values: Mapping[str, Any], overrides: Mapping[str, Any] | None = None
     ) -> PopulationSettings:
         """Settings from profile figure values, overridden by run-config values.
 
@@ -153,6 +155,26 @@ def _typed_setting(key: str, value: Any, kind: str) -> Any:
             fix="Give a plain number, e.g. 35 for floor_area_per_person_m2.",
         )
     return float(number)
+
+
+def population_settings(
+    profile: Profile, overrides: Mapping[str, Any] | None = None
+) -> PopulationSettings:
+    """Population settings from the profile, overridden by a run config's ``population``.
+
+    Parameters
+    ----------
+    profile : Profile
+        Its ``population`` figures: ``floor_area_per_person_m2`` (m²),
+        ``elderly_share`` and ``children_share`` (0–1), the grid density and
+        the housing rule (see :class:`PopulationSettings`).
+    overrides : mapping, optional
+        The run config's ``population`` block; keys that are not
+        :class:`PopulationSettings` fields (``areas``, ``raster``) are not settings
+        and are skipped.
+    """
+    base = {key: fig.value for key, fig in profile.population.items()}
+    return PopulationSettings.from_values(base, dict(overrides or {}))
 
 
 def building_floor_area(buildings: gpd.GeoDataFrame, default_levels: float) -> gpd.GeoDataFrame:

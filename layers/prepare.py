@@ -6,20 +6,24 @@ so a run summary can say so.
 
 from __future__ import annotations
 
-from lifecircle.layers.classify import Rules, classify_facilities
+from collections.abc import Mapping
+from typing import Any
+
+from lifecircle.layers.classify import classify_facilities
 from lifecircle.layers.demand import DemandSettings
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.layers.placement import place_residents
-from lifecircle.layers.population import PopulationSettings
+from lifecircle.layers.population import population_settings
+from lifecircle.standards.profile import Profile
 
 __all__ = ["DemandSettings", "prepare_layerset"]
 
 
 def prepare_layerset(
     layerset: LayerSet,
-    rules: Rules,
-    population: PopulationSettings,
-    demand: DemandSettings,
+    profile: Profile,
+    demand: DemandSettings | None = None,
+    population: Mapping[str, Any] | None = None,
 ) -> LayerSet:
     """Classify facilities and build population-carrying demand points.
 
@@ -27,10 +31,14 @@ def prepare_layerset(
     ----------
     layerset : LayerSet
         From :func:`lifecircle.layers.assemble.assemble_layerset` or the demo.
-    rules : sequence of (category, rules)
-        Classification rules from the profile.
-    population : PopulationSettings
-    demand : DemandSettings
+    profile : Profile
+        Gives the classification rules, the population figures and the snap
+        limit (grid cells farther than it from any road are dropped).
+    demand : DemandSettings, optional
+        Grid and population sources; the defaults without.
+    population : mapping, optional
+        Overrides of the profile's population figures (the run config's
+        ``population`` block, see :func:`population_settings`).
 
     Returns
     -------
@@ -38,6 +46,9 @@ def prepare_layerset(
         With ``facilities.category`` filled (unclassified ones dropped and
         counted), buildings with floor area and residents, and ``demand``.
     """
+    rules = profile.classification_rules()
+    settings = population_settings(profile, population)
+    demand = demand or DemandSettings()
     facilities = classify_facilities(layerset.facilities, rules)
     unclassified = facilities["category"].isna()
     if unclassified.any():
@@ -65,5 +76,6 @@ def prepare_layerset(
                 "facilities", f"no facility of category '{cat}' (reported as a gap)", 0, cat
             )
 
-    buildings, demand_points = place_residents(layerset, population, demand)
+    max_snap_m = float(profile.max_snap_m.value)
+    buildings, demand_points = place_residents(layerset, settings, demand, max_snap_m)
     return layerset.with_layers(facilities=facilities, buildings=buildings, demand=demand_points)

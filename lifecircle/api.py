@@ -37,9 +37,8 @@ from lifecircle.analyses.siting.geography import (
 )
 from lifecircle.analyses.siting.geography import recommend_sites as _recommend
 from lifecircle.analyses.subdistrict import SubdistrictResults, analyse
-from lifecircle.config import RunConfig
 from lifecircle.layers.layerset import LayerSet
-from lifecircle.pipeline import build_layerset, demo_layerset
+from lifecircle.layers.load import load_demo_layerset, load_layerset
 from lifecircle.progress import Progress
 from lifecircle.standards.profile import Profile, load_profile
 
@@ -74,7 +73,13 @@ def load_layers(
     boundary: str | Path | dict[str, Any] | None = None,
     profile: Profile | str = "shanghai",
     quiet: bool = True,
-    **config: Any,
+    *,
+    osmnx: dict[str, Any] | None = None,
+    facilities: Sequence[dict[str, Any]] = (),
+    buildings: dict[str, Any] | None = None,
+    candidates: dict[str, Any] | None = None,
+    population: dict[str, Any] | None = None,
+    demand: dict[str, Any] | None = None,
 ) -> LayerSet:
     """Read sources into a prepared LayerSet (facilities classified, residents placed).
 
@@ -89,30 +94,38 @@ def load_layers(
     boundary : path or dict, optional
         Study-area polygons (``{"path": ..., "name_column": ...}``).
     profile : Profile or str
-        Standards profile (classification rules, population defaults).
+        Standards profile (classification rules, population defaults, snap limit,
+        thresholds for the halo kept around the study area).
     quiet : bool
         No progress lines.
-    **config
-        Any other :class:`lifecircle.config.RunConfig` field (``facilities``,
-        ``population``, ``demand``...).
+    osmnx, facilities, buildings, candidates, population, demand
+        As the run config keys of those names (see :mod:`lifecircle.config`):
+        online download, the planner's facility lists, buildings and candidate
+        sites, population figures and sources, and the demand grid.
     """
     profile = load_profile(profile) if isinstance(profile, str) else profile
     boundary_spec = {"path": Path(boundary)} if isinstance(boundary, str | Path) else boundary
-    run_config = RunConfig(
+    return load_layerset(
+        profile,
         osm=_as_paths(osm),
         geofabrik=_as_paths(geofabrik),
         layers_gpkg=Path(layers_gpkg) if layers_gpkg else None,
+        osmnx=osmnx,
         bbox=list(bbox) if bbox is not None else None,
         boundary=boundary_spec,
-        **config,
+        facilities=facilities,
+        buildings=buildings,
+        candidates=candidates,
+        population=population,
+        demand=demand,
+        stage=Progress(quiet=quiet).stage,
     )
-    return build_layerset(run_config, profile, Progress(quiet=quiet))
 
 
 def demo_layers(profile: Profile | str = "shanghai", quiet: bool = True) -> LayerSet:
     """The embedded synthetic demo district, prepared (labelled synthetic)."""
     profile = load_profile(profile) if isinstance(profile, str) else profile
-    return demo_layerset(profile, Progress(quiet=quiet))
+    return load_demo_layerset(profile, Progress(quiet=quiet).stage)
 
 
 def _access(layers: LayerSet, profile: Profile | str, access: AccessTable | None):

@@ -12,24 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import pyogrio
 
+from lifecircle.analyses.snapping_summary import snapping_lines
 from lifecircle.analyses.subdistrict import SubdistrictResults, analyse
 from lifecircle.config import RunConfig, check_settings
-from lifecircle.layers.assemble import assemble_layerset, bbox_boundary, normalize_boundary
-from lifecircle.layers.geofabrik import read_geofabrik
+from lifecircle.layers.assemble import bbox_boundary
 from lifecircle.layers.layerset import LAYER_NAMES, LayerSet
-from lifecircle.layers.osm import RawLayers, read_osm
+from lifecircle.layers.load import load_demo_layerset, load_layerset
 from lifecircle.layers.placement import population_lines
-from lifecircle.layers.planner_files import (
-    read_buildings,
-    read_candidates,
-    read_facility_list,
-    read_layerset_gpkg,
-)
-from lifecircle.layers.population import PopulationSettings
-from lifecircle.layers.prepare import DemandSettings, prepare_layerset
-from lifecircle.layers.vector_io import read_vector
 from lifecircle.maps import MapOptions, write_maps, write_report
 from lifecircle.output import atomic_folder, write_csv, write_gpkg_layers, write_json
 from lifecircle.progress import Progress
@@ -64,135 +54,28 @@ class RunOutputs:
     results: SubdistrictResults
 
 
-def halo_m(profile: Profile) -> float:
-    """Metres of context kept around the study area: the longest threshold plus the snap limit."""
-    longest = max(
-        cat.threshold_m(profile.speed_mps(profile.category_speed_key(cat.id)))
-        for cat in profile.categories.values()
-    )
-    return longest + float(profile.max_snap_m.value)
-
-
-def population_settings(profile: Profile, overrides: dict[str, Any]) -> PopulationSettings:
-    """Population settings from the profile, overridden by the run config's ``population``."""
-    base = {key: fig.value for key, fig in profile.population.items()}
-    return PopulationSettings.from_values(base, overrides)
-
-
-def _read_sources(config: RunConfig) -> list[RawLayers]:
-    raws: list[RawLayers] = [read_osm(path) for path in config.osm]
-    raws += [read_geofabrik(path) for path in config.geofabrik]
-    if config.layers_gpkg is not None:
-        raws.append(read_layerset_gpkg(config.layers_gpkg))
-    if config.osmnx:
-        from lifecircle.layers.osmnx_source import download_osm
-
-        raws.append(download_osm(config.osmnx))
-    if not raws:
-        raise LifecircleError(
-            "No input data was given.",
-            where="command line / run config `sources`",
-            fix="Pass --osm FILE, --geofabrik DIR or --layers FILE.gpkg "
-            "(or run `lifecircle demo`).",
-        )
-    return raws
-
-
-def _boundary(config: RunConfig) -> gpd.GeoDataFrame | None:
-    if config.boundary is not None:
-        spec = config.boundary
-        frame = read_vector(
-            spec["path"], layer=spec.get("layer"), what="boundary", crs=spec.get("crs")
-        )
-        return normalize_boundary(frame, spec.get("name_column"), spec.get("id_column"))
-    if config.bbox is not None:
-        return bbox_boundary(config.bbox)
-    if config.layers_gpkg is not None:
-        # A layers file written by `lifecircle layers` carries its study area.
-        names = {str(row[0]) for row in pyogrio.list_layers(config.layers_gpkg)}
-        if "boundary" in names:
-            frame = read_vector(config.layers_gpkg, layer="boundary", what="boundary")
-            return normalize_boundary(frame, None, None) if len(frame) else None
-    return None
-
-
 def build_layerset(config: RunConfig, profile: Profile, progress: Progress) -> LayerSet:
     """Read every configured source and return the prepared LayerSet."""
-    with progress.stage("read sources") as info:
-        raws = _read_sources(config)
-        categories = list(profile.categories)
-        planner_facilities = [read_facility_list(spec, categories) for spec in config.facilities]
-        replace = [c for spec in config.facilities for c in spec.get("replace_categories", [])]
-        extra = (
-            gpd.GeoDataFrame(gpd.pd.concat(planner_facilities, ignore_index=True), crs="EPSG:4326")
-            if planner_facilities
-            else None
-        )
-        buildings = read_buildings(config.buildings) if config.buildings else None
-        candidates = read_candidates(config.candidates) if config.candidates else None
-        info["detail"] = ", ".join(raw.source for raw in raws)
-    with progress.stage("assemble layers") as info:
-        layerset = assemble_layerset(
-            raws,
-            _boundary(config),
-            halo_m(profile),
-            extra_facilities=extra,
-            replace_categories=replace,
-            candidates=candidates,
-            buildings=buildings,
-        )
-        info["detail"] = f"CRS {layerset.crs.to_string()}, {len(layerset.roads)} road lines"
-    return _prepare(layerset, profile, config, progress)
-
-
-def _prepare(
-    layerset: LayerSet, profile: Profile, config: RunConfig, progress: Progress
-) -> LayerSet:
-    with progress.stage("classify facilities and place residents") as info:
-        areas = None
-        source = ""
-        if config.population.get("areas"):
-            spec = config.population["areas"]
-            frame = read_vector(
-                spec["path"],
-                layer=spec.get("layer"),
-                what="population per area",
-                crs=spec.get("crs"),
-            )
-            rename = {v: k for k, v in (spec.get("columns") or {}).items()}
-            areas = frame.rename(columns=rename).to_crs(layerset.crs)
-            source = str(spec["path"])
-        demand = DemandSettings(
-            grid_size_m=float(config.demand.get("grid_size_m", 150.0)),
-            grid_shape=str(config.demand.get("grid_shape", "hexagon")),
-            max_snap_m=float(profile.max_snap_m.value),
-            population_areas=areas,
-            population_areas_source=source,
-            raster=config.population.get("raster"),
-        )
-        prepared = prepare_layerset(
-            layerset,
-            profile.classification_rules(),
-            population_settings(profile, config.population),
-            demand,
-        )
-        info["detail"] = (
-            f"{len(prepared.facilities)} facilities classified, {len(prepared.demand)} demand "
-            f"points, {prepared.demand['residents'].sum():,.0f} residents"
-        )
-    for line in population_lines(prepared.meta["population"], config.maps.get("lang") or "zh"):
-        progress.line(line)
-    return prepared
+    return load_layerset(
+        profile,
+        osm=config.osm,
+        geofabrik=config.geofabrik,
+        layers_gpkg=config.layers_gpkg,
+        osmnx=config.osmnx,
+        bbox=config.bbox,
+        boundary=config.boundary,
+        facilities=config.facilities,
+        buildings=config.buildings,
+        candidates=config.candidates,
+        population=config.population,
+        demand=config.demand,
+        stage=progress.stage,
+    )
 
 
 def demo_layerset(profile: Profile, progress: Progress) -> LayerSet:
     """The embedded synthetic demo district, prepared for analysis."""
-    from lifecircle.layers.demo.district import build_demo_layerset
-
-    with progress.stage("build synthetic demo district") as info:
-        layerset = build_demo_layerset()
-        info["detail"] = f"{len(layerset.roads)} road lines, {len(layerset.buildings)} buildings"
-    return _prepare(layerset, profile, RunConfig(name=layerset.meta.get("name", "demo")), progress)
+    return load_demo_layerset(profile, progress.stage)
 
 
 def layer_frames(layerset: LayerSet) -> dict[str, gpd.GeoDataFrame]:
@@ -299,6 +182,8 @@ def run(
     )
     if demo:
         config.name = layerset.meta.get("name", config.name)
+    for line in population_lines(layerset.meta["population"], options.lang):
+        progress.line(line)
     summary = base_summary(config, profile, layerset)
     with progress.stage("access, circles, service areas and gaps") as info:
         results = analyse(layerset, profile)
@@ -307,6 +192,8 @@ def run(
             f"{results.access.network.graph.n_nodes} nodes, "
             f"life circle complete for {results.summary['life_circle']['complete_share']:.1%}"
         )
+    for line in snapping_lines(results.summary["snapping"], options.lang):
+        progress.line(line)
     with atomic_folder(config.output) as staging, progress.stage("write outputs") as info:
         write_gpkg_layers(layer_frames(layerset), staging / "layers.gpkg")
         write_gpkg_layers(results.layers(), staging / "results.gpkg")
@@ -340,6 +227,8 @@ def write_layers_only(config: RunConfig, out_path: Path, quiet: bool = False) ->
     check_settings(config)
     profile = load_profile(config.profile, config.overrides, base_dir=config.base_dir)
     layerset = build_layerset(config, profile, progress)
+    for line in population_lines(layerset.meta["population"], config.maps.get("lang") or "zh"):
+        progress.line(line)
     with progress.stage("write layers") as info:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         write_gpkg_layers(layer_frames(layerset), out_path)

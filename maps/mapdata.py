@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lifecircle.analyses.subdistrict import SubdistrictResults
+from lifecircle.layers.barriers import barrier_railways
 from lifecircle.maps import geojson
 from lifecircle.maps.aggregate import aggregate_to_hexagons, hex_size_for
 from lifecircle.maps.basemaps import needs_gcj02
@@ -35,7 +36,6 @@ from lifecircle.standards.profile import Profile
 
 MAP_KINDS: tuple[str, ...] = ("life_circle", "fitness_circle", "care_coverage")
 AREA_SIMPLIFY_M = 5.0
-DEFAULT_MAX_MINUTES = 30.0
 
 
 @dataclass(frozen=True)
@@ -99,16 +99,13 @@ def make_context(results: SubdistrictResults, options: MapOptions) -> MapContext
     """Validate options and set up the shared context."""
     options = options.validated()
     basemap = options.effective_basemap
-    max_minutes = float(
-        results.summary.get("network", {}).get("max_minutes", DEFAULT_MAX_MINUTES)
-        or DEFAULT_MAX_MINUTES
-    )
     return MapContext(
         results=results,
         options=options,
         basemap=basemap,
         gcj02=needs_gcj02(basemap),
-        max_minutes=max_minutes,
+        # the cap the access table was computed to, not the one asked for
+        max_minutes=float(results.access.max_minutes),
         today=date.today().isoformat(),
     )
 
@@ -121,15 +118,16 @@ def map_categories(profile: Profile, kind: str) -> tuple[str, ...]:
     return tuple(c for c in circle.categories if c in profile.categories)
 
 
-def category_minutes(profile: Profile, kind: str, category_id: str) -> float:
-    """The walking threshold (minutes) a map applies to a category."""
-    if kind == "fitness_circle":
-        figure = profile.circles["fitness_circle"].figure("minutes")
-        if figure is not None:
-            return float(figure.value)
-    category = profile.categories[category_id]
-    speed = profile.speed_mps(profile.category_speed_key(category_id))
-    return float(category.threshold_minutes(speed))
+def category_minutes(results: SubdistrictResults, kind: str, category_id: str) -> float:
+    """The walking threshold (minutes) a map applies to a category.
+
+    The access table's rule for the category in the map's circle (the fitness
+    map judges ``park`` at the fitness circle's minutes), or where it is
+    reported when the map is not one of its circles.
+    """
+    circle = results.profile.circles.get(kind)
+    in_circle = circle is not None and category_id in circle.categories
+    return results.access.rule(category_id, kind if in_circle else None).threshold_minutes
 
 
 def symbols_for(ctx: MapContext, kind: str) -> dict[str, Symbol]:
@@ -149,7 +147,7 @@ def demand_layers(ctx: MapContext, kind: str) -> list[DemandLayer]:
             )
         )
     elif kind == "fitness_circle":
-        minutes = category_minutes(profile, kind, cats[0]) if cats else 10.0
+        minutes = category_minutes(ctx.results, kind, cats[0]) if cats else ctx.max_minutes
         title = t("layer_fitness", lang)
         layers.append(
             DemandLayer(
@@ -164,7 +162,7 @@ def demand_layers(ctx: MapContext, kind: str) -> list[DemandLayer]:
     for i, cat in enumerate(cats):
         name = t("layer_minutes", lang, cat=category_name(profile, cat, lang))
         classes = minute_classes(
-            category_minutes(profile, kind, cat),
+            category_minutes(ctx.results, kind, cat),
             ctx.max_minutes,
             lang,
             category_name(profile, cat, lang),
@@ -353,6 +351,11 @@ def gap_collection(ctx: MapContext, kind: str) -> dict:
     return geojson.feature_collection(display, props, {"r": 0, "e": 0, "pa": 0, "rank": 0})
 
 
+def surface_railways(layerset) -> gpd.GeoDataFrame:
+    """The railways drawn as 铁路 barriers: those at the surface, not in tunnels or on bridges."""
+    return layerset.railways[barrier_railways(layerset.railways)]
+
+
 def context_collections(ctx: MapContext) -> dict[str, dict]:
     """Boundary (units and outline), water and railways; roads and buildings for basemap none."""
     layerset = ctx.results.layerset
@@ -374,7 +377,7 @@ def context_collections(ctx: MapContext) -> dict[str, dict]:
         "outline": geojson.feature_collection(outline, {}),
         "water": geojson.feature_collection(ctx.display("water", layerset.water), {"name": "name"}),
         "railways": geojson.feature_collection(
-            ctx.display("railways", layerset.railways), {"name": "name"}
+            ctx.display("railways", surface_railways(layerset)), {"name": "name"}
         ),
     }
     if ctx.basemap == "none":

@@ -174,8 +174,9 @@ def draw_map(results: SubdistrictResults, kind: str, options: MapOptions) -> byt
         gaps = gaps[gaps["kind_key"].isin(keys)] if not gaps.empty else gaps
         if not gaps.empty:
             gaps.plot(ax=ax, facecolor=GAP_COLOUR, alpha=0.12, edgecolor=GAP_COLOUR, linewidth=0.6)
-        if not layerset.railways.empty:
-            layerset.railways.plot(ax=ax, color=RAIL_COLOUR, linewidth=2.2, linestyle=(0, (6, 3)))
+        railways = mapdata.surface_railways(layerset)
+        if not railways.empty:
+            railways.plot(ax=ax, color=RAIL_COLOUR, linewidth=2.2, linestyle=(0, (6, 3)))
         if not layerset.boundary.empty:
             layerset.boundary.boundary.plot(ax=ax, color=UNIT_COLOUR, linewidth=0.8, linestyle="--")
             boundary = layerset.boundary.dissolve()

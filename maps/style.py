@@ -110,7 +110,9 @@ def minute_classes(threshold: float, max_minutes: float, lang: str, title: str) 
     """Walking-minute classes from a category threshold.
 
     ≤ threshold (meets the standard), up to 2 × threshold, beyond that up to
-    ``max_minutes``, and "none within ``max_minutes``" for missing values.
+    ``max_minutes`` (the access table's cap, minutes), and "none within
+    ``max_minutes``" for missing values. Classes that would start at or beyond
+    the cap are left out, since no walk is computed there.
     """
     threshold = float(threshold)
     max_minutes = float(max_minutes)
@@ -123,10 +125,15 @@ def minute_classes(threshold: float, max_minutes: float, lang: str, title: str) 
             t("between", lang, a=_num(threshold), b=_num(double)),
             t("between", lang, a=_num(double), b=_num(max_minutes)),
         ]
-    else:
+    elif threshold < max_minutes:
         breaks.append(math.inf)
         labels.append(t("between", lang, a=_num(threshold), b=_num(max_minutes)))
-    colours = (*MINUTE_COLOURS[: len(breaks) - 1], MINUTE_COLOURS[-1])
+    else:
+        breaks[-1] = math.inf
+    if len(breaks) == 1:
+        colours: tuple[str, ...] = (MINUTE_COLOURS[0],)
+    else:  # the last, open class always takes the farthest colour
+        colours = (*MINUTE_COLOURS[: len(breaks) - 1], MINUTE_COLOURS[-1])
     return Classes(
         title=f"{title}（{t('minutes_unit', lang)}）" if lang == "zh" else f"{title} (minutes)",
         breaks=tuple(breaks),

@@ -251,7 +251,7 @@ def adapted_cell_m(node_xy: np.ndarray, edge_u: np.ndarray, edge_v: np.ndarray) 
 
 def build_edge_grid(
     node_xy: np.ndarray, edge_u: np.ndarray, edge_v: np.ndarray, edge_length_m: np.ndarray,
-    cell_m: float | None = None,
+    cell_m: float | None = None, edge_ids: np.ndarray | None = None,
 ) -> EdgeGrid:
     """File every edge, cut into pieces of at most ``cell_m`` metres, under a grid.
 
@@ -266,6 +266,9 @@ def build_edge_grid(
     cell_m : float, optional
         Cell size in metres; by default :func:`adapted_cell_m`. Enlarged when the
         extent would need more than 2^24 cells.
+    edge_ids : np.ndarray, optional
+        (m,) the edge index the grid reports for each edge; by default its position.
+        Lets a grid over a subset of a graph's edges answer in the graph's indices.
 
     Returns
     -------
@@ -299,9 +302,13 @@ def build_edge_grid(
     cell_start = np.zeros(n_x * n_y + 1, dtype=np.int64)
     np.cumsum(np.bincount(key, minlength=n_x * n_y), out=cell_start[1:])
     e = order if piece_edge is None else piece_edge[order]
-    if edge_u.size < 2**31:
-        e = e.astype(np.int32)
     u, v = edge_u[e], edge_v[e]
+    largest_id = edge_u.size - 1
+    if edge_ids is not None:
+        e = np.asarray(edge_ids, dtype=np.int64)[e]
+        largest_id = int(e.max(initial=0))
+    if largest_id < 2**31:
+        e = e.astype(np.int32)
     ux, vx = node_xy[u, 0], node_xy[v, 0]
     uy, vy = node_xy[u, 1], node_xy[v, 1]
     dx, dy = vx - ux, vy - uy

@@ -33,13 +33,19 @@ from lifecircle.spatial.errors import LifecircleError
 __all__ = [
     "NODE_TOLERANCE_M",
     "WalkGraph",
+    "as_geometry_array",
     "build_walk_graph",
     "largest_component_mask",
+    "main_network_edges",
     "walkable_mask",
 ]
 
 #: Vertices closer than this (metres) are merged when noding (grid rounding).
 NODE_TOLERANCE_M = 0.001
+
+#: A connected component with at least this many metres of edges is part of the main
+#: walk network even when it is not the largest (see :func:`main_network_edges`).
+MAIN_COMPONENT_MIN_M = 5000.0
 
 _NO_WALK_HIGHWAY = frozenset(
     {"motorway", "motorway_link", "construction", "proposed", "raceway", "bus_guideway"}
@@ -178,26 +184,53 @@ def walkable_mask(highway, foot, access=None) -> np.ndarray:
     return ok
 
 
-def _as_line_array(lines) -> np.ndarray:
-    """Coerce lines (GeoSeries, list, array) to a 1-D object array of geometries."""
-    if hasattr(lines, "geometry") and hasattr(lines, "crs") and not hasattr(lines, "geom_type"):
-        lines = lines.geometry
-    arr = np.asarray(getattr(lines, "values", lines), dtype=object)
-    arr = np.atleast_1d(arr).ravel()
-    if arr.size == 0:
-        return arr
-    missing = np.array([g is None for g in arr.tolist()])
-    if missing.any():
-        arr = arr.copy()
-        arr[missing] = shapely.LineString()
-    is_geom = shapely.is_geometry(arr)
+def as_geometry_array(values, what: str, where: str, fix: str) -> tuple[np.ndarray, np.ndarray]:
+    """Coerce geometries (GeoDataFrame, GeoSeries, list, array) to a 1-D object array.
+
+    Parameters
+    ----------
+    values : GeoDataFrame, GeoSeries or array-like of shapely geometries
+    what, where, fix : str
+        Words for the error: "{what} {row} is not a shapely geometry", at
+        "{where}, row {row}", and how to fix it.
+
+    Returns
+    -------
+    geoms : np.ndarray
+        (k,) object array; None where a geometry is missing.
+    missing : np.ndarray
+        (k,) bool, True where the entry is None.
+
+    Raises
+    ------
+    LifecircleError
+        When an entry is neither None nor a shapely geometry.
+    """
+    if hasattr(values, "geometry") and hasattr(values, "crs") and not hasattr(values, "geom_type"):
+        values = values.geometry
+    arr = np.atleast_1d(np.asarray(getattr(values, "values", values), dtype=object)).ravel()
+    missing = np.array([g is None for g in arr.tolist()], dtype=bool)
+    is_geom = shapely.is_geometry(arr) | missing
     if not is_geom.all():
         row = int(np.flatnonzero(~is_geom)[0])
         raise LifecircleError(
-            f"Road line {row} is not a shapely geometry ({type(arr[row]).__name__}).",
-            where=f"roads, row {row}",
-            fix="Pass a GeoSeries or array of LineString/MultiLineString geometries.",
+            f"{what} {row} is not a shapely geometry ({type(arr[row]).__name__}).",
+            where=f"{where}, row {row}", fix=fix,
         )
+    return arr, missing
+
+
+def _as_line_array(lines) -> np.ndarray:
+    """Coerce lines (GeoSeries, list, array) to a 1-D object array of geometries."""
+    arr, missing = as_geometry_array(
+        lines, "Road line", "roads",
+        fix="Pass a GeoSeries or array of LineString/MultiLineString geometries.",
+    )
+    if arr.size == 0:
+        return arr
+    if missing.any():
+        arr = arr.copy()
+        arr[missing] = shapely.LineString()
     type_id = shapely.get_type_id(arr)
     bad = ~np.isin(type_id, [1, 2, 5])
     if bad.any():
@@ -501,8 +534,52 @@ def _split_points(coords, q, coord_loc, a, b, seg_part, seg_grade, q_first, q_la
     return seg[interior], xy[interior]
 
 
+def _component_labels(graph: WalkGraph) -> np.ndarray:
+    """(n_nodes,) connected-component label of every node."""
+    return connected_components(graph.adjacency, directed=False)[1]
+
+
 def largest_component_mask(graph: WalkGraph) -> np.ndarray:
     """Return a bool mask (n_nodes,) of the nodes in the largest connected component."""
-    _, labels = connected_components(graph.adjacency, directed=False)
-    counts = np.bincount(labels)
-    return labels == int(np.argmax(counts))
+    labels = _component_labels(graph)
+    return labels == int(np.argmax(np.bincount(labels)))
+
+
+def main_network_edges(
+    graph: WalkGraph, min_component_m: float = MAIN_COMPONENT_MIN_M
+) -> np.ndarray:
+    """Return a bool mask (n_edges,) of the edges of the main walk network.
+
+    The main network is the largest connected component, by metres of edges, plus
+    every other component with at least ``min_component_m`` metres of edges.
+    Points snap only to it: a point joined to a fragment reaches nothing beyond it.
+
+    Why 5 km by default: the pieces that strand points are short. A car tunnel's
+    walkable approach ramps, a driveway or a service road of two nodes, a gated
+    compound whose gate is not mapped (a 300 x 300 m estate holds about 1-3 km of
+    internal roads), or the stub of a road cut at the extract's edge are all well
+    under 5 km. A network of 5 km or more is a neighbourhood of its own (about
+    0.5 km² of city blocks at Shanghai's 10 km of street per km²), such as an island
+    or a district cut off by a river in the extract, whose residents do reach the
+    facilities inside it. A riverside estate joined by a mapped footbridge is part
+    of the main component anyway, whatever its size.
+
+    Parameters
+    ----------
+    graph : WalkGraph
+        The walk network (metres).
+    min_component_m : float, default :data:`MAIN_COMPONENT_MIN_M`
+        Metres of edges from which a component counts as main; ``inf`` keeps the
+        largest component only.
+
+    Returns
+    -------
+    np.ndarray of bool
+        True for edges of the main network. The largest component is always in it.
+    """
+    labels = _component_labels(graph)
+    edge_label = labels[graph.edge_u]
+    metres = np.bincount(edge_label, weights=graph.edge_length_m, minlength=labels.max() + 1)
+    main = metres >= min_component_m
+    main[int(np.argmax(metres))] = True
+    return main[edge_label]

@@ -23,6 +23,9 @@ TARGET_GROUPS = {"everyone", "elderly", "children"}
 SPEED_KEYS = {"general", "elderly"}
 RULE_KEYS = {"tags", "fclass", "name", "not_name"}
 RUN_CONFIG_SOURCE = "run_config"
+#: The order :meth:`Profile.circle_of` looks for a category in; the first circle
+#: holding it is where it is reported, and its ``speed`` routes it.
+REPORTING_ORDER = ("care_coverage", "life_circle", "fitness_circle")
 
 
 @dataclass(frozen=True)
@@ -91,21 +94,50 @@ class Category:
     capacity_default: Figure | None = None
     floor_area_default: Figure | None = None
 
-    def threshold_m(self, speed_mps: float) -> float:
-        """Walking threshold in metres at ``speed_mps`` (m/s)."""
-        if self.threshold_kind == "distance_m":
-            return float(self.threshold.value)
-        return float(self.threshold.value) * 60.0 * speed_mps
-
-    def threshold_minutes(self, speed_mps: float) -> float:
-        """Walking threshold in minutes at ``speed_mps`` (m/s)."""
-        if self.threshold_kind == "minutes":
-            return float(self.threshold.value)
-        return float(self.threshold.value) / speed_mps / 60.0
-
     def label(self, lang: str) -> str:
         """Display name in ``zh`` or ``en``."""
         return self.name_en if lang == "en" else self.name_zh
+
+
+@dataclass(frozen=True)
+class CategoryRule:
+    """How one category is judged in one circle: its threshold at the speed it is routed at.
+
+    Built only by :meth:`Profile.rule`, so the conversion between minutes and
+    metres, the speed and the fitness-circle exception live in one place.
+
+    Attributes
+    ----------
+    category : str
+        Category id.
+    circle : str
+        The circle the rule judges the category in.
+    threshold_minutes : float
+        Walking threshold in minutes at ``speed_mps``.
+    threshold_m : float
+        The same threshold in metres.
+    speed_mps : float
+        Walking speed (m/s) the category is routed at.
+    speed_key : str
+        ``general`` or ``elderly``: the key of ``Profile.speeds`` that gave it.
+    target : str
+        ``everyone``, ``elderly`` or ``children``: whose coverage counts.
+    threshold : Figure
+        The profile figure the threshold comes from (value in minutes or metres,
+        see ``threshold_kind``), with its source and confidence.
+    threshold_kind : str
+        ``minutes`` or ``distance_m``: the unit the profile gives the threshold in.
+    """
+
+    category: str
+    circle: str
+    threshold_minutes: float
+    threshold_m: float
+    speed_mps: float
+    speed_key: str
+    target: str
+    threshold: Figure
+    threshold_kind: str
 
 
 @dataclass(frozen=True)
@@ -119,7 +151,8 @@ class Circle:
     name_zh, name_en : str
         Display names.
     speed : str
-        Key of ``Profile.speeds`` used for this circle.
+        Key of ``Profile.speeds`` that routes the categories reported in this
+        circle (see :meth:`Profile.rule`).
     categories : tuple of str
         Category ids that belong to the circle.
     figures : dict
@@ -179,16 +212,112 @@ class Profile:
         """Walking speed in m/s for ``general`` or ``elderly``."""
         return float(self.speeds[key].value)
 
-    def category_speed_key(self, category_id: str) -> str:
-        """``elderly`` for categories that target older people, else ``general``."""
-        return "elderly" if self.categories[category_id].target == "elderly" else "general"
-
     def circle_of(self, category_id: str) -> str:
-        """The circle a category is reported in: care, then life, then fitness."""
-        for circle_id in ("care_coverage", "life_circle", "fitness_circle"):
+        """The circle a category is reported in: care, then life, then fitness.
+
+        A category in no circle is reported with the life circle.
+        """
+        for circle_id in REPORTING_ORDER:
             if category_id in self.circles[circle_id].categories:
                 return circle_id
         return "life_circle"
+
+    def rule(self, category_id: str, circle: str | None = None) -> CategoryRule:
+        """The threshold, speed and target group a category is judged by.
+
+        Parameters
+        ----------
+        category_id : str
+            A category of this profile.
+        circle : str, optional
+            The circle to judge the category in; by default the circle it is
+            reported in (:meth:`circle_of`). A category can belong to two
+            circles (``park`` is in the life and the fitness circle).
+
+        Returns
+        -------
+        CategoryRule
+
+        Notes
+        -----
+        **Speed.** ``circles.*.speed`` drives routing: a category walks at the
+        speed of the circle it is reported in (:meth:`circle_of`: care, then
+        life, then fitness). So care categories walk at the elderly speed because
+        the care circle says ``speed: elderly``, and a category in two circles
+        has one speed, that of the first in that order (``park`` walks at the
+        life circle's speed in the fitness circle too), because the access table
+        holds one walk per category.
+
+        **Threshold.** The category's own ``minutes`` or ``distance_m``, except in
+        the fitness circle: when the fitness circle gives ``minutes``, every
+        member is judged at those minutes there (a category reported only in the
+        fitness circle is therefore judged at them by default too). Minutes and
+        metres convert at the rule's speed.
+
+        Raises
+        ------
+        LifecircleError
+            When the profile has no such category, or the category is not in
+            ``circle``.
+        """
+        category = self.categories.get(category_id)
+        if category is None:
+            raise LifecircleError(
+                f"The profile '{self.id}' has no category '{category_id}'.",
+                where=f"category {category_id!r}",
+                fix=f"Use one of: {', '.join(self.categories)}.",
+            )
+        home = self.circle_of(category_id)
+        circle_id = circle or home
+        members = self.circles[circle].categories if circle in self.circles else ()
+        if circle is not None and category_id not in members:
+            raise LifecircleError(
+                f"The category '{category_id}' is not in the profile's '{circle}' circle.",
+                where=f"{self.path}, circles.{circle}.categories",
+                fix=f"Judge it in the circle it is reported in ({home}), or add it to "
+                f"circles.{circle}.categories.",
+            )
+        speed_key = self.circles[home].speed
+        speed = self.speed_mps(speed_key)
+        threshold, kind = category.threshold, category.threshold_kind
+        fitness_minutes = self.circles["fitness_circle"].figure("minutes")
+        if circle_id == "fitness_circle" and fitness_minutes is not None:
+            threshold, kind = fitness_minutes, "minutes"
+            if not _is_positive_number(threshold.value):
+                raise LifecircleError(
+                    f"circles.fitness_circle.minutes is {threshold.value!r}.",
+                    where=f"{self.path}, key 'circles.fitness_circle.minutes'",
+                    fix="Give the fitness circle's walking minutes as a number above zero.",
+                )
+        value = float(threshold.value)
+        minutes = value if kind == "minutes" else value / speed / 60.0
+        return CategoryRule(
+            category=category_id,
+            circle=circle_id,
+            threshold_minutes=minutes,
+            threshold_m=value if kind == "distance_m" else value * 60.0 * speed,
+            speed_mps=speed,
+            speed_key=speed_key,
+            target=category.target,
+            threshold=threshold,
+            threshold_kind=kind,
+        )
+
+    def rules(self) -> dict[str, CategoryRule]:
+        """The rule of every category in the circle it is reported in, in profile order."""
+        return {cat_id: self.rule(cat_id) for cat_id in self.categories}
+
+    def circle_rules(self) -> dict[str, dict[str, CategoryRule]]:
+        """Circle id → category id → rule, for every member of every circle."""
+        return {
+            circle_id: {cat_id: self.rule(cat_id, circle_id) for cat_id in circle.categories}
+            for circle_id, circle in self.circles.items()
+        }
+
+    def all_rules(self) -> list[CategoryRule]:
+        """Every rule a run judges by: :meth:`rules` and every circle's :meth:`circle_rules`."""
+        by_circle = [rule for rules in self.circle_rules().values() for rule in rules.values()]
+        return [*self.rules().values(), *by_circle]
 
     def classification_rules(self) -> list[tuple[str, list[dict[str, Any]]]]:
         """Plain (category id, rules) pairs, in profile order, for layers.classify."""
@@ -212,6 +341,10 @@ class Profile:
                 for c in self.categories.values()
             },
         }
+
+
+def _is_positive_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
 def available_profiles() -> list[str]:

@@ -153,10 +153,9 @@ def test_gap_zones_cluster_adjacent_points_and_rank_by_people():
     )
     walk = pd.DataFrame({"day_care": [900.0, 850.0, 800.0, np.nan, 700.0, np.nan]})
     nearest = pd.DataFrame({"day_care": ["a", "a", "b", None, "c", None]})
-    access = SimpleNamespace(walk_m=walk, nearest=nearest)
-    profile = load_profile("shanghai")
+    access = SimpleNamespace(walk_m=walk, nearest=nearest, rule=load_profile("shanghai").rule)
     uncovered = {"day_care": np.ones(6, dtype=bool)}
-    zones = gap_zones(demand, access, profile, uncovered, None, link_m=75.0, zone_buffer_m=30.0)
+    zones = gap_zones(demand, access, uncovered, None, link_m=75.0, zone_buffer_m=30.0)
     assert list(zones["demand_points"]) == [2, 3, 1]  # ranked by elderly affected: 20, 15, 1
     assert list(zones["people_affected"]) == [20.0, 15.0, 1.0]
     assert list(zones["rank"]) == [1, 2, 3]
@@ -169,6 +168,9 @@ def test_gap_zones_cluster_adjacent_points_and_rank_by_people():
 def test_thresholds_longer_than_30_minutes_are_not_cut(tmp_path):
     from lifecircle.analyses.access import compute_access
     from lifecircle.config import RunConfig
+    from lifecircle.maps import MapOptions
+    from lifecircle.maps.labels import t
+    from lifecircle.maps.mapdata import demand_layers, make_context
     from lifecircle.pipeline import run
     from lifecircle.standards.profile import load_profile
     from tests.osm_fixtures import grid_osm
@@ -177,25 +179,30 @@ def test_thresholds_longer_than_30_minutes_are_not_cut(tmp_path):
                    facilities=[(0, 0, {"name": "角落日间照料中心"})])
     config = RunConfig(osm=[osm], output=tmp_path / "out", maps={"basemap": "none"},
                        overrides={"categories": {"day_care": {"minutes": 45}}})
-    layerset = run(config, quiet=True).layerset
+    outputs = run(config, quiet=True)
+    layerset = outputs.layerset
     profile = load_profile("shanghai", overrides=config.overrides)
     access = compute_access(layerset, profile)
     assert access.max_minutes == 45
+    # summary.json reports the cap used, not the 30 minutes asked for, and maps class by it
+    assert outputs.summary["network"]["max_minutes"] == outputs.results.access.max_minutes == 45
+    context = make_context(outputs.results, MapOptions(basemap="none"))
+    care_layers = {layer.key: layer for layer in demand_layers(context, "care_coverage")}
+    day_care = care_layers["min_day_care"].classes  # threshold = cap: one class, no "45–45"
+    assert day_care.breaks == (np.inf,) and day_care.labels == (t("le_threshold", "zh", a="45"),)
+    assert day_care.null_label == t("none_within", "zh", m="45")
+    centre = care_layers["min_elderly_service_centre"].classes
+    assert centre.breaks == (15.0, 30.0, np.inf)
+    assert centre.labels[-1] == t("between", "zh", a="30", b="45")
     minutes = access.minutes["day_care"]
     assert 30 < minutes.max() <= 45
     default = compute_access(layerset, load_profile("shanghai")).minutes["day_care"]
     assert default.max() <= 30 and default.notna().sum() < minutes.notna().sum()
 
 
-def test_gap_zones_and_shares_count_the_same_people():
+def test_gap_zones_and_shares_count_the_same_people(demo_results):
     """Uncovered people in the shares are exactly the people in that category's gap zones."""
-    from lifecircle.analyses.subdistrict import analyse
-    from lifecircle.pipeline import demo_layerset
-    from lifecircle.progress import Progress
-    from lifecircle.standards.profile import load_profile
-
-    profile = load_profile("shanghai")
-    results = analyse(demo_layerset(profile, Progress(quiet=True)), profile)
+    results = demo_results
     care = results.summary["care_coverage"]
     total_elderly = care["elderly"]
     for cat, block in care["categories"].items():
@@ -204,19 +211,15 @@ def test_gap_zones_and_shares_count_the_same_people():
         assert in_gaps == pytest.approx(uncovered, rel=1e-9, abs=1e-6), cat
 
 
-def test_a_reused_access_table_must_belong_to_the_facility_layer():
+def test_a_reused_access_table_must_belong_to_the_facility_layer(demo_prepared, demo_results):
     import dataclasses
 
-    from lifecircle.analyses.access import compute_access
     from lifecircle.analyses.subdistrict import analyse
-    from lifecircle.pipeline import demo_layerset
-    from lifecircle.progress import Progress
     from lifecircle.spatial.errors import LifecircleError
     from lifecircle.standards.profile import load_profile
 
     profile = load_profile("shanghai")
-    layerset = demo_layerset(profile, Progress(quiet=True))
-    access = compute_access(layerset, profile)
+    layerset, access = demo_prepared, demo_results.access
     fewer = dataclasses.replace(layerset, facilities=layerset.facilities.iloc[1:].copy())
     with pytest.raises(LifecircleError, match="access table was computed for 145 facilities"):
         analyse(fewer, profile, access=access)

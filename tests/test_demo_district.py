@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import geopandas as gpd
 import numpy as np
@@ -140,12 +139,6 @@ def test_crs_extent_and_location(demo: LayerSet) -> None:
     to_wgs = pyproj.Transformer.from_crs(demo.crs, "EPSG:4326", always_xy=True)
     lon, lat = to_wgs.transform((minx + maxx) / 2, (miny + maxy) / 2)
     assert abs(lon - 121.44) < 0.01 and abs(lat - 31.33) < 0.01
-
-
-def test_build_is_fast() -> None:
-    start = time.perf_counter()
-    build_demo_layerset()
-    assert time.perf_counter() - start < 5.0
 
 
 # --- schema ----------------------------------------------------------------------
@@ -457,16 +450,9 @@ FITNESS_BAND = (0.75, 0.92)  # gap 3: 东苑 and the 铁东 estates have no fitn
 PER_1000_BAND = (40.0, 220.0)
 
 
-def test_analysis_chain_meets_coverage_bands() -> None:
-    from lifecircle.analyses.subdistrict import analyse
-    from lifecircle.pipeline import demo_layerset
-    from lifecircle.progress import Progress
-    from lifecircle.standards.profile import load_profile
-
-    profile = load_profile("shanghai", {})
-    layerset = demo_layerset(profile, Progress(quiet=True))
-    summary = analyse(layerset, profile).summary
-    residents = layerset.demand["residents"].sum()
+def test_analysis_chain_meets_coverage_bands(demo_prepared: LayerSet, demo_results) -> None:
+    summary = demo_results.summary
+    residents = demo_prepared.demand["residents"].sum()
     assert 40_000 <= residents <= 70_000
     life = summary["life_circle"]
     assert 0.25 <= life["complete_share"] <= 0.55
@@ -488,3 +474,23 @@ def test_analysis_chain_meets_coverage_bands() -> None:
     assert units["铁东新村居委（合成）"]["share_elderly_service_centre"] == 0
     life_units = {u["name"]: u for u in life["units"]}
     assert life_units["宝翔苑居委（合成）"]["share_market"] == 0
+
+
+@pytest.mark.slow
+def test_demo_command_writes_the_shared_run(demo_run, tmp_path) -> None:
+    """`lifecircle demo` writes what the tests' shared demo run holds (tests/conftest.py)."""
+    from lifecircle.cli import main
+
+    out = tmp_path / "demo"
+    assert main(["demo", "--quiet", "--out", str(out)]) == 0
+
+    def figures(folder):
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        del summary["created"], summary["timings_s"]
+        return summary
+
+    def files(folder):
+        return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*"))
+
+    assert figures(out) == figures(demo_run)
+    assert files(out) == files(demo_run)

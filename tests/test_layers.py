@@ -53,8 +53,8 @@ def test_shipped_profiles_load_and_mark_confidence():
     assert shanghai.circles["fitness_circle"].figure("minutes").confidence == "I"
     gb = load_profile("gb50180-2018")
     assert gb.categories["primary_school"].threshold_kind == "distance_m"
-    assert gb.categories["primary_school"].threshold_m(1.0) == 500
-    assert gb.categories["kindergarten"].threshold_minutes(1.0) == pytest.approx(5.0)
+    assert gb.rule("primary_school").threshold_m == 500
+    assert gb.rule("kindergarten").threshold_minutes == pytest.approx(5.0)
 
 
 def test_copied_profile_with_changed_threshold(tmp_path):
@@ -356,3 +356,31 @@ def test_buildings_are_kept_once_and_only_inside_the_area():
     assert layerset.buildings["building_id"].tolist() == ["a"]
     issues = {entry["issue"]: entry["count"] for entry in layerset.meta["report"]}
     assert issues["the same feature in two sources (kept once)"] == 3  # "a", "edge", "out"
+
+
+def test_loading_takes_snap_limit_and_population_from_the_profile(tmp_path):
+    """Grid cells beyond the profile's snap limit are dropped and reported with that limit;
+    the run config's population figures override the profile's."""
+    from lifecircle.layers.load import load_layerset
+    from lifecircle.layers.population import population_settings
+    from tests.osm_fixtures import grid_osm
+
+    osm = grid_osm(tmp_path / "g.osm", n=4, spacing_m=400.0)
+    shanghai = load_profile("shanghai")
+    loose = load_layerset(shanghai, osm=[osm], demand={"grid_size_m": 100})
+    tight_profile = load_profile("shanghai", overrides={"max_snap_m": 60})
+    population = {"elderly_share": 0.5, "grid_density_per_km2": 10_000, "raster": None}
+    tight = load_layerset(tight_profile, osm=[osm], demand={"grid_size_m": 100},
+                          population=population)
+    dropped = [e for e in tight.meta["report"]
+               if e["issue"] == "grid cells farther than 60 m from any road dropped"]
+    assert len(dropped) == 1 and dropped[0]["count"] == len(loose.demand) - len(tight.demand) > 0
+    assert not any("farther than" in e["issue"] for e in loose.meta["report"])
+    np.testing.assert_allclose(tight.demand["elderly"], 0.5 * tight.demand["residents"])
+    np.testing.assert_allclose(loose.demand["elderly"], 0.25 * loose.demand["residents"])
+    np.testing.assert_allclose(
+        tight.demand["residents"], tight.demand["cell_area_m2"] / 1e6 * 10_000
+    )
+    settings = population_settings(shanghai, population)
+    assert (settings.elderly_share, settings.children_share) == (0.5, 0.08)
+    assert settings.floor_area_per_person_m2 == 35.0

@@ -200,6 +200,7 @@ def test_greedy_trap_has_tight_valid_certificate():
     assert exact.optimal
 
 
+@pytest.mark.slow
 def test_greedy_target_lower_bound_below_exact_minimum_on_larger_instances():
     """The Lagrangian lower bound on the site count never exceeds the MILP minimum."""
     tight = 0
@@ -217,6 +218,7 @@ def test_greedy_target_lower_bound_below_exact_minimum_on_larger_instances():
     assert tight >= 6  # the bound is useful, not just valid
 
 
+@pytest.mark.slow
 def test_greedy_ratio_and_certificate_on_larger_instances():
     """Typical greedy quality on 40 x 300 instances against the exact MILP."""
     ratios, gaps = [], []
@@ -391,6 +393,7 @@ def test_milp_time_limit_still_returns_consistent_result():
     assert res.method == "milp"
 
 
+@pytest.mark.slow
 def test_auto_keeps_best_of_greedy_and_milp():
     rng = np.random.default_rng(5)
     cov = sparse.random(60, 500, density=0.05, random_state=rng, format="csr") > 0

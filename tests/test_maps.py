@@ -6,7 +6,6 @@ import dataclasses
 import json
 import math
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,6 +21,7 @@ from lifecircle.maps.geojson import script_json, to_display
 from lifecircle.maps.style import minute_classes, sfca_classes
 from lifecircle.spatial.chinese_coords import wgs84_to_gcj02
 from lifecircle.spatial.errors import LifecircleError
+from tests.conftest import demo_outputs
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 SCRIPT_NAME = "</script><script>alert(2)</script>"
@@ -29,16 +29,9 @@ MAX_BYTES = 10 * 1024 * 1024
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@lru_cache(maxsize=1)
 def demo_results() -> SubdistrictResults:
-    """The synthetic demo district, analysed once per test process."""
-    from lifecircle.analyses.subdistrict import analyse
-    from lifecircle.pipeline import demo_layerset
-    from lifecircle.progress import Progress
-    from lifecircle.standards.profile import load_profile
-
-    profile = load_profile("shanghai")
-    return analyse(demo_layerset(profile, Progress(quiet=True)), profile)
+    """The synthetic demo district's results, shared by the whole session (conftest.py)."""
+    return demo_outputs().results
 
 
 def hostile_results() -> SubdistrictResults:
@@ -340,6 +333,7 @@ def test_hexagon_aggregation_keeps_people(results):
     assert inside.index.nunique() == len(demand), "every point lies in its hexagon"
 
 
+@pytest.mark.slow
 def test_large_area_aggregates_and_writes_detail_pages(tmp_path, results):
     files = write_maps(results, tmp_path, MapOptions(basemap="none", max_demand_points=100))
     names = [p.relative_to(tmp_path).as_posix() for p in files]

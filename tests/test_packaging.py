@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -45,7 +46,7 @@ def test_environment_yml_declares_the_same_dependencies_as_pyproject():
 def test_ci_runs_the_readme_test_command():
     ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    assert "make test" in ci.splitlines()[-1]
+    assert ci.strip().splitlines()[-1].strip() == "make test"
     assert "make test" in readme and "make demo" in readme
 
 
@@ -157,9 +158,16 @@ def test_a_users_maps_or_spatial_folder_does_not_shadow_lifecircle(tmp_path):
 @pytest.mark.slow
 def test_the_wheel_installs_exactly_one_top_level_name(tmp_path):
     """Built as pip builds it for users; no network (the venv has setuptools and wheel)."""
+    # build from a copy: setuptools writes build/ and *.egg-info beside the sources, and a
+    # stale egg-info SOURCES.txt would hide a missing package-data line
+    source = tmp_path / "source"
+    shutil.copytree(REPO_ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "out", "__pycache__", ".*_cache",
+        ".hypothesis", "results",
+    ))
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(REPO_ROOT)],
+         "-w", str(tmp_path), str(source)],
         capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stderr

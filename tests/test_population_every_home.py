@@ -22,6 +22,7 @@ from lifecircle.standards.profile import load_profile
 from tests.osm_fixtures import lonlat, write_osm
 
 UTM51 = "EPSG:32651"
+SNAP_M = 250.0
 N_STREETS = 6  # a 6 × 6 street grid, 100 m apart: 25 blocks of 100 m × 100 m
 SPACING_M = 100.0
 LEVELS_DEFAULT = 6
@@ -263,7 +264,7 @@ def test_mixed_grid_skips_cells_that_hold_a_building():
     )
     settings = PopulationSettings()
     _, demand = place_residents(
-        layerset, settings, DemandSettings(grid_size_m=150, grid_shape="square")
+        layerset, settings, DemandSettings(grid_size_m=150, grid_shape="square"), SNAP_M
     )
     assert layerset.meta["population"]["method"] == "mixed"
     grid = demand[demand["source"] == "grid"]
@@ -275,7 +276,7 @@ def test_mixed_grid_skips_cells_that_hold_a_building():
     # the same buildings with placement: buildings stay on buildings only
     layerset.meta["report"].clear()
     _, only = place_residents(
-        layerset, PopulationSettings(placement="buildings"), DemandSettings(grid_size_m=150)
+        layerset, PopulationSettings(placement="buildings"), DemandSettings(grid_size_m=150), SNAP_M
     )
     assert set(only["source"]) == {"building"}
 
@@ -358,7 +359,9 @@ def test_cells_with_only_sheds_still_get_the_grid():
         roads=roads,
         buildings=buildings,
     )
-    _, demand = place_residents(layerset, PopulationSettings(), DemandSettings(grid_size_m=150))
+    _, demand = place_residents(
+        layerset, PopulationSettings(), DemandSettings(grid_size_m=150), SNAP_M
+    )
     assert set(demand["source"]) == {"building", "grid"}
     info = layerset.meta["population"]
     assert info["buildings_ignored"] == {"too_small": len(sheds) - 1}

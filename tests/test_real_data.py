@@ -144,6 +144,7 @@ def test_yichuan_is_split_by_suzhou_creek_and_the_railway(yichuan_layerset):
         assert np.median(crossing) > np.median(same_side) + 0.5
 
 
+@pytest.mark.slow
 def test_yichuan_life_circle_is_plausible(yichuan_run):
     summary = json.loads((yichuan_run / "summary.json").read_text(encoding="utf-8"))
     assert summary["synthetic"] is False
@@ -163,6 +164,7 @@ def test_yichuan_life_circle_is_plausible(yichuan_run):
     assert 0.0 < summary["fitness_circle"]["population_share"] <= 1.0
 
 
+@pytest.mark.slow
 def test_unmapped_elderly_care_is_a_reported_gap_not_an_error(yichuan_run):
     summary = json.loads((yichuan_run / "summary.json").read_text(encoding="utf-8"))
     care = summary["care_coverage"]

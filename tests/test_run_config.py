@@ -17,8 +17,10 @@ from lifecircle.spatial.errors import LifecircleError
 from tests.osm_fixtures import grid_osm, lonlat
 
 
-@pytest.fixture
-def config_run(tmp_path):
+@pytest.fixture(scope="module")
+def config_run(tmp_path_factory):
+    """One run from a YAML config, read (never changed) by the tests that take it."""
+    tmp_path = tmp_path_factory.mktemp("config_run")
     grid_osm(
         tmp_path / "streets.osm",
         n=8,
@@ -137,6 +139,7 @@ def test_config_paths_are_relative_to_the_config_file(tmp_path):
     assert config.output == sub / "results"
 
 
+@pytest.mark.slow
 def test_layers_file_round_trip(tmp_path):
     """`lifecircle layers` then `run --layers` gives the same figures as a direct run."""
     osm = grid_osm(

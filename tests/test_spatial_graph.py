@@ -157,18 +157,25 @@ def test_snap_limit_and_nan():
     assert len(snap_points(g, np.zeros((0, 2)))) == 0
 
 
-@pytest.mark.parametrize("rounds", [3, 1, 0])  # 0 forces the STRtree fallback for every point
-def test_snap_finds_the_exact_nearest_edge(monkeypatch, rounds):
-    import lifecircle.spatial.snapping as snapping
-
-    monkeypatch.setattr(snapping, "_ROUNDS", rounds)
+@pytest.fixture(scope="module")
+def crossing_segments():
+    """300 random segments noded into ~18k edges, 401 points, and the brute-force answer."""
     rng = np.random.default_rng(11)
     segs = rng.uniform(0, 2000, (300, 2, 2))
     segs[:20, 1] = segs[:20, 0] + rng.uniform(-800, 800, (20, 2))  # a few long ones
     g = build_walk_graph(shapely.linestrings(segs))
     xy = np.vstack([rng.uniform(-500, 2500, (400, 2)), [[20000.0, -9000.0]]])
+    return g, xy, brute_force_snap_m(g, xy)
+
+
+@pytest.mark.parametrize("rounds", [3, 1, 0])  # 0 forces the STRtree fallback for every point
+def test_snap_finds_the_exact_nearest_edge(monkeypatch, crossing_segments, rounds):
+    import lifecircle.spatial.snapping as snapping
+
+    monkeypatch.setattr(snapping, "_ROUNDS", rounds)
+    g, xy, expected_m = crossing_segments
     s = snap_points(g, xy, max_snap_m=1e9)
-    np.testing.assert_allclose(s.snap_m, brute_force_snap_m(g, xy), rtol=0, atol=1e-7)
+    np.testing.assert_allclose(s.snap_m, expected_m, rtol=0, atol=1e-7)
     on_line = shapely.distance(g.edge_geoms[s.edge], shapely.points(s.xy))
     assert (on_line < 1e-7).all()
 
@@ -240,9 +247,11 @@ def test_osm_ids_as_a_series_and_an_id_seen_at_two_places():
 def test_grid_cells_follow_the_density_of_the_network():
     from lifecircle.spatial.edge_grid import adapted_cell_m
 
-    xs = np.arange(0, 2001, 80.0)
-    streets = np.array([shapely.LineString([(0, y), (2000, y)]) for y in xs]
-                       + [shapely.LineString([(x, 0), (x, 2000)]) for x in xs])
+    # 1 km square of 80 m blocks: the cell size follows density, not extent, and
+    # 1,500 points x 5,200 edges keep the brute-force check at ~60 MB
+    xs = np.arange(0, 1001, 80.0)
+    streets = np.array([shapely.LineString([(0, y), (1000, y)]) for y in xs]
+                       + [shapely.LineString([(x, 0), (x, 1000)]) for x in xs])
     blocks = build_walk_graph(streets)
     fine = build_walk_graph(shapely.segmentize(streets, 5.0))  # OSM-like short segments
     coarse = adapted_cell_m(blocks.node_xy, blocks.edge_u, blocks.edge_v)
@@ -250,7 +259,7 @@ def test_grid_cells_follow_the_density_of_the_network():
     assert 60.0 < coarse < 150.0 and small < 40.0
     grid = fine.edge_grid
     assert grid.edge.size / np.count_nonzero(np.diff(grid.cell_start)) < 8  # not 16x denser
-    xy = np.random.default_rng(2).uniform(-300, 2300, (3000, 2))
+    xy = np.random.default_rng(2).uniform(-300, 1300, (1500, 2))
     s = snap_points(fine, xy, max_snap_m=1e9)
     np.testing.assert_allclose(s.snap_m, brute_force_snap_m(fine, xy), rtol=0, atol=1e-6)
 

@@ -143,6 +143,7 @@ def test_same_edge_walk_is_direct_and_exact():
     assert (src == 0).all()
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_nearest_source_matches_networkx_on_real_osm(shanghai_central):
     ox = pytest.importorskip("osmnx")

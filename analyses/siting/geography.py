@@ -79,16 +79,15 @@ class SitingProblem:
 
 
 def category_threshold(profile: Profile, access: AccessTable, category: str) -> tuple[float, float]:
-    """(minutes, metres) threshold of a category at its target group's speed."""
+    """(minutes, metres) threshold of a category: the access table's rule for it."""
     if category not in profile.categories:
         raise LifecircleError(
             f"Unknown category '{category}'.",
             where="--category",
             fix=f"Use one of: {', '.join(profile.categories)}.",
         )
-    cat = profile.categories[category]
-    minutes = cat.threshold_minutes(access.speed_mps[category])
-    return minutes, minutes * 60.0 * access.speed_mps[category]
+    rule = access.rule(category)
+    return rule.threshold_minutes, rule.threshold_m
 
 
 def generate_candidates(
@@ -197,13 +196,12 @@ def build_problem(
             if given is not None
             else np.full(len(frame), default)
         )
-    minutes, _ = category_threshold(profile, access, category)
     return SitingProblem(
         category=category,
         candidates=frame,
         coverage=coverage,
         weight=target_population(layerset.demand, cat.target),
-        already_covered=access.covered(category, minutes),
+        already_covered=access.covered(category),
         capacity=capacity,
         threshold_m=threshold_m,
     )
