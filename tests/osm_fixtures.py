@@ -75,7 +75,7 @@ def grid_osm(
 
 def write_osm(
     path: Path,
-    nodes: dict[int, tuple[float, float]],
+    nodes: dict[int, tuple],
     ways: list[tuple[int, list[int], dict[str, str]]],
     relations: list[tuple[int, list[tuple[str, int, str]], dict[str, str]]] = (),
 ) -> Path:
@@ -83,14 +83,15 @@ def write_osm(
 
     Parameters
     ----------
-    nodes : dict of id → (x_m, y_m)
+    nodes : dict of id → (x_m, y_m) or (x_m, y_m, tags)
     ways : list of (id, node ids, tags)
     relations : list of (id, [(member type, ref, role)], tags)
     """
     lines = []  # osmium wants each object type sorted by id
-    for node, (x, y) in sorted(nodes.items()):
+    for node, (x, y, *tags) in sorted(nodes.items()):
         lon, lat = lonlat(x, y)
-        lines.append(f'<node id="{node}" lat="{lat:.8f}" lon="{lon:.8f}"/>')
+        body = f">{_tags(tags[0])}</node>" if tags else "/>"
+        lines.append(f'<node id="{node}" lat="{lat:.8f}" lon="{lon:.8f}"{body}')
     for way, refs, tags in sorted(ways, key=lambda w: w[0]):
         nds = "".join(f'<nd ref="{ref}"/>' for ref in refs)
         lines.append(f'<way id="{way}">{nds}{_tags(tags)}</way>')

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
 from scipy.sparse.csgraph import dijkstra
 
+from lifecircle.cli import main
 from lifecircle.layers.osm import read_osm
 from lifecircle.spatial.crs import local_metric_crs
 from lifecircle.spatial.graph import build_walk_graph, walkable_mask
@@ -111,3 +113,22 @@ def test_crossings_join_every_pair_of_entrances_and_stay_inside(tmp_path):
     assert ends == inside
     assert (44, 41) not in ends and (41, 44) not in ends  # that line would leave the L
     assert len(inside) < 10
+
+
+def test_a_run_walks_across_the_plaza(tmp_path):
+    """End to end: a home west of the plaza reaches a kindergarten east of it straight across."""
+    nodes = {
+        **STREETS,
+        21: (50, 60),
+        22: (50, 140),
+        **{30 + k: xy for k, xy in enumerate([(-50, 90), (-30, 90), (-30, 110), (-50, 110)])},
+        99: (130, 100, {"amenity": "kindergarten"}),
+    }
+    plaza = (30, [WEST_MID, 21, EAST_MID, 22, WEST_MID], {"highway": "pedestrian", "area": "yes"})
+    home = (40, [30, 31, 32, 33, 30], {"building": "apartments"})
+    path = write_osm(tmp_path / "run.osm", nodes, [*STREET_WAYS, plaza, home])
+    out = tmp_path / "out"
+    assert main(["run", "--quiet", "--osm", str(path), "--out", str(out)]) == 0
+    demand = gpd.read_file(out / "results.gpkg", layer="demand")
+    # about 30 m to the street, 100 m across, 30 m to the kindergarten: not the 1.1 km detour
+    assert float(demand["min_kindergarten"].iloc[0]) < 300 / 60
