@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     sites.add_argument(
         "--generate",
         action="store_true",
-        help="generate candidates along streets inside the gap zones",
+        help="generate candidates along streets inside the gap zones (not with --candidates)",
     )
     sites.add_argument(
         "--spacing-m",
@@ -156,12 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="spacing of generated candidates along streets, metres",
     )
     sites.add_argument(
-        "--method", default="auto", choices=["auto", "milp", "greedy", "brute-force"]
+        "--method",
+        default="auto",
+        choices=["auto", "milp", "greedy"],
+        help="solver: auto (greedy, then HiGHS when not proven), milp (HiGHS) or greedy",
     )
     sites.add_argument(
         "--capacitated",
         action="store_true",
-        help="a site serves at most its capacity (capacity column or profile default)",
+        help="a site serves at most its capacity in people (capacity column, else the "
+        "profile's default for the category); with --k",
     )
     sites.add_argument("--time-limit", type=float, default=60.0, help="solver time limit, seconds")
     sites.add_argument(
@@ -231,7 +235,14 @@ def _run_sites(args: argparse.Namespace) -> None:
     folder, block = run_sites(request, quiet=args.quiet)
     if "message" in block:
         print(block["message"])
-    _print_outputs([folder / "summary.json", folder / "results.gpkg"])
+    _print_outputs(
+        [
+            folder / "maps" / "sites.html",
+            folder / "report.html",
+            folder / "summary.json",
+            folder / "results.gpkg",
+        ]
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -91,6 +91,10 @@ def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dic
     return {
         "lifecircle_summary_version": 1,
         "study_area": config.name,
+        # the names maps and report show per language (lifecircle sites draws them again)
+        "study_area_names": {
+            key: layerset.meta[key] for key in ("name_zh", "name_en") if layerset.meta.get(key)
+        },
         "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "synthetic": bool(layerset.meta.get("synthetic")),
         "source": layerset.meta.get("source", ""),
