@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,10 +29,11 @@ from lifecircle.layers.layerset import LayerSet
 from lifecircle.layers.layerset_io import gpkg_layer_names, read_run
 from lifecircle.layers.planner_files import read_candidates
 from lifecircle.maps import MapOptions, SitesOverlay, write_report, write_sites_maps
-from lifecircle.output import atomic_folder, gpkg_ready, write_csv, write_json
+from lifecircle.output import PROFILE_COPY_NAME, atomic_folder, gpkg_ready, write_csv, write_json
+from lifecircle.output_guard import check_output_folder
 from lifecircle.progress import Progress
 from lifecircle.spatial.errors import LifecircleError
-from lifecircle.standards.profile import Profile, load_profile
+from lifecircle.standards.profile import Profile, available_profiles, load_profile
 
 #: The results.gpkg layers the maps and the report read back.
 RESULT_LAYERS = ("demand", "facilities", "service_areas", "gaps")
@@ -148,11 +150,31 @@ def read_results(
     )
 
 
-def _profile(summary: dict[str, Any]) -> Profile:
+def _profile(summary: dict[str, Any], from_dir: Path) -> Profile:
+    """The exact profile of the run: its copy in the run folder, with the run's overrides.
+
+    Runs written before the copy existed fall back to the recorded file; if
+    that is gone, only a shipped profile may stand in for it, never silently
+    for a custom one.
+    """
+    overrides = summary.get("profile_overrides") or None
+    copy = from_dir / PROFILE_COPY_NAME
+    if copy.is_file():
+        return load_profile(copy, overrides)
     recorded = summary.get("profile") or {}
-    path = recorded.get("path")
-    name = path if path and Path(path).is_file() else recorded.get("id", "shanghai")
-    return load_profile(name, summary.get("profile_overrides") or None)
+    path = Path(str(recorded.get("path") or ""))
+    if path.is_file():
+        return load_profile(path, overrides)
+    shipped = str(recorded.get("id", ""))
+    if shipped in available_profiles() and path.name == f"{shipped}.yml":
+        return load_profile(shipped, overrides)
+    raise LifecircleError(
+        f"The run folder {from_dir} has no {PROFILE_COPY_NAME}, and the profile file it "
+        f"used ({path}) is gone.",
+        where=f"--from {from_dir}",
+        fix="Put the profile file back at that path, or re-run `lifecircle run` so the run "
+        f"folder keeps its own {PROFILE_COPY_NAME}.",
+    )
 
 
 def _read_points(
@@ -183,9 +205,10 @@ def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[st
     """
     progress = Progress(quiet=quiet)
     from_dir = Path(request.from_dir)
+    check_output_folder(_target(request), _inputs(request), rewrites=from_dir)
     with progress.stage("read the earlier run") as info:
         layerset, summary = read_run(from_dir)
-        profile = _profile(summary)
+        profile = _profile(summary, from_dir)
         info["detail"] = f"{len(layerset.demand)} demand points, profile {profile.id}"
     with progress.stage("access from existing facilities"):
         cap = (summary.get("network") or {}).get("max_minutes") or DEFAULT_MAX_MINUTES
@@ -266,6 +289,28 @@ def _evaluate(
     return folder, block
 
 
+def _target(request: SitesRequest) -> Path:
+    """The output folder: ``--out``, else the ``--from`` folder itself."""
+    return Path(request.out) if request.out else Path(request.from_dir)
+
+
+def _inputs(request: SitesRequest) -> list[Path]:
+    """Files and folders ``sites`` reads; the output may replace only ``--from`` itself."""
+    read = [Path(request.from_dir)]
+    return read + [Path(p) for p in (request.candidates, request.evaluate) if p is not None]
+
+
+def _hidden_top(folder: Path) -> Callable[[str, list[str]], list[str]]:
+    """A ``copytree`` ignore function that skips hidden entries at the top of ``folder``."""
+
+    def ignore(directory: str, names: list[str]) -> list[str]:
+        if Path(directory) != folder:
+            return []
+        return [name for name in names if name.startswith(".")]
+
+    return ignore
+
+
 def _rewrite(
     request: SitesRequest,
     results: RunResults,
@@ -277,9 +322,13 @@ def _rewrite(
     """Copy the run folder and write only what the sites change into the copy."""
     summary = results.summary
     from_dir = Path(request.from_dir)
-    target = Path(request.out) if request.out else from_dir
-    with atomic_folder(target) as staging, progress.stage("write outputs") as info:
-        shutil.copytree(from_dir, staging, dirs_exist_ok=True)
+    target = _target(request)
+    with (
+        atomic_folder(target, inputs=[from_dir], rewrites=from_dir, command="sites") as staging,
+        progress.stage("write outputs") as info,
+    ):
+        # hidden entries (the marker, other runs' staging folders) are not part of the run
+        shutil.copytree(from_dir, staging, dirs_exist_ok=True, ignore=_hidden_top(from_dir))
         for name, frame in layers.items():  # replaces a layer of that name, keeps the others
             gpkg_ready(frame).to_file(
                 staging / "results.gpkg", layer=name, driver="GPKG", engine="pyogrio"

@@ -27,7 +27,7 @@ import geopandas as gpd
 
 from lifecircle.analyses.subdistrict import SubdistrictResults
 from lifecircle.maps import mapdata, static
-from lifecircle.maps.atomic import write_text_atomic
+from lifecircle.maps.atomic import ensure_folder, write_text_atomic
 from lifecircle.maps.folium_maps import build_map, render_html
 from lifecircle.maps.labels import circle_name, profile_title, t
 from lifecircle.maps.mapdata import MAP_KINDS, MapContext, SitesOverlay, make_context
@@ -209,13 +209,13 @@ def write_maps(
     Raises
     ------
     LifecircleError
-        For a bad option (unknown basemap or language, Tianditu without a key).
+        For a bad option (unknown basemap or language, Tianditu without a key),
+        or when ``out_dir`` is a file or cannot be written (read-only, full disk).
     """
     if isinstance(sites, gpd.GeoDataFrame):
         sites = SitesOverlay(sites=sites)
     ctx = make_context(results, options)
-    maps_dir = Path(out_dir) / MAPS_DIR
-    maps_dir.mkdir(parents=True, exist_ok=True)
+    maps_dir = ensure_folder(ensure_folder(Path(out_dir), "out_dir") / MAPS_DIR, "out_dir")
     pages: list[_Page] = []
     kinds = list(MAP_KINDS) + (["sites"] if sites is not None else [])
     for kind in kinds:

@@ -14,6 +14,7 @@ from lifecircle.analyses.siting import MaximalCovering, generate_candidates, rec
 from lifecircle.analyses.siting.candidates import category_gap_zones
 from lifecircle.cli import EXIT_USER_ERROR, main
 from lifecircle.layers.layerset_io import read_run
+from lifecircle.output_guard import MARKER_NAME
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import load_profile
 from tests.test_maps import embedded_data
@@ -498,7 +499,7 @@ def test_given_candidates_need_ids_and_a_crs_and_may_be_polygons(demo_inputs):
 def test_a_run_folder_without_its_results_is_refused(demo_run, tmp_path, capsys):
     broken = tmp_path / "broken"
     broken.mkdir()
-    for name in ("summary.json", "layers.gpkg"):
+    for name in ("summary.json", "layers.gpkg", MARKER_NAME):
         (broken / name).write_bytes((demo_run / name).read_bytes())
     args = ["sites", "--from", str(broken), "--category", "day_care", "--k", "1"]
     assert main(args) == EXIT_USER_ERROR
