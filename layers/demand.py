@@ -1,20 +1,48 @@
 """Demand points: where residents start walking from.
 
 Residential buildings give one point each (a point on the footprint). Where a
-source has no buildings, a regular grid of hexagons or squares covers the
-study area; cells whose centre lies in water or farther than the snap limit
-from any road are dropped and reported.
+source has no buildings, or its buildings are too sparse to hold the
+population, a regular grid of hexagons or squares covers the study area (or
+its parts with no building); cells whose centre lies in water or farther than
+the snap limit from any road are dropped and reported.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
 from lifecircle.spatial.errors import LifecircleError
+
+
+@dataclass(frozen=True)
+class DemandSettings:
+    """How demand points are made.
+
+    Attributes
+    ----------
+    grid_size_m : float
+        Centre spacing of grid cells (m) where there are no buildings.
+    grid_shape : str
+        ``hexagon`` or ``square``.
+    population_areas : GeoDataFrame or None
+        Counts per residential area (already in the LayerSet CRS).
+    population_areas_source : str
+        Where those counts came from (for messages).
+    raster : Path or None
+        Population GeoTIFF.
+    """
+
+    grid_size_m: float = 150.0
+    grid_shape: str = "hexagon"
+    population_areas: gpd.GeoDataFrame | None = None
+    population_areas_source: str = ""
+    raster: Path | None = None
 
 
 def grid_cells(area: shapely.Geometry, size_m: float, shape: str = "hexagon") -> gpd.GeoSeries:
@@ -99,6 +127,23 @@ def drop_unusable_cells(
     too_far &= ~in_water
     kept = cells[~in_water & ~too_far]
     return kept, int(in_water.sum()), int(too_far.sum())
+
+
+def cells_without_buildings(
+    cells: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """The cells that hold no building at all (no footprint point inside).
+
+    Any building counts, housing or not: a cell of mapped shops or offices is
+    mapped, only a cell with nothing mapped may be unmapped housing.
+    """
+    if buildings.empty or cells.empty:
+        return cells
+    points = buildings.geometry.representative_point()
+    _, idx_cell = cells.sindex.query(points.values, predicate="intersects")
+    occupied = np.zeros(len(cells), dtype=bool)
+    occupied[idx_cell] = True
+    return cells[~occupied]
 
 
 def demand_from_buildings(buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -11,12 +11,17 @@ Column schema (units in the names, ids are strings and stable):
     ``unit_id``, ``name``, ``name_en``, polygon geometry. One row per named
     sub-unit (residential area, 居委); the study area is their union.
 ``buildings``
-    ``building_id``, ``use`` (``residential`` or other), ``levels``,
-    ``height_m``, ``footprint_m2``, ``floor_area_m2``, ``residents``,
-    ``elderly``, ``children``, polygon geometry.
+    ``building_id``, ``use`` (``residential``, ``yes`` for untyped, or another
+    OSM building value), ``levels``, ``height_m``, ``footprint_m2``,
+    ``floor_area_m2``, ``residents``, ``elderly``, ``children``, polygon
+    geometry. Optional from OSM: ``tags`` (JSON of the tags that may say the
+    use) and ``landuse`` (value of the landuse area around it). After
+    preparation: ``housing`` (bool) and ``housing_rule`` (the reason, see
+    :mod:`lifecircle.layers.housing`).
 ``demand``
     ``demand_id``, ``residents``, ``elderly``, ``children``, ``unit_id``,
-    ``source`` (``building`` or ``grid``), point geometry.
+    ``source`` (``building`` or ``grid``; both when the method is ``mixed``),
+    point geometry.
 ``roads``
     ``road_id``, ``highway``, ``name``, ``foot``, ``layer`` (grade, int),
     line geometry, and optionally ``vertex_ids`` (one integer array per line,

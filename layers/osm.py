@@ -43,6 +43,9 @@ WATER_AREA_TAGS = {
     "water": {"river", "canal", "pond", "lake", "reservoir", "oxbow"},
 }
 WATERWAY_LINES = {"river", "canal", "stream", "drain", "ditch"}
+WALKABLE_AREA_HIGHWAYS = {"pedestrian", "footway"}
+#: Building tags not kept in the buildings' ``tags`` column (not about use).
+BUILDING_NOISE_TAG_PREFIXES = ("addr:", "name", "source", "roof:", "building:", "height", "note")
 RAILWAY_LINES = {"rail", "light_rail", "subway", "narrow_gauge", "tram", "monorail", "preserved"}
 ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0)"
 
@@ -151,6 +154,8 @@ class _Collector:
         self.areas_water: list[dict[str, Any]] = []
         self.buildings: list[dict[str, Any]] = []
         self.facilities: list[dict[str, Any]] = []
+        self.landuse: list[dict[str, Any]] = []
+        self.walk_areas: list[WalkArea] = []
         self.cut_ways = 0
         self.missing_nodes = 0
         self.bad_areas = 0
@@ -260,7 +265,12 @@ class _Collector:
         is_building = "building" in tags and tags["building"] != "no"
         is_water = _is_water_area(tags)
         is_facility = _is_facility(tags)
-        if not (is_building or is_water or is_facility):
+        is_landuse = "landuse" in tags
+        # a closed highway way without area=yes is a loop, already read as a road line
+        is_walk_area = tags.get("highway") in WALKABLE_AREA_HIGHWAYS and (
+            not obj.from_way() or tags.get("area") == "yes"
+        )
+        if not (is_building or is_water or is_facility or is_landuse or is_walk_area):
             return
         try:
             geom = shapely.from_wkb(_WKB.create_multipolygon(obj))
@@ -269,6 +279,10 @@ class _Collector:
             return
         kind = "way" if obj.from_way() else "relation"
         oid = f"osm:{kind}/{obj.orig_id()}"
+        if is_walk_area:
+            self._walk_area(oid, tags, geom, obj)
+        if is_landuse:
+            self.landuse.append({"landuse": tags["landuse"], "geometry": geom})
         if is_water:
             self.areas_water.append(
                 {"water_id": oid, "kind": "water", "name": _name(tags), "geometry": geom}
@@ -281,11 +295,130 @@ class _Collector:
                     "use": _building_use(tags),
                     "levels": levels,
                     "height_m": height,
+                    "tags": _use_tags(tags),
                     "geometry": geom,
                 }
             )
         if is_facility and not is_water:
             self.facilities.append(self._facility_row(oid, tags, geom.point_on_surface()))
+
+    def _walk_area(self, oid: str, tags: dict[str, str], geom: Any, obj: osmium.osm.Area) -> None:
+        """Add a pedestrian area's rings as walkable lines (with their OSM node ids)."""
+        rings = []
+        for outer in obj.outer_rings():
+            rings.append(outer)
+            rings.extend(obj.inner_rings(outer))
+        area = WalkArea(oid, tags["highway"], _name(tags), geom, tags)
+        for k, ring in enumerate(rings):
+            ids = [node.ref for node in ring]
+            coords = [(node.lon, node.lat) for node in ring]
+            road_id = f"{oid}#ring{k}"
+            area.ring_ids.append(road_id)
+            area.node_xy.update(zip(ids, coords, strict=True))
+            self.roads.append(_walk_line(road_id, area, np.asarray(ids, dtype=np.int64), coords))
+        self.walk_areas.append(area)
+
+
+@dataclass
+class WalkArea:
+    """A pedestrian area (square, plaza): its outline rings and their nodes."""
+
+    area_id: str
+    highway: str
+    name: str | None
+    polygon: Any
+    tags: dict[str, str] = field(default_factory=dict)
+    ring_ids: list[str] = field(default_factory=list)
+    node_xy: dict[int, tuple[float, float]] = field(default_factory=dict)
+
+
+def _walk_line(road_id: str, area: WalkArea, ids: np.ndarray, coords: list) -> dict[str, Any]:
+    """A road row for a ring or crossing of ``area``, with its access tags."""
+    tags = area.tags
+    return {
+        "road_id": road_id,
+        "highway": area.highway,
+        "name": area.name,
+        "foot": tags.get("foot"),
+        "access": tags.get("access"),
+        "layer": _int_or_zero(tags.get("layer")),
+        "vertex_ids": ids,
+        "geometry": shapely.LineString(coords),
+    }
+
+
+#: Entrances of a pedestrian area beyond which each connects only to its nearest ones.
+MAX_ALL_PAIRS_ENTRANCES = 40
+NEAREST_ENTRANCES = 12
+
+
+def crossing_lines(roads: list[dict[str, Any]], areas: list[WalkArea]) -> list[dict[str, Any]]:
+    """Straight walk lines across pedestrian areas, between the outline nodes other ways touch.
+
+    A pedestrian crosses a square in a straight line. Every pair of
+    "entrances" (outline nodes shared with another road line) is joined when
+    the straight line stays inside the area (concave squares and holes are
+    respected); past :data:`MAX_ALL_PAIRS_ENTRANCES` entrances each joins only
+    its nearest :data:`NEAREST_ENTRANCES`. The lines carry both end node ids.
+    """
+    from scipy.spatial import cKDTree
+
+    rows: list[dict[str, Any]] = []
+    if not areas:
+        return rows
+    own = {road_id for area in areas for road_id in area.ring_ids}
+    others = [road["vertex_ids"] for road in roads if road["road_id"] not in own]
+    ring_nodes = np.fromiter((n for area in areas for n in area.node_xy), dtype=np.int64)
+    touched = np.isin(ring_nodes, np.concatenate(others)) if others else ring_nodes < 0
+    used = set(ring_nodes[touched].tolist())
+    for area in areas:
+        entrances = sorted(node for node in area.node_xy if node in used)
+        if len(entrances) < 2:
+            continue
+        xy = np.array([area.node_xy[node] for node in entrances])
+        k = len(entrances) if len(entrances) <= MAX_ALL_PAIRS_ENTRANCES else NEAREST_ENTRANCES + 1
+        _, nearest = cKDTree(xy).query(xy, k=k)
+        pairs = {(min(i, j), max(i, j)) for i, row in enumerate(nearest) for j in row if i != j}
+        inside = area.polygon.buffer(1e-7)
+        shapely.prepare(inside)
+        for n, (i, j) in enumerate(sorted(pairs)):
+            line = shapely.LineString([xy[i], xy[j]])
+            if not inside.covers(line):
+                continue
+            ids = np.array([entrances[i], entrances[j]], dtype=np.int64)
+            rows.append(_walk_line(f"{area.area_id}#cross{n}", area, ids, list(line.coords)))
+    return rows
+
+
+def _use_tags(tags: dict[str, str]) -> str | None:
+    """A building's tags that may say its use (JSON), without address, name and shape tags."""
+    kept = {
+        k: v
+        for k, v in tags.items()
+        if k != "building" and not k.startswith(BUILDING_NOISE_TAG_PREFIXES)
+    }
+    return json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else None
+
+
+def _landuse_of_buildings(buildings: list[dict[str, Any]], landuse: list[dict[str, Any]]) -> None:
+    """Set each building's ``landuse``: the smallest landuse area holding a point of it."""
+    if not buildings:
+        return
+    for row in buildings:
+        row["landuse"] = None
+    if not landuse:
+        return
+    areas = gpd.GeoDataFrame(landuse, geometry="geometry", crs=WGS84)
+    points = shapely.point_on_surface(np.array([row["geometry"] for row in buildings]))
+    idx_building, idx_area = areas.sindex.query(points, predicate="within")
+    if not len(idx_building):
+        return
+    size = shapely.area(areas.geometry.values)[idx_area]
+    order = np.lexsort((size, idx_building))
+    first = np.unique(idx_building[order], return_index=True)[1]
+    values = areas["landuse"].to_numpy()
+    for b, a in zip(idx_building[order][first], idx_area[order][first], strict=True):
+        buildings[b]["landuse"] = values[a]
 
 
 _WKB = osmium.geom.WKBFactory()
@@ -374,9 +507,13 @@ def read_osm(path: str | Path) -> RawLayers:
             fix="The extract is empty: download a larger area or check the bounding box.",
         )
     water_rows = collector.areas_water + collector.waterways
+    crossings = crossing_lines(collector.roads, collector.walk_areas)
+    _landuse_of_buildings(collector.buildings, collector.landuse)
     raw = RawLayers(
-        roads=_frame(collector.roads, ["road_id", "highway", "name", "foot", "layer"]),
-        buildings=_frame(collector.buildings, ["building_id", "use", "levels", "height_m"]),
+        roads=_frame(collector.roads + crossings, ["road_id", "highway", "name", "foot", "layer"]),
+        buildings=_frame(
+            collector.buildings, ["building_id", "use", "levels", "height_m", "tags", "landuse"]
+        ),
         water=_frame(water_rows, ["water_id", "kind", "name"]),
         railways=_frame(collector.railways, ["railway_id", "kind", "name"]),
         facilities=_frame(collector.facilities, ["facility_id", "category", "name", "tags"]),
@@ -391,6 +528,16 @@ def read_osm(path: str | Path) -> RawLayers:
                 "count": collector.cut_ways,
                 "detail": f"{collector.missing_nodes} referenced nodes are missing from the file; "
                 "the ways were split at the gaps and kept where 2+ nodes remain",
+            }
+        )
+    if collector.walk_areas:
+        raw.report.append(
+            {
+                "layer": "roads",
+                "issue": "pedestrian areas read as walkable (outline and straight crossings)",
+                "count": len(collector.walk_areas),
+                "detail": f"{len(crossings)} crossing lines between the points where other "
+                "ways meet the areas",
             }
         )
     if collector.bad_areas:

@@ -29,6 +29,9 @@ from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import Profile
 
 METRES_PER_LEVEL = 3.0
+UNTYPED_RULES = ("residential_unless_excluded", "in_residential_landuse", "never")
+PLACEMENTS = ("auto", "buildings", "grid")
+POSITIVE_SETTINGS = {"floor_area_per_person_m2", "default_levels"}  # divisors and storeys
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,25 @@ class PopulationSettings:
     default_levels : float
         Levels assumed for a residential building with neither levels nor height.
     grid_density_per_km2 : float
-        Residents per km² assumed for grid cells when no buildings, counts or
-        raster exist (an assumption, reported as one).
+        Residents per km² assumed on grid cells (no buildings, sparse buildings,
+        or ``placement: grid``); an assumption, reported as one.
+    placement : str
+        ``auto`` (buildings, with the grid where they are too sparse),
+        ``buildings`` (never the grid while buildings exist) or ``grid``
+        (ignore buildings).
+    sparse_density_share : float
+        Buildings are "too sparse" when the residents they hold, per km² of the
+        study area, fall below this share of ``grid_density_per_km2``; then
+        grid cells with no building at all get the grid density too (mixed).
+    untyped_buildings : str
+        Rule for untyped buildings (``building=yes``): see :mod:`.housing`.
+    min_untyped_footprint_m2 : float
+        Untyped buildings with a smaller footprint (m²) are sheds, garages,
+        kiosks: not housing.
+    residential_building_values, untyped_building_values,
+    non_residential_building_values, non_residential_tag_keys,
+    residential_landuse_values, non_residential_landuse_values : tuple of str
+        The OSM values and keys the housing rule reads (see :mod:`.housing`).
     """
 
     floor_area_per_person_m2: float = 35.0
@@ -53,6 +73,88 @@ class PopulationSettings:
     children_share: float = 0.08
     default_levels: float = 6.0
     grid_density_per_km2: float = 25_000.0
+    placement: str = "auto"
+    sparse_density_share: float = 0.25
+    untyped_buildings: str = "residential_unless_excluded"
+    min_untyped_footprint_m2: float = 30.0
+    residential_building_values: tuple[str, ...] = (
+        "residential", "apartments", "house", "detached", "semidetached_house",
+        "terrace", "dormitory", "bungalow",
+    )  # fmt: skip
+    untyped_building_values: tuple[str, ...] = ("yes",)
+    non_residential_building_values: tuple[str, ...] = (
+        "commercial", "retail", "office", "industrial", "warehouse", "school",
+        "kindergarten", "university", "college", "hospital", "public", "civic",
+        "government", "train_station", "transportation", "hotel", "church", "temple",
+        "mosque", "religious", "sports_hall", "stadium", "parking", "garage", "garages",
+        "carport", "shed", "hut", "kiosk", "roof", "service", "transformer_tower",
+        "construction", "ruins", "toilets", "supermarket", "fire_station", "factory",
+    )  # fmt: skip
+    non_residential_tag_keys: tuple[str, ...] = (
+        "amenity", "shop", "office", "tourism", "leisure", "craft", "industrial",
+        "healthcare", "man_made", "military", "public_transport", "railway", "aeroway",
+        "power", "sport", "religion", "emergency",
+    )  # fmt: skip
+    residential_landuse_values: tuple[str, ...] = ("residential",)
+    non_residential_landuse_values: tuple[str, ...] = (
+        "commercial", "retail", "industrial", "railway", "military", "education",
+        "religious", "construction", "garages", "port", "cemetery", "landfill",
+    )  # fmt: skip
+
+    @classmethod
+    def from_values(
+        cls, profile_values: Mapping[str, Any], overrides: Mapping[str, Any] | None = None
+    ) -> PopulationSettings:
+        """Settings from profile figure values, overridden by run-config values.
+
+        Keys the settings do not know (``areas``, ``raster``...) are ignored.
+
+        Raises
+        ------
+        LifecircleError
+            For a value of the wrong kind (a list where a number belongs, an
+            unknown rule name).
+        """
+        merged = dict(profile_values)
+        merged.update(overrides or {})
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            if item.name not in merged:
+                continue
+            values[item.name] = _typed_setting(item.name, merged[item.name], item.type)
+        settings = cls(**values)
+        for key, allowed in (("untyped_buildings", UNTYPED_RULES), ("placement", PLACEMENTS)):
+            if getattr(settings, key) not in allowed:
+                raise LifecircleError(
+                    f"population.{key} is {getattr(settings, key)!r}.",
+                    where=f"population.{key} (profile or run config)",
+                    fix=f"Use one of: {', '.join(allowed)}.",
+                )
+        return settings
+
+
+def _typed_setting(key: str, value: Any, kind: str) -> Any:
+    """Convert one setting to the type its field declares (float, str or tuple of str)."""
+    if kind.startswith("tuple"):
+        if isinstance(value, str) or not isinstance(value, list | tuple):
+            raise LifecircleError(
+                f"population.{key} must be a list of OSM values, got {value!r}.",
+                where=f"population.{key} (profile or run config)",
+                fix=f"Write it as a YAML list, e.g. {key}: [yes, residential].",
+            )
+        return tuple(str(v) for v in value)
+    if kind == "str":
+        return str(value)
+    positive = key in POSITIVE_SETTINGS
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None or not np.isfinite(number) or number < 0 or (positive and number == 0):
+        raise LifecircleError(
+            f"population.{key} must be a {'positive' if positive else 'non-negative'} number, "
+            f"got {value!r}.",
+            where=f"population.{key} (profile or run config)",
+            fix="Give a plain number, e.g. 35 for floor_area_per_person_m2.",
+        )
+    return float(number)
 
 
 def population_settings(
@@ -63,17 +165,16 @@ def population_settings(
     Parameters
     ----------
     profile : Profile
-        Gives ``floor_area_per_person_m2`` (m²), ``elderly_share`` and
-        ``children_share`` (0–1).
+        Its ``population`` figures: ``floor_area_per_person_m2`` (m²),
+        ``elderly_share`` and ``children_share`` (0–1), the grid density and
+        the housing rule (see :class:`PopulationSettings`).
     overrides : mapping, optional
         The run config's ``population`` block; keys that are not
         :class:`PopulationSettings` fields (``areas``, ``raster``) are not settings
         and are skipped.
     """
-    allowed = {f.name for f in fields(PopulationSettings)}
-    merged = {k: float(fig.value) for k, fig in profile.population.items() if k in allowed}
-    merged |= {k: float(v) for k, v in (overrides or {}).items() if k in allowed}
-    return PopulationSettings(**merged)
+    base = {key: fig.value for key, fig in profile.population.items()}
+    return PopulationSettings.from_values(base, dict(overrides or {}))
 
 
 def building_floor_area(buildings: gpd.GeoDataFrame, default_levels: float) -> gpd.GeoDataFrame:
@@ -144,11 +245,16 @@ def _numeric_column(frame: pd.DataFrame, column: str) -> np.ndarray:
 def residents_from_floor_area(
     buildings: gpd.GeoDataFrame, settings: PopulationSettings
 ) -> np.ndarray:
-    """Residents per building: residential floor area (m²) ÷ m² per person."""
-    residential = buildings["use"].astype(str).eq("residential").to_numpy()
-    return np.where(
-        residential, buildings["floor_area_m2"] / settings.floor_area_per_person_m2, 0.0
-    )
+    """Residents per building: floor area (m²) of housing ÷ m² per person.
+
+    Housing is the ``housing`` column (see :mod:`lifecircle.layers.housing`),
+    else ``use == "residential"``.
+    """
+    if "housing" in buildings:
+        housing = buildings["housing"].to_numpy(dtype=bool)
+    else:
+        housing = buildings["use"].astype(str).eq("residential").to_numpy()
+    return np.where(housing, buildings["floor_area_m2"] / settings.floor_area_per_person_m2, 0.0)
 
 
 def spread_area_counts(

@@ -20,6 +20,7 @@ from lifecircle.config import RunConfig, check_settings
 from lifecircle.layers.assemble import bbox_boundary
 from lifecircle.layers.layerset import LAYER_NAMES, LayerSet
 from lifecircle.layers.load import load_demo_layerset, load_layerset
+from lifecircle.layers.placement import population_lines
 from lifecircle.maps import MapOptions, write_maps, write_report
 from lifecircle.output import (
     PROFILE_COPY_NAME,
@@ -119,6 +120,7 @@ def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dic
         "demand_grid": layerset.meta.get("demand_grid"),
         "walk_speed_mps": {k: profile.speed_mps(k) for k in profile.speeds},
         "population": {
+            **layerset.meta.get("population", {}),  # method and its figures
             "residents": float(demand["residents"].sum()),
             "elderly": float(demand["elderly"].sum()),
             "children": float(demand["children"].sum()),
@@ -209,6 +211,8 @@ def run(
     )
     if demo:
         config.name = layerset.meta.get("name", config.name)
+    for line in population_lines(layerset.meta["population"], options.lang):
+        progress.line(line)
     summary = base_summary(config, profile, layerset)
     with progress.stage("access, circles, service areas and gaps") as info:
         results = analyse(layerset, profile)
@@ -265,6 +269,8 @@ def write_layers_only(
     read = run_inputs(config, profile, inputs)
     out_path = check_output_file(out_path, read)
     layerset = build_layerset(config, profile, progress)
+    for line in population_lines(layerset.meta["population"], config.maps.get("lang") or "zh"):
+        progress.line(line)
     with progress.stage("write layers") as info:
         check_output_file(out_path, read)  # again: the file may have appeared meanwhile
         write_gpkg_layers(

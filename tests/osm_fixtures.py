@@ -71,3 +71,39 @@ def grid_osm(
         encoding="utf-8",
     )
     return path
+
+
+def write_osm(
+    path: Path,
+    nodes: dict[int, tuple],
+    ways: list[tuple[int, list[int], dict[str, str]]],
+    relations: list[tuple[int, list[tuple[str, int, str]], dict[str, str]]] = (),
+) -> Path:
+    """Write any small OSM XML document from metres around the fixture origin.
+
+    Parameters
+    ----------
+    nodes : dict of id → (x_m, y_m) or (x_m, y_m, tags)
+    ways : list of (id, node ids, tags)
+    relations : list of (id, [(member type, ref, role)], tags)
+    """
+    lines = []  # osmium wants each object type sorted by id
+    for node, (x, y, *tags) in sorted(nodes.items()):
+        lon, lat = lonlat(x, y)
+        body = f">{_tags(tags[0])}</node>" if tags else "/>"
+        lines.append(f'<node id="{node}" lat="{lat:.8f}" lon="{lon:.8f}"{body}')
+    for way, refs, tags in sorted(ways, key=lambda w: w[0]):
+        nds = "".join(f'<nd ref="{ref}"/>' for ref in refs)
+        lines.append(f'<way id="{way}">{nds}{_tags(tags)}</way>')
+    for rel, members, tags in sorted(relations, key=lambda r: r[0]):
+        parts = "".join(
+            f'<member type="{kind}" ref="{ref}" role="{role}"/>' for kind, ref, role in members
+        )
+        lines.append(f'<relation id="{rel}">{parts}{_tags(tags)}</relation>')
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="lifecircle-tests">\n'
+        + "\n".join(lines)
+        + "\n</osm>\n",
+        encoding="utf-8",
+    )
+    return path
