@@ -96,6 +96,7 @@ def run_meta(summary: dict[str, Any]) -> dict[str, Any]:
         "attribution": summary.get("attribution", ""),
         "source": summary.get("source", ""),
         "name": summary.get("study_area", ""),
+        **(summary.get("study_area_names") or {}),
         "report": [],
         **({"demand_grid": summary["demand_grid"]} if summary.get("demand_grid") else {}),
     }

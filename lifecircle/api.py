@@ -20,8 +20,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
-
 from lifecircle.analyses.access import AccessTable, compute_access
 from lifecircle.analyses.care_coverage import CareCoverageResult
 from lifecircle.analyses.care_coverage import care_coverage as _care_coverage
@@ -29,13 +27,7 @@ from lifecircle.analyses.fitness_circle import FitnessCircleResult
 from lifecircle.analyses.fitness_circle import fitness_circle as _fitness_circle
 from lifecircle.analyses.life_circle import LifeCircleResult
 from lifecircle.analyses.life_circle import life_circle as _life_circle
-from lifecircle.analyses.siting.geography import (
-    DEFAULT_SPACING_M,
-    SitingOutcome,
-    build_problem,
-    generate_candidates,
-)
-from lifecircle.analyses.siting.geography import recommend_sites as _recommend
+from lifecircle.analyses.siting import recommend as recommend_sites  # `lifecircle sites` too
 from lifecircle.analyses.subdistrict import SubdistrictResults, analyse
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.layers.load import load_demo_layerset, load_layerset
@@ -155,49 +147,6 @@ def care_coverage(
     """Elderly-care coverage, 2SFCA and the per-1,000 indicator (see analyses.care_coverage)."""
     profile, access = _access(layers, profile, access)
     return _care_coverage(access, layers, profile)
-
-
-def recommend_sites(
-    layers: LayerSet,
-    profile: Profile | str = "shanghai",
-    *,
-    category: str,
-    k: int | None = None,
-    target_share: float | None = None,
-    candidates: gpd.GeoDataFrame | None = None,
-    spacing_m: float = DEFAULT_SPACING_M,
-    capacitated: bool = False,
-    method: str = "auto",
-) -> SitingOutcome:
-    """New sites for one category: ``k`` sites (MCLP) or the fewest for ``target_share``.
-
-    Parameters
-    ----------
-    layers : LayerSet
-    profile : Profile or str
-    category : str
-        Profile category id, e.g. ``day_care``.
-    k, target_share : int or float
-        Exactly one: the number of sites, or the covered share to reach (0–1).
-    candidates : GeoDataFrame, optional
-        Candidate points (``candidate_id``) in any CRS; default: generated every
-        ``spacing_m`` metres along the streets inside the category's gap zones.
-    capacitated : bool
-        A site serves at most its capacity (``capacity`` column or profile default).
-    method : str
-        ``auto``, ``milp``, ``greedy`` or ``brute-force``.
-    """
-    profile = load_profile(profile) if isinstance(profile, str) else profile
-    access = compute_access(layers, profile)
-    if candidates is None:
-        gaps = analyse(layers, profile, access=access).gaps
-        candidates = generate_candidates(
-            layers, access, gaps[gaps["kind_key"] == category], spacing_m
-        )
-    else:
-        candidates = candidates.to_crs(layers.crs)
-    problem = build_problem(layers, profile, access, category, candidates, capacitated)
-    return _recommend(problem, layers, k=k, target_share=target_share, method=method)
 
 
 def write_maps(results: SubdistrictResults, out_dir: str | Path, **options: Any) -> list[Path]:

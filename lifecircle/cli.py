@@ -17,8 +17,11 @@ and exit with status 2, without a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from lifecircle import __version__
@@ -26,6 +29,8 @@ from lifecircle.config import RunConfig, load_config
 from lifecircle.spatial.errors import LifecircleError
 
 EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -147,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     sites.add_argument(
         "--generate",
         action="store_true",
-        help="generate candidates along streets inside the gap zones",
+        help="generate candidates along streets inside the gap zones (not with --candidates)",
     )
     sites.add_argument(
         "--spacing-m",
@@ -156,12 +161,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="spacing of generated candidates along streets, metres",
     )
     sites.add_argument(
-        "--method", default="auto", choices=["auto", "milp", "greedy", "brute-force"]
+        "--method",
+        default="auto",
+        choices=["auto", "milp", "greedy"],
+        help="solver: auto (greedy, then HiGHS when not proven), milp (HiGHS) or greedy",
     )
     sites.add_argument(
         "--capacitated",
         action="store_true",
-        help="a site serves at most its capacity (capacity column or profile default)",
+        help="a site serves at most its capacity in people (capacity column, else the "
+        "profile's default for the category); with --k",
     )
     sites.add_argument("--time-limit", type=float, default=60.0, help="solver time limit, seconds")
     sites.add_argument(
@@ -231,38 +240,81 @@ def _run_sites(args: argparse.Namespace) -> None:
     folder, block = run_sites(request, quiet=args.quiet)
     if "message" in block:
         print(block["message"])
-    _print_outputs([folder / "summary.json", folder / "results.gpkg"])
+    _print_outputs(
+        [
+            folder / "maps" / "sites.html",
+            folder / "report.html",
+            folder / "summary.json",
+            folder / "results.gpkg",
+        ]
+    )
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so it cleans up as after Ctrl-C."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While the command runs, SIGTERM unwinds like Ctrl-C (staging folders removed)."""
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main else None
+    try:
+        yield
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _dispatch(args: argparse.Namespace) -> None:
+    from lifecircle import pipeline
+
+    config_file = [args.config] if getattr(args, "config", None) else []
+    if args.command == "demo":
+        config = RunConfig(output=args.out, profile=args.profile or "shanghai")
+        _apply_map_options(config, args)
+        outputs = pipeline.run(config, demo=True, quiet=args.quiet)
+        _print_outputs(outputs.files)
+    elif args.command == "run":
+        config = config_from_args(args)
+        _apply_map_options(config, args)
+        outputs = pipeline.run(config, quiet=args.quiet, inputs=config_file)
+        _print_outputs(outputs.files)
+    elif args.command == "sites":
+        _run_sites(args)
+    elif args.command == "layers":
+        config = config_from_args(args)
+        path = pipeline.write_layers_only(config, args.out, quiet=args.quiet, inputs=config_file)
+        _print_outputs([path])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``lifecircle`` command; returns the exit status."""
+    """Entry point of the ``lifecircle`` command; returns the exit status.
+
+    0 on success, 2 for an error the user can fix (message on stderr), 130
+    after Ctrl-C and 143 after SIGTERM; an interrupted run removes what it had
+    staged and leaves the earlier output as it was.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        from lifecircle import pipeline
-
-        if args.command == "demo":
-            config = RunConfig(output=args.out, profile=args.profile or "shanghai")
-            _apply_map_options(config, args)
-            outputs = pipeline.run(config, demo=True, quiet=args.quiet)
-            _print_outputs(outputs.files)
-        elif args.command == "run":
-            config = config_from_args(args)
-            _apply_map_options(config, args)
-            outputs = pipeline.run(config, quiet=args.quiet)
-            _print_outputs(outputs.files)
-        elif args.command == "sites":
-            _run_sites(args)
-        elif args.command == "layers":
-            config = config_from_args(args)
-            path = pipeline.write_layers_only(config, args.out, quiet=args.quiet)
-            _print_outputs([path])
+        with _sigterm_as_interrupt():
+            _dispatch(args)
     except LifecircleError as exc:
         print(f"lifecircle: error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
-    except KeyboardInterrupt:
-        print("lifecircle: interrupted; no output was written.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        print(
+            f"lifecircle: {'terminated (SIGTERM)' if terminated else 'interrupted'}; the output "
+            "was not changed and nothing half-written was left.",
+            file=sys.stderr,
+        )
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     return 0
 
 

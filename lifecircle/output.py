@@ -1,20 +1,22 @@
 """Write run outputs atomically: a whole folder appears, or none does.
 
-Everything is written into a hidden temporary sibling folder, which is renamed
-to the requested name only when complete. A failed run removes it, so it never
-leaves a half-written folder that looks valid.
+Everything is written into a hidden staging folder beside the target
+(``.NAME.partial-PID-RANDOM``), which replaces the target only when complete,
+under a lock, after the rules of :mod:`lifecircle.output_guard` were checked
+again. A failed or interrupted run removes it, so it never leaves a
+half-written folder. Single files go through :mod:`lifecircle.maps.atomic`,
+the one atomic-write helper.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import json
 import math
 import os
-import shutil
-import tempfile
-import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,62 +24,115 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from lifecircle.spatial.errors import LifecircleError
+from lifecircle.maps.atomic import (
+    ensure_folder,
+    interrupts_deferred,
+    make_staging,
+    remove_staging,
+    staged_file,
+    write_error,
+)
+from lifecircle.output_guard import (
+    check_output_folder,
+    check_replaceable,
+    folder_lock,
+    write_marker,
+)
+
+#: The exact standards profile a run used, kept in its output folder.
+PROFILE_COPY_NAME = "profile.yml"
 
 
 @contextlib.contextmanager
-def atomic_folder(target: Path) -> Iterator[Path]:
-    """Yield a temporary folder that replaces ``target`` when the block succeeds.
+def atomic_folder(
+    target: Path,
+    *,
+    inputs: Iterable[Path] = (),
+    rewrites: Path | None = None,
+    command: str = "run",
+    where: str = "--out",
+) -> Iterator[Path]:
+    """Yield a staging folder that replaces ``target`` when the block succeeds.
 
     Parameters
     ----------
     target : Path
-        The output folder. An existing one is replaced only after the new one
-        is complete.
+        The output folder: new, empty, or an earlier lifecircle output.
+    inputs : iterable of Path
+        Files and folders the run reads; the output never equals or holds one.
+    rewrites : Path, optional
+        A run folder the output may replace (``lifecircle sites --from``).
+    command : str
+        Recorded in the folder's marker.
+    where : str
+        The option that named ``target``, for messages.
+
+    Raises
+    ------
+    LifecircleError
+        When a rule of :mod:`lifecircle.output_guard` refuses ``target``, the
+        disk is full, or the folder cannot be written; ``target`` is unchanged.
     """
-    target = Path(target).resolve()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise LifecircleError(
-            f"Cannot create the output folder's parent {target.parent}: {exc}",
-            where="--out",
-            fix="Choose an output folder you can write to.",
-        ) from exc
-    if target.exists() and not target.is_dir():
-        raise LifecircleError(
-            f"The output path {target} is a file, not a folder.",
-            where="--out",
-            fix="Choose a folder name.",
-        )
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
-    staging.chmod(0o755)
+    from lifecircle import __version__
+
+    target = check_output_folder(target, inputs, where=where, rewrites=rewrites)
+    ensure_folder(target.parent, where)
+    staging = make_staging(target.parent, target.name, where)
     try:
         yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        write_marker(staging, command, __version__)
+        with folder_lock(target, where), interrupts_deferred():
+            check_replaceable(target, where)  # again: another process may have written it
+            _swap_in(staging, target)
+    except Exception as exc:
+        translated = write_error(exc, target, where, staging)
+        if translated is not None:
+            raise translated from exc
         raise
-    retired = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
-    if target.exists():
-        target.rename(retired)
+    finally:
+        remove_staging(staging)  # after a swap it holds the earlier output, if any
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Put ``staging`` at ``target``; afterwards ``staging`` holds the earlier folder or is gone.
+
+    An existing folder is exchanged in one step (Linux ``renameat2``), so
+    readers always see a complete folder; elsewhere it is moved aside first.
+    """
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    if _exchange(staging, target):
+        return
+    retired = staging.with_name(staging.name + "-old")
+    os.rename(target, retired)
     try:
-        staging.rename(target)
+        os.rename(staging, target)
     except OSError:
-        if retired.exists():
-            retired.rename(target)  # put the previous output back
-        shutil.rmtree(staging, ignore_errors=True)
+        os.rename(retired, target)  # put the earlier output back
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    os.rename(retired, staging)
 
 
-def atomic_file(path: Path) -> Path:
-    """A temporary path beside ``path``; call :func:`commit_file` when written."""
-    return path.with_name(f".{path.stem}.partial-{os.getpid()}{path.suffix}")
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
 
 
-def commit_file(temporary: Path, path: Path) -> None:
-    """Move a completely written temporary file into place."""
-    os.replace(temporary, path)
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically with ``renameat2(RENAME_EXCHANGE)``; False if unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    status = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if status == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
 
 
 def _json_default(value: Any) -> Any:
@@ -107,19 +162,15 @@ def _clean_floats(value: Any) -> Any:
 
 def write_json(data: dict[str, Any], path: Path) -> None:
     """Write UTF-8 JSON (Chinese kept readable, NaN written as null)."""
-    temporary = atomic_file(path)
-    temporary.write_text(
-        json.dumps(_clean_floats(data), ensure_ascii=False, indent=2, default=_json_default),
-        encoding="utf-8",
-    )
-    commit_file(temporary, path)
+    text = json.dumps(_clean_floats(data), ensure_ascii=False, indent=2, default=_json_default)
+    with staged_file(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write CSV as UTF-8 with BOM, so Excel shows Chinese text correctly."""
-    temporary = atomic_file(path)
-    frame.to_csv(temporary, index=False, encoding="utf-8-sig")
-    commit_file(temporary, path)
+    with staged_file(path) as temporary:
+        frame.to_csv(temporary, index=False, encoding="utf-8-sig")
 
 
 def gpkg_ready(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -138,22 +189,37 @@ def gpkg_ready(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def write_gpkg_layers(layers: dict[str, gpd.GeoDataFrame], path: Path) -> None:
+def write_gpkg_layers(
+    layers: dict[str, gpd.GeoDataFrame],
+    path: Path,
+    *,
+    layer_metadata: dict[str, str] | None = None,
+    where: str | None = None,
+) -> None:
     """Write several layers to one GeoPackage (atomically).
 
     Empty layers are written with their columns so the file always has the
     same layer names.
+
+    Parameters
+    ----------
+    layers : dict of str to GeoDataFrame
+        Layer name → frame; None frames are skipped.
+    path : Path
+        The GeoPackage.
+    layer_metadata : dict, optional
+        Written into every layer's metadata (``lifecircle layers`` marks its
+        files so that it replaces only its own). Layer, not dataset, metadata:
+        GDAL copies dataset metadata into a ``.aux.xml`` file beside the
+        GeoPackage whenever it lists the layers.
+    where : str, optional
+        The option that named ``path``, for error messages.
     """
-    temporary = atomic_file(path)
-    if temporary.exists():
-        temporary.unlink()
-    try:
+    extra = {"layer_metadata": layer_metadata} if layer_metadata else {}
+    with staged_file(path, where) as temporary:
         for name, frame in layers.items():
             if frame is None:
                 continue
-            out = gpkg_ready(frame)
-            out.to_file(temporary, layer=name, driver="GPKG", engine="pyogrio")
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    commit_file(temporary, path)
+            gpkg_ready(frame).to_file(
+                temporary, layer=name, driver="GPKG", engine="pyogrio", **extra
+            )

@@ -7,6 +7,7 @@ from scripts too (see README and examples/).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,26 @@ from lifecircle.layers.assemble import bbox_boundary
 from lifecircle.layers.layerset import LAYER_NAMES, LayerSet
 from lifecircle.layers.load import load_demo_layerset, load_layerset
 from lifecircle.maps import MapOptions, write_maps, write_report
-from lifecircle.output import atomic_folder, write_csv, write_gpkg_layers, write_json
+from lifecircle.output import (
+    PROFILE_COPY_NAME,
+    atomic_folder,
+    write_csv,
+    write_gpkg_layers,
+    write_json,
+)
+from lifecircle.output_guard import LAYERS_FILE_METADATA, check_output_file, check_output_folder
 from lifecircle.progress import Progress
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import Profile, load_profile
 
-__all__ = ["RunOutputs", "build_layerset", "demo_layerset", "run", "write_layers_only"]
+__all__ = [
+    "RunOutputs",
+    "build_layerset",
+    "demo_layerset",
+    "run",
+    "run_inputs",
+    "write_layers_only",
+]
 
 
 @dataclass
@@ -90,6 +105,10 @@ def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dic
     return {
         "lifecircle_summary_version": 1,
         "study_area": config.name,
+        # the names maps and report show per language (lifecircle sites draws them again)
+        "study_area_names": {
+            key: layerset.meta[key] for key in ("name_zh", "name_en") if layerset.meta.get(key)
+        },
         "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "synthetic": bool(layerset.meta.get("synthetic")),
         "source": layerset.meta.get("source", ""),
@@ -155,8 +174,13 @@ def run(
     demo: bool = False,
     quiet: bool = False,
     progress: Progress | None = None,
+    inputs: Sequence[Path] = (),
 ) -> RunOutputs:
     """Run the whole job and write one output folder atomically.
+
+    The output folder must be new, empty or an earlier lifecircle output, and
+    must not hold an input (:mod:`lifecircle.output_guard`); this is checked
+    before any work. It also keeps the profile file used (``profile.yml``).
 
     Parameters
     ----------
@@ -166,6 +190,8 @@ def run(
         Use the embedded synthetic demo district instead of ``config`` sources.
     quiet : bool
         Silence progress lines.
+    inputs : sequence of Path
+        Other files the run read (the run config file), protected like the sources.
 
     Returns
     -------
@@ -175,6 +201,9 @@ def run(
     check_settings(config)
     options = map_options(config)
     profile = load_profile(config.profile, config.overrides, base_dir=config.base_dir)
+    profile_copy = Path(profile.path).read_bytes()
+    read = run_inputs(config, profile, inputs)
+    check_output_folder(config.output, read)  # before any work; checked again at the swap
     layerset = (
         demo_layerset(profile, progress) if demo else build_layerset(config, profile, progress)
     )
@@ -193,7 +222,11 @@ def run(
         )
     for line in snapping_lines(results.summary["snapping"], options.lang):
         progress.line(line)
-    with atomic_folder(config.output) as staging, progress.stage("write outputs") as info:
+    with (
+        atomic_folder(config.output, inputs=read, command="demo" if demo else "run") as staging,
+        progress.stage("write outputs") as info,
+    ):
+        (staging / PROFILE_COPY_NAME).write_bytes(profile_copy)
         write_gpkg_layers(layer_frames(layerset), staging / "layers.gpkg")
         write_gpkg_layers(results.layers(), staging / "results.gpkg")
         (staging / "tables").mkdir()
@@ -220,17 +253,50 @@ def run(
     )
 
 
-def write_layers_only(config: RunConfig, out_path: Path, quiet: bool = False) -> Path:
-    """Normalize the inputs and write them to one GeoPackage (for QGIS)."""
+def write_layers_only(
+    config: RunConfig, out_path: Path, quiet: bool = False, inputs: Sequence[Path] = ()
+) -> Path:
+    """Normalize the inputs and write them to one GeoPackage (for QGIS).
+
+    ``out_path`` must end in ``.gpkg``, must not be an input, and replaces
+    an existing file only when ``lifecircle layers`` wrote it; ``inputs``
+    are other files the run read (the run config file).
+    """
     progress = Progress(quiet=quiet)
     check_settings(config)
     profile = load_profile(config.profile, config.overrides, base_dir=config.base_dir)
+    read = run_inputs(config, profile, inputs)
+    out_path = check_output_file(out_path, read)
     layerset = build_layerset(config, profile, progress)
     with progress.stage("write layers") as info:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        write_gpkg_layers(layer_frames(layerset), out_path)
+        check_output_file(out_path, read)  # again: the file may have appeared meanwhile
+        write_gpkg_layers(
+            layer_frames(layerset),
+            out_path,
+            layer_metadata=LAYERS_FILE_METADATA,
+            where="--out",
+        )
         info["detail"] = str(out_path)
     return out_path
+
+
+def run_inputs(config: RunConfig, profile: Profile, extra: Sequence[Path] = ()) -> list[Path]:
+    """Every file and folder a run reads: an output may never equal or hold one."""
+    specs = [
+        config.boundary,
+        config.buildings,
+        config.candidates,
+        config.population.get("areas"),
+        *config.facilities,
+    ]
+    paths = [*config.osm, *config.geofabrik, Path(profile.path), *extra]
+    paths += [Path(spec["path"]) for spec in specs if isinstance(spec, dict) and spec.get("path")]
+    for optional in (config.layers_gpkg, config.population.get("raster")):
+        if optional is not None:
+            paths.append(Path(optional))
+    if isinstance(config.osmnx, dict) and config.osmnx.get("polygon"):
+        paths.append(Path(config.osmnx["polygon"]))
+    return paths
 
 
 def parse_bbox(text: str) -> list[float]:

@@ -20,7 +20,7 @@ from lifecircle.maps import geojson, mapdata, offline
 from lifecircle.maps.basemaps import tile_layers
 from lifecircle.maps.js import closing_script, page_css, setup_script
 from lifecircle.maps.labels import profile_title, t
-from lifecircle.maps.mapdata import MapContext
+from lifecircle.maps.mapdata import MapContext, SitesOverlay
 from lifecircle.maps.overlays import (
     PANES,
     add_context_layers,
@@ -39,7 +39,6 @@ from lifecircle.maps.page import (
     symbols_section,
     title_block,
 )
-from lifecircle.maps.sites_overlay import SitesOverlay
 from lifecircle.maps.style import Symbol
 
 

@@ -1,4 +1,9 @@
-"""Write every map of a run: the three circles, optional sites, detail pages, PNGs, index.
+"""Write the maps of a run: every map at once, or only the sites page and the index.
+
+:func:`write_maps` draws the three circle maps, optional sites, detail pages,
+PNGs and the index. :func:`write_sites_maps` is for ``lifecircle sites``: it
+adds ``sites.html`` to maps written earlier and rewrites the index, drawing
+nothing else.
 
 Layout under ``out_dir/maps``::
 
@@ -22,19 +27,26 @@ import geopandas as gpd
 
 from lifecircle.analyses.subdistrict import SubdistrictResults
 from lifecircle.maps import mapdata, static
-from lifecircle.maps.atomic import write_text_atomic
+from lifecircle.maps.atomic import ensure_folder, write_text_atomic
 from lifecircle.maps.folium_maps import build_map, render_html
 from lifecircle.maps.labels import circle_name, profile_title, t
-from lifecircle.maps.mapdata import MAP_KINDS, MapContext, make_context
+from lifecircle.maps.mapdata import MAP_KINDS, MapContext, SitesOverlay, make_context
 from lifecircle.maps.options import MapOptions
-from lifecircle.maps.sites_overlay import SitesOverlay
 
 MAPS_DIR = "maps"
+#: The PNGs :func:`lifecircle.maps.static.write_static_maps` writes, in index order.
+PNG_NAMES = (*MAP_KINDS, "coverage_chart")
+
+_Page = tuple[str, Path, list[tuple[str, Path]]]
 
 
 def _safe(text: str) -> str:
     """A file-name-safe version of an id."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "unit"
+
+
+def _detail_path(maps_dir: Path, kind: str, unit_id: str) -> Path:
+    return maps_dir / "detail" / f"{kind}_{_safe(unit_id)}.html"
 
 
 def _map_label(ctx: MapContext, kind: str) -> str:
@@ -64,7 +76,7 @@ def _write_detail_pages(ctx: MapContext, kind: str, maps_dir: Path) -> list[tupl
             continue
         focus = boundary[boundary["unit_id"].astype(str) == unit_id]
         name = names.get(unit_id, unit_id)
-        path = maps_dir / "detail" / f"{kind}_{_safe(unit_id)}.html"
+        path = _detail_path(maps_dir, kind, unit_id)
         m, _ = build_map(
             detail_ctx,
             kind,
@@ -98,9 +110,20 @@ def _write_one(
     return path, details
 
 
+def _written_details(ctx: MapContext, kind: str, maps_dir: Path) -> list[tuple[str, Path]]:
+    """The detail pages of a map that an earlier run wrote, in sub-unit order."""
+    names = ctx.unit_names()
+    pages = []
+    for unit_id in ctx.results.layerset.boundary["unit_id"].astype(str):
+        path = _detail_path(maps_dir, kind, unit_id)
+        if path.is_file():
+            pages.append((names.get(unit_id, unit_id), path))
+    return pages
+
+
 def _index_html(
     ctx: MapContext,
-    pages: list[tuple[str, Path, list[tuple[str, Path]]]],
+    pages: list[_Page],
     pngs: list[Path],
     maps_dir: Path,
 ) -> str:
@@ -186,19 +209,66 @@ def write_maps(
     Raises
     ------
     LifecircleError
-        For a bad option (unknown basemap or language, Tianditu without a key).
+        For a bad option (unknown basemap or language, Tianditu without a key),
+        or when ``out_dir`` is a file or cannot be written (read-only, full disk).
     """
     if isinstance(sites, gpd.GeoDataFrame):
         sites = SitesOverlay(sites=sites)
     ctx = make_context(results, options)
-    maps_dir = Path(out_dir) / MAPS_DIR
-    maps_dir.mkdir(parents=True, exist_ok=True)
-    pages: list[tuple[str, Path, list[tuple[str, Path]]]] = []
+    maps_dir = ensure_folder(ensure_folder(Path(out_dir), "out_dir") / MAPS_DIR, "out_dir")
+    pages: list[_Page] = []
     kinds = list(MAP_KINDS) + (["sites"] if sites is not None else [])
     for kind in kinds:
         path, details = _write_one(ctx, kind, maps_dir, sites if kind == "sites" else None)
         pages.append((_map_label(ctx, kind), path, details))
     pngs = static.write_static_maps(results, maps_dir, options)
+    return _write_index(ctx, pages, pngs, maps_dir)
+
+
+def write_sites_maps(
+    results: SubdistrictResults, out_dir: Path, options: MapOptions, sites: SitesOverlay
+) -> list[Path]:
+    """Add ``maps/sites.html`` to the maps of an earlier run and rewrite the index.
+
+    The circle maps, their detail pages and the PNGs already in ``out_dir/maps``
+    are kept as they are and linked again; only the sites page and the index
+    are drawn.
+
+    Parameters
+    ----------
+    results : SubdistrictResults
+        The run's results (read back from its folder by ``lifecircle sites``).
+    out_dir : Path
+        The run's output folder.
+    options : MapOptions
+        The options the run's maps were drawn with.
+    sites : SitesOverlay
+        The sites, their service areas and the demand they newly cover.
+
+    Returns
+    -------
+    list of Path
+        As :func:`write_maps`: ``index.html`` first, then the map pages, detail
+        pages and PNGs that exist.
+    """
+    ctx = make_context(results, options)
+    maps_dir = Path(out_dir) / MAPS_DIR
+    maps_dir.mkdir(parents=True, exist_ok=True)
+    pages: list[_Page] = [
+        (_map_label(ctx, kind), maps_dir / f"{kind}.html", _written_details(ctx, kind, maps_dir))
+        for kind in MAP_KINDS
+        if (maps_dir / f"{kind}.html").is_file()
+    ]
+    path, details = _write_one(ctx, "sites", maps_dir, sites)
+    pages.append((_map_label(ctx, "sites"), path, details))
+    pngs = [maps_dir / f"{name}.png" for name in PNG_NAMES if (maps_dir / f"{name}.png").is_file()]
+    return _write_index(ctx, pages, pngs, maps_dir)
+
+
+def _write_index(
+    ctx: MapContext, pages: list[_Page], pngs: list[Path], maps_dir: Path
+) -> list[Path]:
+    """Write ``index.html``; return it, the pages, their detail pages and the PNGs."""
     index = write_text_atomic(maps_dir / "index.html", _index_html(ctx, pages, pngs, maps_dir))
     written = [index]
     for _, path, details in pages:

@@ -1,21 +1,19 @@
-"""Tests for the siting kernel (analyses.location_models).
+"""Tests for the siting kernel (lifecircle.analyses.siting.models).
 
-The reference answers here are computed independently of the kernel: brute
-force over all subsets on dense numpy arrays, an allocation LP per subset for
-the capacitated model, and spopt's own MCLP solved by a PuLP solver.
+The reference answers are computed independently of the kernel: brute force
+over all subsets (tests/siting_brute_force.py) and spopt's own MCLP solved by
+a PuLP solver.
 """
 
 from __future__ import annotations
 
 import math
-from itertools import combinations
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import sparse
-from scipy.optimize import linprog
 
 from lifecircle.analyses.siting.models import (
     MaximalCovering,
@@ -24,62 +22,9 @@ from lifecircle.analyses.siting.models import (
     _column_groups,
 )
 from lifecircle.spatial.errors import LifecircleError
+from tests.siting_brute_force import brute_capacitated, brute_mclp, brute_min_sites
 
 HYPO = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-# --------------------------------------------------------------------------
-# Independent references
-# --------------------------------------------------------------------------
-
-
-def brute_mclp(cov: np.ndarray, weight: np.ndarray, already: np.ndarray, k: int) -> float:
-    """Best newly covered weight over all subsets of exactly k candidates."""
-    best = 0.0
-    for subset in combinations(range(cov.shape[0]), k):
-        hit = cov[list(subset)].any(axis=0) & ~already
-        best = max(best, float(weight[hit].sum()))
-    return best
-
-
-def brute_min_sites(
-    cov: np.ndarray, weight: np.ndarray, already: np.ndarray, share: float
-) -> tuple[int | None, float]:
-    """Fewest sites reaching the share (None if unreachable) and the best share possible."""
-    total = weight.sum()
-    best_share = weight[already | cov.any(axis=0)].sum() / total
-    for size in range(cov.shape[0] + 1):
-        for subset in combinations(range(cov.shape[0]), size):
-            hit = cov[list(subset)].any(axis=0) | already
-            if weight[hit].sum() >= share * total - 1e-9 * total:
-                return size, best_share
-    return None, best_share
-
-
-def allocation_value(cov: np.ndarray, weight: np.ndarray, cap: np.ndarray, sites) -> float:
-    """Max people the given sites can serve (continuous allocation), by LP."""
-    pairs = [(i, j) for i in sites for j in range(cov.shape[1]) if cov[i, j]]
-    if not pairs:
-        return 0.0
-    n = len(pairs)
-    rows = []
-    bounds = []
-    for j in range(cov.shape[1]):
-        rows.append([1.0 if p[1] == j else 0.0 for p in pairs])
-        bounds.append(weight[j])
-    for i in sites:
-        rows.append([1.0 if p[0] == i else 0.0 for p in pairs])
-        bounds.append(min(cap[i], 1e12))
-    res = linprog(-np.ones(n), A_ub=np.array(rows), b_ub=np.array(bounds), method="highs")
-    return -float(res.fun)
-
-
-def brute_capacitated(cov, weight, already, cap, k) -> float:
-    w = np.where(already, 0.0, weight)
-    return max(
-        allocation_value(cov, w, cap, list(subset))
-        for subset in combinations(range(cov.shape[0]), k)
-    )
 
 
 @st.composite
@@ -118,6 +63,13 @@ def check_consistent(res: SitingResult, cov, weight, already) -> None:
     assert res.upper_bound >= res.objective - 1e-9
     assert 0.0 <= res.covered_share <= 1.0
     assert res.covered_weight == pytest.approx(weight[already].sum() + res.objective)
+    # who serves whom: each newly covered point belongs to the first site covering it
+    shares = res.assignment.toarray()
+    assert shares.shape == (res.selected.size, cov.shape[1])
+    assert np.array_equal(shares.sum(axis=0), hit.astype(float))
+    assert np.allclose(shares @ weight, res.marginal_weight, atol=1e-9)
+    for rank, site in enumerate(res.selected):
+        assert not np.any((shares[rank] > 0) & ~cov[site])
 
 
 # --------------------------------------------------------------------------
@@ -131,7 +83,7 @@ def test_exact_mclp_matches_brute_force(inst):
     cov, weight, already, k = inst
     expected = brute_mclp(cov, weight, already, k)
     model = MaximalCovering(as_sparse(cov), weight, already)
-    for method in ("milp", "auto", "brute-force"):
+    for method in ("milp", "auto"):
         res = model.solve(k, method=method)
         check_consistent(res, cov, weight, already)
         assert res.objective == pytest.approx(expected, abs=1e-6), method
@@ -145,7 +97,7 @@ def test_exact_target_uses_true_minimum(inst, share):
     cov, weight, already, _ = inst
     needed, best_share = brute_min_sites(cov, weight, already, share)
     model = TargetCovering(as_sparse(cov), weight, already)
-    for method in ("milp", "auto", "brute-force"):
+    for method in ("milp", "auto"):
         res = model.solve(share, method=method)
         check_consistent(res, cov, weight, already)
         assert res.target_reached is (needed is not None), method
@@ -321,6 +273,13 @@ def test_capacitated_matches_brute_force_and_respects_capacity(inst, seed):
     assert res.newly_covered.sum() == pytest.approx(res.objective, abs=1e-6)
     assert res.marginal_weight.sum() == pytest.approx(res.objective, abs=1e-6)
     assert res.n_sites <= k
+    # the solver's allocation: a site serves only points it covers, within its capacity
+    shares = res.assignment.toarray()
+    assert np.all((shares >= 0) & (shares <= 1))
+    assert not np.any((shares > 0) & ~cov[res.selected])
+    assert np.all(shares.sum(axis=0) <= 1 + 1e-9)
+    assert np.allclose(shares @ weight, res.marginal_weight, atol=1e-9)
+    assert np.allclose(shares.sum(axis=0) * weight, res.newly_covered, atol=1e-9)
 
 
 @HYPO

@@ -189,3 +189,16 @@ def test_the_wheel_installs_exactly_one_top_level_name(tmp_path):
     ):
         assert needed in names
     assert not any(name.startswith("lifecircle/tests") for name in names)
+
+
+def test_maps_public_names_resolve_and_light_modules_stay_light(tmp_path):
+    """``lifecircle.maps`` loads folium only when a drawing function is asked for."""
+    code = (
+        "import sys, lifecircle.maps as m, lifecircle.maps.atomic, lifecircle.maps.options\n"
+        "light = [x for x in ('folium', 'matplotlib') if x in sys.modules]\n"
+        "names = sorted(n for n in m.__all__ if getattr(m, n) is not None)\n"
+        "print(light, names == sorted(m.__all__), m._PUBLIC.keys() == set(m.__all__))"
+    )
+    done = _python(code, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "True", "True"]

@@ -21,7 +21,7 @@ from scipy import sparse
 from lifecircle.spatial.errors import LifecircleError
 
 #: Solver names accepted by ``solve``.
-_METHODS = ("auto", "milp", "greedy", "brute-force")
+_METHODS = ("auto", "milp", "greedy")
 
 
 # --------------------------------------------------------------------------
@@ -164,6 +164,7 @@ class _Solution:
     status: str
     allocation: np.ndarray | None = None  # capacitated: people per reduced column
     site_people: np.ndarray | None = None  # capacitated: people per reduced row
+    served: sparse.csr_array | None = None  # capacitated: people per (reduced row, column)
 
 
 def _cover_value(mat: sparse.csr_array, weight: np.ndarray, rows: np.ndarray) -> float:

@@ -131,6 +131,7 @@ def _milp_capacitated(
             _milp_status(res),
             np.zeros(n_cols),
             np.zeros(n_rows),
+            sparse.csr_array((n_rows, n_cols)),
         )
     open_rows = res.x[:n_rows] > 0.5
     z = np.clip(res.x[n_rows:], 0.0, None) * open_rows[r_e]
@@ -150,7 +151,10 @@ def _milp_capacitated(
     rows = rows[np.argsort(-per_site[rows], kind="stable")]
     if res.status == 0 and dual is None:
         bound = value
-    return _Solution(rows, value, max(bound, value), "milp", _milp_status(res), per_col, per_site)
+    served = sparse.csr_array((z, (r_e, c_e)), shape=(n_rows, n_cols))
+    return _Solution(
+        rows, value, max(bound, value), "milp", _milp_status(res), per_col, per_site, served
+    )
 
 
 def _milp_min_sites(

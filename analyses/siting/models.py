@@ -38,9 +38,6 @@ Solvers
     reported as ``upper_bound``, so every greedy answer carries a certified
     gap (about 0.5% on the benchmark for k = 50). For target covering the
     same bounds give a proven minimum number of sites.
-``"brute-force"``
-    Enumerates all subsets of the reduced instance; only for tiny instances
-    (at most :data:`BRUTE_FORCE_LIMIT` subsets).
 ``"auto"``
     Uncapacitated: run greedy first; if its certificate already proves the
     answer within ``mip_rel_gap`` it is returned. Otherwise, if the reduced
@@ -70,26 +67,42 @@ site serves at most its capacity. This is the standard capacitated MCLP
 relaxation of the allocation and it is what makes merging identical demand
 points exact.
 
+Who serves whom
+---------------
+Every result carries ``assignment``: per selected site (rank order) and
+original demand point, the share of that point's weight the site newly serves.
+Without capacities a point belongs to the first site in rank order that covers
+it; with capacities it is the solver's own allocation (shared pro rata by the
+demand points of a merged column). ``assignment @ weight`` is
+``marginal_weight``, so a per-site table built from it adds up to
+``objective`` by construction.
+
+Constructors
+------------
+As in spopt, each model has a constructor from a ready coverage matrix,
+``from_coverage``, and one from the geography, ``from_layers`` (a LayerSet,
+the access table and candidate points: see
+:func:`lifecircle.analyses.siting.problem.build_problem`), which keeps the
+built problem as ``model.problem``.
+
 Modules
 -------
 This module holds the public models and assembles their results. The helpers
 live next to it: :mod:`lifecircle.analyses.siting.instance` (input checks and instance
-reduction), :mod:`lifecircle.analyses.siting.greedy` (lazy greedy and its bounds),
-:mod:`lifecircle.analyses.siting.milp` (the HiGHS models) and
-:mod:`lifecircle.analyses.siting.brute_force` (enumeration).
+reduction), :mod:`lifecircle.analyses.siting.greedy` (lazy greedy and its bounds) and
+:mod:`lifecircle.analyses.siting.milp` (the HiGHS models). Only numpy and scipy are
+imported at module level.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
 
-from lifecircle.analyses.siting.brute_force import _brute_force_best
 from lifecircle.analyses.siting.greedy import (
     _GAP_TOL,
     _greedy,
@@ -114,8 +127,15 @@ from lifecircle.analyses.siting.instance import _column_groups as _column_groups
 from lifecircle.analyses.siting.milp import _milp_capacitated, _milp_max_cover, _milp_min_sites
 from lifecircle.spatial.errors import LifecircleError
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from lifecircle.analyses.access import AccessTable
+    from lifecircle.analyses.siting.problem import SitingProblem
+    from lifecircle.layers.layerset import LayerSet
+    from lifecircle.standards.profile import Profile
+
 __all__ = [
-    "BRUTE_FORCE_LIMIT",
     "EXACT_NNZ_LIMIT",
     "MaximalCovering",
     "SitingResult",
@@ -126,8 +146,6 @@ __all__ = [
 #: Reduced instances with at most this many coverage pairs (non-zeros) are
 #: handed to the exact MILP by ``method="auto"`` when greedy is not certified.
 EXACT_NNZ_LIMIT = 3_000_000
-#: Largest number of subsets ``method="brute-force"`` will enumerate.
-BRUTE_FORCE_LIMIT = 200_000
 #: Relative tolerance (of total weight) when comparing covered weight to a target.
 _SHARE_TOL = 1e-9
 
@@ -164,8 +182,7 @@ class SitingResult:
         :class:`TargetCovering`: ``(n_sites - sites_lower_bound) / n_sites``.
         0 when proven optimal.
     method : str
-        ``"milp"``, ``"greedy"`` or ``"brute-force"``: the solver whose
-        solution is returned.
+        ``"milp"`` or ``"greedy"``: the solver whose solution is returned.
     optimal : bool
         True when the solution is proven optimal.
     target_reached : bool or None
@@ -185,6 +202,12 @@ class SitingResult:
         needed (equal to ``n_sites`` when optimal).
     reduced_shape : tuple of int
         Candidates x demand points after instance reduction.
+    assignment : scipy.sparse.csr_array, shape (n_sites, n_demand)
+        Share in [0, 1] of each original demand point's weight that each
+        selected site (rank order) newly serves: 1 for the first site covering
+        a point not covered before (uncapacitated), the solver's allocation
+        divided by the weight (capacitated). ``assignment @ weight`` equals
+        ``marginal_weight``.
     """
 
     selected: np.ndarray
@@ -204,16 +227,7 @@ class SitingResult:
     n_sites: int
     sites_lower_bound: int | None
     reduced_shape: tuple[int, int]
-
-
-def _check_brute_force_size(n_rows: int, size: int, where: str) -> None:
-    if math.comb(n_rows, size) > BRUTE_FORCE_LIMIT:
-        raise LifecircleError(
-            f"Brute force would enumerate {math.comb(n_rows, size):,} subsets "
-            f"({n_rows} candidates after reduction, {size} sites).",
-            where=where,
-            fix=f"Use method='milp' or 'auto'; brute force allows {BRUTE_FORCE_LIMIT:,} subsets.",
-        )
+    assignment: sparse.csr_array
 
 
 # --------------------------------------------------------------------------
@@ -239,30 +253,55 @@ def _newly_covered_mask(
 
 
 def _proof_phrase(optimal: bool, gap: float, method: str, status: str) -> str:
-    names = {"milp": "exact MILP (HiGHS)", "greedy": "lazy greedy", "brute-force": "brute force"}
+    names = {"milp": "exact MILP (HiGHS)", "greedy": "lazy greedy"}
     if optimal:
         return f"Proven optimal ({names[method]})."
     extra = f"; solver stopped: {status}" if status not in ("", "optimal") else ""
     return f"Within {100.0 * gap:.2f}% of the best possible ({names[method]}{extra})."
 
 
-def _allocation_per_demand(
-    inst: _Instance, sol: _Solution, weight: np.ndarray, already: np.ndarray
-) -> np.ndarray:
-    """People newly served per original demand point (pro rata within merged groups)."""
-    out = np.zeros(weight.size)
-    if sol.allocation is None:
-        return out
-    valid = (inst.group >= 0) & ~already
-    groups = inst.group[valid]
-    share = np.divide(
-        sol.allocation[groups],
-        inst.weight[groups],
-        out=np.zeros(groups.size),
-        where=inst.weight[groups] > 0,
+def _first_cover_assignment(
+    coverage: sparse.csr_array, already: np.ndarray, selected: np.ndarray
+) -> sparse.csr_array:
+    """1 at (r, j) when site ``selected[r]`` is the first in rank order to newly cover j."""
+    n_demand = coverage.shape[1]
+    if selected.size == 0:
+        return sparse.csr_array((0, n_demand))
+    pairs = sparse.csr_array(coverage[selected]).tocoo()
+    new = ~already[pairs.col]
+    first = np.full(n_demand, selected.size, dtype=np.int64)
+    np.minimum.at(first, pairs.col[new], pairs.row[new].astype(np.int64))
+    newly = np.flatnonzero(first < selected.size)
+    return sparse.csr_array(
+        (np.ones(newly.size), (first[newly], newly)), shape=(selected.size, n_demand)
     )
-    out[valid] = np.minimum(weight[valid], weight[valid] * share)
-    return out
+
+
+def _allocation_assignment(
+    inst: _Instance, sol: _Solution, already: np.ndarray
+) -> sparse.csr_array:
+    """The solver's allocation as shares of each original demand point's weight.
+
+    Row ``r`` is the chosen reduced row ``sol.rows[r]``. A merged column's
+    people are shared pro rata by its demand points, so every point of the
+    column gets the same share.
+    """
+    n_demand = inst.group.size
+    if sol.served is None or sol.rows.size == 0:
+        return sparse.csr_array((sol.rows.size, n_demand))
+    points = np.flatnonzero((inst.group >= 0) & ~already)
+    columns = inst.group[points]
+    group_weight = inst.weight[columns]
+    per_person = np.divide(
+        1.0, group_weight, out=np.zeros(columns.size), where=group_weight > 0
+    )
+    spread = sparse.csr_array(
+        (per_person, (columns, points)), shape=(inst.weight.size, n_demand)
+    )
+    shares = sparse.csr_array(sol.served[sol.rows] @ spread)
+    shares.data = np.clip(shares.data, 0.0, 1.0)
+    shares.eliminate_zeros()
+    return shares
 
 
 # --------------------------------------------------------------------------
@@ -293,7 +332,7 @@ class MaximalCovering:
     >>> import numpy as np
     >>> from scipy import sparse
     >>> cov = sparse.csr_array(np.array([[1, 1, 0], [0, 1, 1]], dtype=bool))
-    >>> res = MaximalCovering(cov, [10.0, 5.0, 20.0]).solve(1)
+    >>> res = MaximalCovering.from_coverage(cov, [10.0, 5.0, 20.0]).solve(1)
     >>> res.selected.tolist(), res.objective
     ([1], 25.0)
     """
@@ -310,6 +349,42 @@ class MaximalCovering:
         self.coverage, self.weight, self.already_covered, self.capacity = _validate(
             coverage, weight, already_covered, capacity, self._WHERE
         )
+        #: The geographic problem the model was built from (``from_layers``), else None.
+        self.problem: SitingProblem | None = None
+
+    @classmethod
+    def from_coverage(
+        cls,
+        coverage: Any,
+        weight: Any,
+        already_covered: Any = None,
+        capacity: Any = None,
+    ) -> MaximalCovering:
+        """The model on a ready coverage matrix (see the class parameters)."""
+        return cls(coverage, weight, already_covered, capacity)
+
+    @classmethod
+    def from_layers(
+        cls,
+        layers: LayerSet,
+        profile: Profile,
+        access: AccessTable,
+        category: str,
+        candidates: gpd.GeoDataFrame,
+        capacitated: bool = False,
+    ) -> MaximalCovering:
+        """The model of one category: candidates snapped, coverage by network walks.
+
+        Parameters are those of :func:`lifecircle.analyses.siting.problem.build_problem`
+        (capacities in people, from the candidates' ``capacity`` column or the
+        profile's default for the category). The problem is kept as ``model.problem``.
+        """
+        from lifecircle.analyses.siting.problem import build_problem
+
+        problem = build_problem(layers, profile, access, category, candidates, capacitated)
+        model = cls(problem.coverage, problem.weight, problem.already_covered, problem.capacity)
+        model.problem = problem
+        return model
 
     @property
     def n_candidates(self) -> int:
@@ -330,7 +405,7 @@ class MaximalCovering:
         ----------
         k : int
             Number of new sites, ``1 <= k <= n_candidates``.
-        method : {"auto", "milp", "greedy", "brute-force"}
+        method : {"auto", "milp", "greedy"}
             Solver; see the module docstring for the ``"auto"`` rule.
         time_limit_s : float
             Wall-time limit for the MILP, in seconds.
@@ -365,7 +440,7 @@ class MaximalCovering:
         start = time.perf_counter()
         new_weight = np.where(self.already_covered, 0.0, self.weight)
         inst = _build_instance(self.coverage, new_weight, self.capacity, reduce)
-        sol = self._solve_instance(inst, k, method, time_limit_s, mip_rel_gap, where)
+        sol = self._solve_instance(inst, k, method, time_limit_s, mip_rel_gap)
         return self._result(inst, sol, k, time.perf_counter() - start)
 
     def _solve_instance(
@@ -375,25 +450,13 @@ class MaximalCovering:
         method: str,
         time_limit_s: float,
         mip_rel_gap: float,
-        where: str,
     ) -> _Solution:
         mat, weight = inst.matrix, inst.weight
         if mat.shape[0] == 0:
             used = "greedy" if method == "auto" else method
             return _Solution(np.zeros(0, dtype=np.int64), 0.0, 0.0, used, "")
         if inst.capacity is not None:
-            if method == "brute-force":
-                raise LifecircleError(
-                    "Brute force does not handle site capacities.",
-                    where=where,
-                    fix="Use method='milp' or 'auto'.",
-                )
             return _milp_capacitated(mat, weight, inst.capacity, k, time_limit_s, mip_rel_gap)
-        if method == "brute-force":
-            size = min(k, mat.shape[0])
-            _check_brute_force_size(mat.shape[0], size, where)
-            rows, value = _brute_force_best(mat, weight, size)
-            return _Solution(rows, value, value, "brute-force", "optimal")
         if method == "milp":
             return _milp_max_cover(mat, weight, k, time_limit_s, mip_rel_gap)
         run = _greedy(mat, weight, k, bound_sites=k)
@@ -421,11 +484,13 @@ class MaximalCovering:
             marginal = ranked.gains
             newly = _newly_covered_mask(self.coverage, self.already_covered, selected)
             objective = float(self.weight[newly].sum())
+            assignment = _first_cover_assignment(self.coverage, self.already_covered, selected)
         else:
             selected = inst.candidates[sol.rows]
-            marginal = sol.site_people[sol.rows] if sol.rows.size else np.zeros(0)
-            newly = _allocation_per_demand(inst, sol, self.weight, self.already_covered)
-            objective = float(newly.sum())
+            assignment = _allocation_assignment(inst, sol, self.already_covered)
+            marginal = assignment @ self.weight
+            newly = self.weight * np.asarray(assignment.sum(axis=0)).ravel()
+            objective = float(marginal.sum())
         bound = max(sol.bound, objective)
         gap = _relative_gap(bound, objective)
         optimal = gap == 0.0
@@ -457,6 +522,7 @@ class MaximalCovering:
             n_sites=int(selected.size),
             sites_lower_bound=None,
             reduced_shape=(int(inst.matrix.shape[0]), int(inst.matrix.shape[1])),
+            assignment=assignment,
         )
 
 
@@ -485,6 +551,32 @@ class TargetCovering:
         self.coverage, self.weight, self.already_covered, _ = _validate(
             coverage, weight, already_covered, None, self._WHERE
         )
+        #: The geographic problem the model was built from (``from_layers``), else None.
+        self.problem: SitingProblem | None = None
+
+    @classmethod
+    def from_coverage(
+        cls, coverage: Any, weight: Any, already_covered: Any = None
+    ) -> TargetCovering:
+        """The model on a ready coverage matrix (see the class parameters)."""
+        return cls(coverage, weight, already_covered)
+
+    @classmethod
+    def from_layers(
+        cls,
+        layers: LayerSet,
+        profile: Profile,
+        access: AccessTable,
+        category: str,
+        candidates: gpd.GeoDataFrame,
+    ) -> TargetCovering:
+        """The model of one category, as :meth:`MaximalCovering.from_layers` (no capacities)."""
+        from lifecircle.analyses.siting.problem import build_problem
+
+        problem = build_problem(layers, profile, access, category, candidates)
+        model = cls(problem.coverage, problem.weight, problem.already_covered)
+        model.problem = problem
+        return model
 
     def solve(
         self,
@@ -500,7 +592,7 @@ class TargetCovering:
         ----------
         target_share : float
             Covered share to reach, in (0, 1] (e.g. 0.99).
-        method : {"auto", "milp", "greedy", "brute-force"}
+        method : {"auto", "milp", "greedy"}
             Solver; ``"auto"`` runs greedy, and the MILP when the greedy
             certificate leaves a gap and the reduced instance has at most
             :data:`EXACT_NNZ_LIMIT` coverage pairs.
@@ -546,7 +638,7 @@ class TargetCovering:
             rows, lower, used, status = np.zeros(0, dtype=np.int64), 0, "greedy", ""
         else:
             rows, lower, used, status = self._min_sites(
-                inst, required, method, time_limit_s, mip_rel_gap, where
+                inst, required, method, time_limit_s, mip_rel_gap
             )
         ranked = _rank_rows(inst.matrix, inst.weight, rows)
         selected = inst.candidates[ranked.order]
@@ -576,6 +668,7 @@ class TargetCovering:
             n_sites=n_sites,
             sites_lower_bound=int(lower),
             reduced_shape=(int(inst.matrix.shape[0]), int(inst.matrix.shape[1])),
+            assignment=_first_cover_assignment(self.coverage, self.already_covered, selected),
         )
 
     @staticmethod
@@ -585,18 +678,10 @@ class TargetCovering:
         method: str,
         time_limit_s: float,
         mip_rel_gap: float,
-        where: str,
     ) -> tuple[np.ndarray, int, str, str]:
         """Rows, proven lower bound on the count, method used and solver status."""
         mat, weight = inst.matrix, inst.weight
         n_rows = mat.shape[0]
-        if method == "brute-force":
-            for size in range(1, n_rows + 1):
-                _check_brute_force_size(n_rows, size, where)
-                rows, value = _brute_force_best(mat, weight, size)
-                if value >= required:
-                    return rows, size, "brute-force", "optimal"
-            raise AssertionError("the reachable weight is reachable with all candidates")
         if method == "milp":
             rows, lower, status = _milp_min_sites(mat, weight, required, time_limit_s, mip_rel_gap)
             if rows is None:
@@ -641,6 +726,12 @@ class TargetCovering:
             + (f"; solver stopped: {status}" if status not in ("", "optimal") else "")
             + ")."
         )
+        if not reached and n_sites == 0:
+            return (
+                f"The {_pct(target)} target cannot be reached with these candidate sites: "
+                f"none of them reaches anyone not yet covered (now {_pct(before)}). Add "
+                "candidate sites near the people left out, or review the walking threshold."
+            )
         if reached:
             return (
                 f"{n_sites} new site{'s' if n_sites != 1 else ''} raise coverage from "
