@@ -4,8 +4,18 @@ For each demand point and each profile category: the walk in metres and
 minutes to the nearest facility of that category (at the category's speed, see
 :meth:`lifecircle.standards.profile.Profile.rule`), and which facility that
 is. Computed up to ``max_minutes`` (30 by default, raised to the profile's
-longest threshold); beyond that the value is null (NaN). The table keeps the
-rules it was routed with, and analyses judge it by those.
+longest threshold), and no farther than the clip-safe horizon of the inputs;
+beyond that the value is null (NaN), read as "more than
+:meth:`AccessTable.limit` minutes" (censored), never as a number. The table
+keeps the rules it was routed with, and analyses judge it by those.
+
+The clip-safe horizon: inputs are clipped to ``halo_m`` around the study area
+(``layerset.meta["halo_m"]``, see :func:`lifecircle.layers.load.halo_m`). A
+walk of W metres from a point of the study area (connectors included) stays
+within W of it, and the facility it ends at snaps to an edge within the snap
+limit of itself; so every walk up to ``halo_m - max_snap_m`` is complete in
+the clipped inputs, and a longer one may not be (its facility or roads may
+have been cut off).
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from lifecircle.analyses.data_status import no_data_categories
 from lifecircle.layers.barriers import railway_stations, walk_barriers
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.errors import LifecircleError
@@ -118,6 +129,35 @@ def cap_minutes(profile: Profile, max_minutes: float = DEFAULT_MAX_MINUTES) -> f
     return max(float(max_minutes), *(rule.threshold_minutes for rule in profile.all_rules()))
 
 
+def clip_horizon_m(layerset: LayerSet, profile: Profile) -> float:
+    """Longest walk (m) the clipped inputs answer correctly: the halo minus the snap limit.
+
+    ``inf`` when the layer set was not clipped (no ``meta["halo_m"]``: the
+    synthetic demo district, or a LayerSet built by hand).
+
+    Raises
+    ------
+    LifecircleError
+        When a threshold of the profile is longer than the horizon: the inputs
+        were clipped for shorter walks, and coverage itself would be wrong.
+    """
+    halo = layerset.meta.get("halo_m")
+    if halo is None:
+        return float("inf")
+    horizon = float(halo) - float(profile.max_snap_m.value)
+    longest = max(rule.threshold_m for rule in profile.all_rules())
+    if longest > horizon + 1e-6:
+        raise LifecircleError(
+            f"The inputs were clipped {float(halo):,.0f} m around the study area, which "
+            f"answers walks up to {horizon:,.0f} m only, but the profile '{profile.id}' "
+            f"judges walks up to {longest:,.0f} m.",
+            where="layerset.meta['halo_m']",
+            fix="Load the layers with this profile (the halo follows its thresholds), "
+            "e.g. lifecircle.load_layers(..., profile=...).",
+        )
+    return horizon
+
+
 @dataclass
 class AccessTable:
     """Demand × category walks to the nearest facility.
@@ -144,6 +184,14 @@ class AccessTable:
         Row positions in ``layerset.facilities`` of each category's facilities.
     facility_ids : np.ndarray
         ``facility_id`` (str) of every row of ``layerset.facilities``.
+    limit_minutes : dict
+        Category → minutes it was computed to: ``max_minutes``, or less where
+        the clip-safe horizon is shorter (see :meth:`limit`).
+    horizon_m : float
+        The clip-safe horizon (m; ``inf`` for unclipped inputs).
+    no_data : dict
+        Category → why it is "no data" (no or implausibly few facilities in
+        the input; :func:`lifecircle.analyses.data_status.no_data_categories`).
     """
 
     minutes: pd.DataFrame
@@ -154,6 +202,25 @@ class AccessTable:
     network: Network
     facility_rows: dict[str, np.ndarray] = field(default_factory=dict)
     facility_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    limit_minutes: dict[str, float] = field(default_factory=dict)
+    horizon_m: float = float("inf")
+    no_data: dict[str, dict] = field(default_factory=dict)
+
+    def limit(self, category: str) -> float:
+        """Minutes ``category`` was computed to: NaN in :attr:`minutes` means "more than this"."""
+        return self.limit_minutes.get(category, self.max_minutes)
+
+    def censored(self, category: str) -> bool:
+        """True when the clip, not the cap, limits ``category`` (its NaN is ">limit")."""
+        return self.limit(category) < self.max_minutes - 1e-9
+
+    def censored_categories(self) -> list[str]:
+        """Categories whose minutes the clip, not the cap, limits (see :meth:`censored`)."""
+        return [c for c in self.minutes.columns if self.censored(c)]
+
+    def has_data(self, category: str) -> bool:
+        """False when the input has no (or implausibly few) facilities of ``category``."""
+        return category not in self.no_data
 
     @cached_property
     def walk_m(self) -> pd.DataFrame:
@@ -232,7 +299,13 @@ def compute_access(
     max_minutes : float
         Compute up to this many minutes (at each category's speed); raised to the
         longest threshold of the profile when that is longer, so no threshold is cut
-        (``AccessTable.max_minutes`` is the cap used).
+        (``AccessTable.max_minutes`` is the cap used). No farther than the clip-safe
+        horizon (:func:`clip_horizon_m`; ``AccessTable.limit_minutes``).
+
+    Raises
+    ------
+    LifecircleError
+        When the inputs were clipped too narrowly for the profile's thresholds.
 
     Returns
     -------
@@ -240,12 +313,14 @@ def compute_access(
     """
     rules = profile.rules()
     max_minutes = cap_minutes(profile, max_minutes)
+    horizon_m = clip_horizon_m(layerset, profile)
     network = network or build_network(layerset, float(profile.max_snap_m.value))
     demand_ids = layerset.demand["demand_id"].astype(str).to_numpy()
     facility_ids = layerset.facilities["facility_id"].astype(str).to_numpy()
     categories = layerset.facilities["category"].to_numpy()
     cats = list(profile.categories)
     speeds = {cat: rules[cat].speed_mps for cat in cats}
+    limits_m = {cat: min(max_minutes * 60.0 * speeds[cat], horizon_m) for cat in cats}
     rows_by_category = {cat: np.flatnonzero(categories == cat) for cat in cats}
     # one (category, demand) block per table, filled in place and handed to pandas
     # without a copy: at a million demand points, fresh memory is a large cost
@@ -254,7 +329,7 @@ def compute_access(
     nearest_row = np.empty((len(cats), n), dtype=np.int32)
     nearest_source_by_group(
         network.graph, network.facilities, [rows_by_category[cat] for cat in cats],
-        network.demand, [max_minutes * 60.0 * speeds[cat] for cat in cats],
+        network.demand, [limits_m[cat] for cat in cats],
         out=(walk, nearest_row),
     )
     minutes = walk  # converted in place, row by row
@@ -276,4 +351,7 @@ def compute_access(
         network=network,
         facility_rows=rows_by_category,
         facility_ids=facility_ids,
+        limit_minutes={cat: limits_m[cat] / (60.0 * speeds[cat]) for cat in cats},
+        horizon_m=horizon_m,
+        no_data=no_data_categories(layerset, profile),
     )

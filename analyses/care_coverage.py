@@ -13,6 +13,12 @@ For the elderly population at the elderly walking speed:
 
 Facilities without a stated capacity or floor area get the profile default,
 and the count of such defaults is reported.
+
+A care category the input has no facilities of is "no data"
+(:mod:`lifecircle.analyses.data_status`): its share is null with ``status:
+"no_data"``, and so is the per-1,000 figure when no counted category has data
+(``per_1000_m2_status``: ``ok``, ``partial``, a lower bound over the
+categories with data, or ``no_data``), never 0 m² and "target missed".
 """
 
 from __future__ import annotations
@@ -25,7 +31,14 @@ import numpy as np
 import pandas as pd
 
 from lifecircle.analyses.access import AccessTable
-from lifecircle.analyses.life_circle import category_table, share, unit_table
+from lifecircle.analyses.data_status import HAS_DATA, NO_DATA
+from lifecircle.analyses.life_circle import (
+    category_table,
+    data_status,
+    share,
+    share_with_data,
+    unit_table,
+)
 from lifecircle.analyses.two_step import two_step_fca
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.catchments import catchments
@@ -153,7 +166,15 @@ def care_coverage(access: AccessTable, layerset: LayerSet, profile: Profile) -> 
         )
     )
     per_1000, unit_area = _floor_area_per_1000(layerset, facility_table, circle, residents)
-    units = unit_table(layerset, {c: (covered[c], elderly) for c in members})
+    counted = list(circle.figure("floor_area_categories") or members)
+    counted_no_data = [c for c in counted if not access.has_data(c)]
+    per_1000_status = (
+        NO_DATA if len(counted_no_data) == len(counted)
+        else "partial" if counted_no_data else HAS_DATA
+    )
+    units = unit_table(
+        layerset, {c: (covered[c], elderly) if access.has_data(c) else None for c in members}
+    )
     units["care_floor_area_m2"] = units["unit_id"].map(unit_area).fillna(0.0).to_numpy()
     units["per_1000_m2"] = np.divide(
         units["care_floor_area_m2"] * 1000.0,
@@ -161,35 +182,51 @@ def care_coverage(access: AccessTable, layerset: LayerSet, profile: Profile) -> 
         out=np.zeros(len(units)),
         where=units["residents"].to_numpy() > 0,
     )
+    if per_1000_status == NO_DATA:
+        units["care_floor_area_m2"] = np.nan
+        units["per_1000_m2"] = np.nan
     targets = circle.figure("per_1000_targets") or []
     for target in targets:
-        units[f"meets_{target.value:g}_m2"] = units["per_1000_m2"] >= target.value
-    any_care = np.column_stack([covered[c] for c in members]).any(axis=1)
-    all_care = np.column_stack([covered[c] for c in members]).all(axis=1)
+        units[f"meets_{target.value:g}_m2"] = _meets(
+            units["per_1000_m2"].to_numpy(dtype=float), target.value, per_1000_status
+        )
+    with_data = [c for c in members if access.has_data(c)]
+    if with_data:
+        any_care = np.column_stack([covered[c] for c in with_data]).any(axis=1)
+        all_care = np.column_stack([covered[c] for c in with_data]).all(axis=1)
     summary = {
         "name": {"zh": circle.name_zh, "en": circle.name_en},
         "speed": circle.speed,
         "elderly": float(elderly.sum()),
-        "any_category_share": share(any_care, elderly),
-        "all_categories_share": share(all_care, elderly),
+        "any_category_share": share(any_care, elderly) if with_data else None,
+        "all_categories_share": share(all_care, elderly) if with_data else None,
+        "shares_over": "categories_with_data",
+        "categories_with_data": with_data,
+        "categories_no_data": [c for c in members if not access.has_data(c)],
         "categories": {
             row.category: {
                 "name": {"zh": row.name_zh, "en": row.name_en},
                 "minutes": row.minutes,
                 "walk_m": row.walk_m,
-                "population_share": row.population_share,
-                "covered_elderly": row.covered_population,
+                "population_share": share_with_data(access, row.category, row.population_share),
+                "covered_elderly": share_with_data(access, row.category, row.covered_population),
                 "facilities": int(row.facilities),
                 "facilities_inside": int(row.facilities_inside),
+                **data_status(access, row.category),
             }
             for row in table.itertuples(index=False)
         },
         "care_2sfca_m2_per_elderly_mean": (
             float(np.average(floor_index, weights=elderly)) if elderly.sum() > 0 else 0.0
         ),
-        "per_1000_m2": per_1000,
+        "per_1000_m2": None if per_1000_status == NO_DATA else per_1000,
+        "per_1000_m2_status": per_1000_status,
+        "per_1000_m2_no_data_categories": counted_no_data,
         "target_per_1000_m2": [t.to_dict() for t in targets],
-        "meets_targets": {f"{t.value:g}": bool(per_1000 >= t.value) for t in targets},
+        "meets_targets": {
+            f"{t.value:g}": _meets(np.array([per_1000]), t.value, per_1000_status)[0]
+            for t in targets
+        },
         "oversubscribed_facilities": int(facility_table["oversubscribed"].sum()),
         "defaults_assumed": {
             "capacity": int(facility_table.get("capacity_assumed", pd.Series(dtype=bool)).sum()),
@@ -202,6 +239,19 @@ def care_coverage(access: AccessTable, layerset: LayerSet, profile: Profile) -> 
     return CareCoverageResult(
         demand=demand, facilities=facility_table, categories=table, units=units, summary=summary
     )
+
+
+def _meets(per_1000: np.ndarray, target: float, status: str) -> list[bool | None]:
+    """Whether a per-1,000 figure meets ``target``: None where the data cannot say.
+
+    With no data it is unknown; with some counted categories missing (``partial``)
+    the figure is a lower bound, so only a met target is certain.
+    """
+    out: list[bool | None] = []
+    for value in per_1000:
+        meets = bool(value >= target)
+        out.append(None if status == NO_DATA or (status == "partial" and not meets) else meets)
+    return out
 
 
 def _floor_area_per_1000(

@@ -18,7 +18,13 @@ import numpy as np
 import pandas as pd
 
 from lifecircle.analyses.access import AccessTable
-from lifecircle.analyses.life_circle import category_table, share, unit_table
+from lifecircle.analyses.life_circle import (
+    category_table,
+    data_status,
+    share,
+    share_with_data,
+    unit_table,
+)
 from lifecircle.analyses.two_step import two_step_fca
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.catchments import catchments
@@ -84,15 +90,20 @@ def fitness_circle(
         "name": {"zh": circle.name_zh, "en": circle.name_en},
         "minutes": float(definition.value) if definition else None,
         "definition": definition.to_dict() if definition else None,
+        # any category within reach: a category with no data adds nobody
         "population_share": share(fitness_ok, residents),
+        "categories_no_data": [c for c in members if not access.has_data(c)],
         "covered_population": float(residents[fitness_ok].sum()),
         "categories": {
             row.category: {
                 "name": {"zh": row.name_zh, "en": row.name_en},
-                "covered_population": row.covered_population,
-                "population_share": row.population_share,
+                "covered_population": share_with_data(
+                    access, row.category, row.covered_population
+                ),
+                "population_share": share_with_data(access, row.category, row.population_share),
                 "facilities": int(row.facilities),
                 "facilities_inside": int(row.facilities_inside),
+                **data_status(access, row.category),
             }
             for row in table.itertuples(index=False)
         },

@@ -37,8 +37,10 @@ class SubdistrictResults:
     ----------
     demand : GeoDataFrame
         Output-contract columns: ``demand_id``, ``residents``, ``elderly``,
-        ``min_<category>`` (minutes), ``life_circle_score``,
-        ``life_circle_complete``, ``fitness_ok``, ``care_2sfca``, and more.
+        ``min_<category>`` (minutes; NaN is "more than ``access.limit(cat)``"),
+        ``life_circle_score`` and ``life_circle_missing`` (over the categories
+        with data), ``life_circle_complete`` (strict),
+        ``life_circle_complete_with_data``, ``fitness_ok``, ``care_2sfca``, and more.
     facilities : GeoDataFrame
         ``facility_id``, ``category``, ``name``, ``capacity``,
         ``served_residents``, snapping figures and care load.
@@ -130,7 +132,12 @@ def _demand_layer(
         demand[f"min_{cat_id}"] = access.minutes[cat_id].to_numpy()
     for cat_id in access.nearest.columns:
         demand[f"nearest_{cat_id}"] = access.nearest[cat_id].to_numpy()
-    for column in ("life_circle_score", "life_circle_complete", "life_circle_missing"):
+    for column in (
+        "life_circle_score",
+        "life_circle_complete",
+        "life_circle_complete_with_data",
+        "life_circle_missing",
+    ):
         demand[column] = life.demand[column].to_numpy()
     for column in ("fitness_ok", "fitness_minutes", "sports_area_m2_per_person"):
         demand[column] = fitness.demand[column].to_numpy()
@@ -204,8 +211,11 @@ def analyse(
     demand = _demand_layer(layerset, access, life, fitness, care)
     facilities = _facility_layer(layerset, access, profile, care)
 
-    # Points beyond the snap limit reach nothing on foot: they are gaps too.
-    uncovered = {cat_id: ~access.covered(cat_id) for cat_id in profile.categories}
+    # Points beyond the snap limit reach nothing on foot: they are gaps too. A
+    # category with no data in the input is not a service gap: no zones for it.
+    uncovered = {
+        cat_id: ~access.covered(cat_id) for cat_id in profile.categories if access.has_data(cat_id)
+    }
     grid = layerset.meta.get("demand_grid", {}).get("size_m")
     link_m = linking_distance_m(layerset.demand, grid)
     life_cats = profile.circles["life_circle"].categories
@@ -213,7 +223,7 @@ def analyse(
         layerset.demand,
         access,
         uncovered,
-        incomplete=~demand["life_circle_complete"].to_numpy(),
+        incomplete=~life.demand["life_circle_complete_with_data"].to_numpy(),
         link_m=link_m,
         zone_buffer_m=link_m / 2,
     )
@@ -231,7 +241,11 @@ def analyse(
             "excluded_road_lines": network.excluded_roads,
             "max_snap_m": float(profile.max_snap_m.value),
             "max_minutes": access.max_minutes,
+            "clip_horizon_m": access.horizon_m if np.isfinite(access.horizon_m) else None,
+            "limit_minutes": {c: access.limit(c) for c in access.minutes.columns},
+            "censored_categories": access.censored_categories(),
         },
+        "no_data": access.no_data,
         "snapping": snapping_summary(network, layerset),
         "life_circle": life.summary,
         "fitness_circle": fitness.summary,

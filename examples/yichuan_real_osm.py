@@ -23,7 +23,13 @@ life = results.summary["life_circle"]
 print(f"Residents (uniform grid estimate): {layers.demand['residents'].sum():,.0f}")
 for block in life["categories"].values():
     name, minutes, covered = block["name"]["zh"], block["minutes"], block["population_share"]
-    print(f"  {name:<12} {minutes:>4.0f} min  {covered:.0%}")
+    if block["status"] == "no_data":  # none in the input: a data gap, not a service gap
+        fill = block["no_data"]["planner_list"]["zh"]
+        print(f"  {name:<12} {minutes:>4.0f} min  无数据 (可由{fill}补充)")
+    else:
+        print(f"  {name:<12} {minutes:>4.0f} min  {covered:.0%}")
+print(f"Complete life circle: {life['complete_share_with_data']:.1%} over categories with data, "
+      f"{life['complete_share_strict']:.1%} strictly")
 print(f"Fitness circle: {results.summary['fitness_circle']['population_share']:.0%}")
 print("Largest gaps:")
 for gap in results.summary["gaps"][:5]:

@@ -217,9 +217,12 @@ def run(
     with progress.stage("access, circles, service areas and gaps") as info:
         results = analyse(layerset, profile)
         summary.update(results.summary)
+        life = results.summary["life_circle"]
+        with_data = life["complete_share_with_data"]
         info["detail"] = (
-            f"{results.access.network.graph.n_nodes} nodes, "
-            f"life circle complete for {results.summary['life_circle']['complete_share']:.1%}"
+            f"{results.access.network.graph.n_nodes} nodes, life circle complete for "
+            + (f"{with_data:.1%} over categories with data, " if with_data is not None else "")
+            + f"{life['complete_share_strict']:.1%} strictly"
         )
     for line in snapping_lines(results.summary["snapping"], options.lang):
         progress.line(line)

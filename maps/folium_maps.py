@@ -19,7 +19,7 @@ from branca.element import Element
 from lifecircle.maps import geojson, mapdata, offline
 from lifecircle.maps.basemaps import tile_layers
 from lifecircle.maps.js import closing_script, page_css, setup_script
-from lifecircle.maps.labels import category_name, profile_title, t
+from lifecircle.maps.labels import profile_title, t
 from lifecircle.maps.mapdata import MapContext, SitesOverlay
 from lifecircle.maps.overlays import (
     PANES,
@@ -246,7 +246,7 @@ def _add_legend(
 ) -> None:
     """The legend (bottom right): demand classes, facility symbols, sites, context layers."""
     lang = ctx.lang
-    names = {cat: category_name(ctx.profile, cat, lang) for cat in cats}
+    names = {cat: mapdata.legend_category_name(ctx, cat) for cat in cats}
     labels = {
         key: t(key, lang)
         for key in ("area_network", "area_radius", "gap_zone", "layer_water", "layer_railways")

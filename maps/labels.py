@@ -160,6 +160,32 @@ LABELS: dict[str, dict[str, str]] = {
     "no": {"zh": "否", "en": "no"},
     "meets": {"zh": "达到 {v} m²", "en": "meets {v} m²"},
     "rank": {"zh": "排名", "en": "Rank"},
+    # no data (a data gap, not a service gap)
+    "no_data": {"zh": "无数据", "en": "no data"},
+    "no_data_fill": {"zh": "无数据（可由{list}补充）", "en": "no data (fill from the {list})"},
+    "no_data_title": {"zh": "无数据的类别", "en": "Categories with no data"},
+    "no_data_note": {
+        "zh": "输入数据中这些类别没有（或明显过少）设施：这是数据缺口，不是服务缺口，"
+        "不计覆盖率、不划服务缺口。",
+        "en": "The input has no (or implausibly few) facilities of these categories: "
+        "a data gap, not a service gap. No coverage is computed and no gap zones are drawn.",
+    },
+    "no_data_reason_no_facilities": {"zh": "输入中无设施", "en": "no facility in the input"},
+    "no_data_reason_implausibly_few": {
+        "zh": "设施数明显过少（{v} 个/万人）",
+        "en": "implausibly few facilities ({v} per 10,000 residents)",
+    },
+    "planner_list": {"zh": "可补充的清单", "en": "List that would fill it"},
+    "reason": {"zh": "原因", "en": "Reason"},
+    "lower_bound": {
+        "zh": "下限：{cats} 无数据",
+        "en": "lower bound: no data for {cats}",
+    },
+    "censored_note": {
+        "zh": "步行分钟只计算到输入裁剪范围可靠的上限：超过的记为“{m} 分钟内无设施”，不给出数值。",
+        "en": "Walking minutes are computed only as far as the clipped inputs answer "
+        "correctly; beyond that they read \"none within {m} min\", never a number.",
+    },
 }
 
 
@@ -192,6 +218,13 @@ def circle_name(profile: Profile, circle_id: str, lang: str) -> str:
     if circle is None:
         return t(circle_id, lang)
     return circle.name_en if lang == "en" else circle.name_zh
+
+
+def no_data_label(profile: Profile, category_id: str, lang: str) -> str:
+    """"无数据 / no data" for a category, with the planner's list that would fill it."""
+    category = profile.categories.get(category_id)
+    planner_list = category.planner_list.get(lang, "") if category is not None else ""
+    return t("no_data_fill", lang, list=planner_list) if planner_list else t("no_data", lang)
 
 
 def profile_title(profile: Profile, lang: str) -> str:

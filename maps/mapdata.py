@@ -9,7 +9,8 @@ legend and the static maps share.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -22,7 +23,7 @@ from lifecircle.layers.barriers import barrier_railways
 from lifecircle.maps import geojson
 from lifecircle.maps.aggregate import aggregate_to_hexagons, hex_size_for
 from lifecircle.maps.basemaps import needs_gcj02
-from lifecircle.maps.labels import category_name, circle_name, t
+from lifecircle.maps.labels import category_name, circle_name, no_data_label, t
 from lifecircle.maps.options import MapOptions
 from lifecircle.maps.style import (
     Classes,
@@ -155,6 +156,29 @@ def category_minutes(results: SubdistrictResults, kind: str, category_id: str) -
     return results.access.rule(category_id, kind if in_circle else None).threshold_minutes
 
 
+def missing_minutes_text(ctx: MapContext, category_ids: Sequence[str]) -> str:
+    """What a missing minute value of these categories means, in the map language.
+
+    "无数据 / no data" (with the list that would fill it) when none of them has
+    data in the input; otherwise "none within N min", N the shortest minutes the
+    access table was computed to for them (the clip may censor it below the cap).
+    """
+    access = ctx.results.access
+    with_data = [c for c in category_ids if access.has_data(c)]
+    if category_ids and not with_data:
+        return no_data_label(ctx.profile, category_ids[0], ctx.lang)
+    limit = min((access.limit(c) for c in with_data), default=ctx.max_minutes)
+    return t("none_within", ctx.lang, m=f"{limit:g}")
+
+
+def legend_category_name(ctx: MapContext, category_id: str) -> str:
+    """A category's legend name, flagged "无数据 / no data" when the input has none of it."""
+    name = category_name(ctx.profile, category_id, ctx.lang)
+    if ctx.results.access.has_data(category_id):
+        return name
+    return f"{name} — {no_data_label(ctx.profile, category_id, ctx.lang)}"
+
+
 def symbols_for(ctx: MapContext, kind: str) -> dict[str, Symbol]:
     """Marker symbols of the map's categories."""
     return category_symbols(ctx.profile, map_categories(ctx.profile, kind))
@@ -163,6 +187,7 @@ def symbols_for(ctx: MapContext, kind: str) -> dict[str, Symbol]:
 def demand_layers(ctx: MapContext, kind: str) -> list[DemandLayer]:
     """The demand colourings of a map; the first shown one is the headline figure."""
     profile, lang = ctx.profile, ctx.lang
+    access = ctx.results.access
     cats = map_categories(profile, kind)
     layers: list[DemandLayer] = []
     if kind == "life_circle":
@@ -174,24 +199,26 @@ def demand_layers(ctx: MapContext, kind: str) -> list[DemandLayer]:
     elif kind == "fitness_circle":
         minutes = category_minutes(ctx.results, kind, cats[0]) if cats else ctx.max_minutes
         title = t("layer_fitness", lang)
-        layers.append(
-            DemandLayer(
-                "fitness", title, "fm", minute_classes(minutes, ctx.max_minutes, lang, title), True
-            )
+        limit = min((access.limit(c) for c in cats), default=ctx.max_minutes)
+        classes = replace(
+            minute_classes(minutes, limit, lang, title),
+            null_label=missing_minutes_text(ctx, cats),
         )
+        layers.append(DemandLayer("fitness", title, "fm", classes, True))
     elif kind == "care_coverage":
         values = ctx.results.demand.get("care_2sfca", pd.Series(dtype=float)).to_numpy(dtype=float)
         layers.append(
             DemandLayer("sfca", t("layer_2sfca", lang), "s2", sfca_classes(values, lang), True)
         )
     for i, cat in enumerate(cats):
-        name = t("layer_minutes", lang, cat=category_name(profile, cat, lang))
+        name = t("layer_minutes", lang, cat=legend_category_name(ctx, cat))
         classes = minute_classes(
             category_minutes(ctx.results, kind, cat),
-            ctx.max_minutes,
+            access.limit(cat),
             lang,
             category_name(profile, cat, lang),
         )
+        classes = replace(classes, null_label=missing_minutes_text(ctx, [cat]))
         layers.append(DemandLayer(f"min_{cat}", name, f"m{i}", classes, False))
     return layers
 
@@ -348,15 +375,16 @@ def gap_collection(ctx: MapContext, kind: str) -> dict:
     subset = gaps[gaps["kind_key"].isin(keys)] if not gaps.empty else gaps
     display = geojson.to_display(subset, gcj02=ctx.gcj02, simplify_m=AREA_SIMPLIFY_M)
     lang = ctx.lang
-    none_text = t("none_within", lang, m=f"{ctx.max_minutes:g}")
 
     def walk_text(frame: gpd.GeoDataFrame) -> list[str | None]:
         out: list[str | None] = []
-        for gap_kind, metres in zip(frame["kind"], frame["nearest_walk_m"], strict=True):
+        for gap_kind, key, metres in zip(
+            frame["kind"], frame["kind_key"], frame["nearest_walk_m"], strict=True
+        ):
             if gap_kind != "category":
                 out.append(None)  # several categories: no single nearest facility
             elif metres is None or (isinstance(metres, float) and math.isnan(metres)):
-                out.append(none_text)
+                out.append(missing_minutes_text(ctx, [key]))
             else:
                 out.append(t("walk_m", lang, m=f"{float(metres):,.0f}"))
         return out

@@ -328,7 +328,7 @@ def add_demand_layers(
 def _popup_rows_demand(ctx: MapContext, kind: str, aggregated: bool) -> list[list[Any]]:
     """Popup rows of a demand point, or of a hexagon when ``aggregated``."""
     lang = ctx.lang
-    none_text = t("none_within", lang, m=f"{ctx.max_minutes:g}")
+    cats = mapdata.map_categories(ctx.profile, kind)
     rows: list[list[Any]] = []
     if aggregated:
         rows.append([t("points", lang), "n", "int", None])
@@ -340,12 +340,15 @@ def _popup_rows_demand(ctx: MapContext, kind: str, aggregated: bool) -> list[lis
         if not aggregated:
             rows.append([t("missing", lang), "miss", "cats", "—"])
     elif kind == "fitness_circle":
-        rows.append([f"{t('layer_fitness', lang)} ({t('minutes', lang)})", "fm", "min", none_text])
+        rows.append([
+            f"{t('layer_fitness', lang)} ({t('minutes', lang)})", "fm", "min",
+            mapdata.missing_minutes_text(ctx, cats),
+        ])
     elif kind == "care_coverage":
         rows.append([t("index_2sfca", lang) + " (m²)", "s2", "num", None])
-    for i, cat in enumerate(mapdata.map_categories(ctx.profile, kind)):
+    for i, cat in enumerate(cats):
         label = f"{category_name(ctx.profile, cat, lang)} ({t('minutes', lang)})"
-        rows.append([label, f"m{i}", "min", none_text])
+        rows.append([label, f"m{i}", "min", mapdata.missing_minutes_text(ctx, [cat])])
     return rows
 
 

@@ -24,6 +24,7 @@ from lifecircle.maps.labels import (
     circle_name,
     fmt_number,
     fmt_share,
+    no_data_label,
     profile_title,
     t,
 )
@@ -93,6 +94,12 @@ def _category_table(results: SubdistrictResults, table: pd.DataFrame | None, lan
     ]
     rows = []
     for rec in table.to_dict(orient="records"):
+        no_data = rec.get("status") == "no_data"
+        share_text = (
+            no_data_label(results.profile, str(rec["category"]), lang)
+            if no_data
+            else fmt_share(rec.get("population_share"))
+        )
         target = str(rec.get("target", ""))
         groups = {"everyone": "everyone", "elderly": "elderly_group", "children": "children"}
         target_text = t(groups[target], lang) if target in groups else target
@@ -104,7 +111,7 @@ def _category_table(results: SubdistrictResults, table: pd.DataFrame | None, lan
                 (target_text, False),
                 (fmt_number(rec.get("target_population")), True),
                 (fmt_number(rec.get("covered_population")), True),
-                (fmt_share(rec.get("population_share")), True),
+                (share_text, not no_data),
                 (fmt_number(rec.get("facilities")), True),
             ]
         )
@@ -118,9 +125,11 @@ def _units_table(
         return ""
     name_col = "name_en" if lang == "en" and "name_en" in table else "name"
     share_cols = [c for c in table.columns if c.startswith("share_")]
+    no_data = set(results.access.no_data)
     headers = [t("unit", lang), t("residents", lang), t("elderly", lang)]
+    complete_cols = ["complete_share_with_data", "complete_share_strict"]
     if kind == "life":
-        headers.append(t("complete_share", lang))
+        headers += [_completeness_label(results, c, lang) for c in complete_cols]
     headers += [category_name(results.profile, c.removeprefix("share_"), lang) for c in share_cols]
     if kind == "care":
         headers += [t("per_1000", lang) + " (m²)"]
@@ -132,15 +141,59 @@ def _units_table(
             (fmt_number(rec.get("elderly")), True),
         ]
         if kind == "life":
-            row.append((fmt_share(rec.get("complete_share")), True))
-        row += [(fmt_share(rec.get(c)), True) for c in share_cols]
+            row += [(fmt_share(rec.get(c)), True) for c in complete_cols]
+        row += [
+            (t("no_data", lang), False)
+            if c.removeprefix("share_") in no_data
+            else (fmt_share(rec.get(c)), True)
+            for c in share_cols
+        ]
         if kind == "care":
-            row.append((fmt_number(rec.get("per_1000_m2"), 1), True))
+            per_1000 = rec.get("per_1000_m2")
+            row.append(
+                (fmt_number(per_1000, 1), True)
+                if per_1000 == per_1000
+                else (t("no_data", lang), False)
+            )
         rows.append(row)
     return _table(headers, rows)
 
 
-def _gaps_table(results: SubdistrictResults, lang: str, max_minutes: float) -> str:
+def _completeness_label(results: SubdistrictResults, key: str, lang: str) -> str:
+    """The label summary.json gives a completeness figure (``complete_share_<how>``)."""
+    labels = results.summary.get("life_circle", {}).get("completeness_labels", {})
+    return str(labels.get(key, {}).get(lang) or t("complete_share", lang))
+
+
+def _no_data_section(results: SubdistrictResults, lang: str) -> str:
+    """The categories the input has no data for, why, and the list that would fill each."""
+    no_data: dict[str, dict[str, Any]] = results.access.no_data
+    if not no_data:
+        return ""
+    rows = []
+    for cat, info in no_data.items():
+        reason = str(info.get("reason"))
+        per_10k = info.get("facilities_per_10k_residents")
+        reason_text = t(
+            f"no_data_reason_{reason}", lang, v=fmt_number(per_10k, 2)
+        )
+        rows.append(
+            [
+                (category_name(results.profile, cat, lang), False),
+                (t("no_data", lang), False),
+                (reason_text, False),
+                (str(info.get("planner_list", {}).get(lang) or "—"), False),
+            ]
+        )
+    headers = [t("category", lang), t("population_share", lang), t("reason", lang),
+               t("planner_list", lang)]
+    return (
+        f"<h3>{escape(t('no_data_title', lang))}</h3>"
+        f"<p>{escape(t('no_data_note', lang))}</p>" + _table(headers, rows)
+    )
+
+
+def _gaps_table(results: SubdistrictResults, lang: str) -> str:
     gaps: list[dict[str, Any]] = results.summary.get("gaps") or []
     if not gaps:
         return f"<p>{escape(t('not_applicable', lang))}</p>"
@@ -161,7 +214,8 @@ def _gaps_table(results: SubdistrictResults, lang: str, max_minutes: float) -> s
         if gap.get("kind") != "category":
             walk = "—"
         elif metres is None or metres != metres:
-            walk = t("none_within", lang, m=f"{max_minutes:g}")
+            limit = results.access.limit(cats[0]) if cats else results.access.max_minutes
+            walk = t("none_within", lang, m=f"{limit:g}")
         else:
             walk = t("walk_m", lang, m=f"{float(metres):,.0f}")
         rows.append(
@@ -190,29 +244,62 @@ def _kpis(results: SubdistrictResults, lang: str) -> str:
         f"{fmt_number(x.get('value'))} m²" for x in targets if isinstance(x, dict)
     )
     life_target = life.get("target_share")
+    target_note = f" ({t('target', lang)} {fmt_share(life_target)})" if life_target else ""
+    care_list = _care_list(results, lang)
     rows = [
         [(t("population", lang), False), (fmt_number(residents), True)],
         [(t("elderly_population", lang), False), (fmt_number(elderly), True)],
-        [
-            (t("complete_share", lang), False),
-            (
-                fmt_share(life.get("complete_share"))
-                + (f" ({t('target', lang)} {fmt_share(life_target)})" if life_target else ""),
-                True,
-            ),
-        ],
+        *(
+            [
+                (_completeness_label(results, key, lang), False),
+                (
+                    (fmt_share(life[key]) + target_note, True)
+                    if life.get(key) is not None
+                    else (t("no_data", lang), False)
+                ),
+            ]
+            for key in ("complete_share_with_data", "complete_share_strict")
+        ),
         [(t("fitness_share", lang), False), (fmt_share(fitness.get("population_share")), True)],
-        [(t("care_any_share", lang), False), (fmt_share(care.get("any_category_share")), True)],
         [
-            (t("per_1000", lang), False),
+            (t("care_any_share", lang), False),
             (
-                f"{fmt_number(care.get('per_1000_m2'), 1)} m²"
-                + (f" ({t('target', lang)} {target_text})" if target_text else ""),
-                True,
+                (fmt_share(care.get("any_category_share")), True)
+                if care.get("any_category_share") is not None
+                else (care_list, False)
             ),
         ],
+        [(t("per_1000", lang), False), _per_1000_cell(results, care, target_text, care_list, lang)],
     ]
     return _table([t("summary", lang), ""], rows).replace("<table>", '<table class="kpis">', 1)
+
+
+def _care_list(results: SubdistrictResults, lang: str) -> str:
+    """"无数据" with the list that would fill the care categories (the civil-affairs list)."""
+    members = results.profile.circles["care_coverage"].categories
+    missing = [c for c in members if c in results.access.no_data]
+    return no_data_label(results.profile, missing[0], lang) if missing else t("no_data", lang)
+
+
+def _per_1000_cell(
+    results: SubdistrictResults, care: dict[str, Any], target_text: str, care_list: str, lang: str
+) -> tuple[str, bool]:
+    """The per-1,000 figure: "no data" when no counted category has data, a lower bound
+    when some have none."""
+    status = care.get("per_1000_m2_status", "ok")
+    if status == "no_data" or care.get("per_1000_m2") is None:
+        return care_list, False
+    text = f"{fmt_number(care.get('per_1000_m2'), 1)} m²"
+    if status == "partial":
+        sep = ", " if lang == "en" else "、"
+        names = sep.join(
+            category_name(results.profile, c, lang)
+            for c in care.get("per_1000_m2_no_data_categories", [])
+        )
+        text += f" ({t('lower_bound', lang, cats=names)})"
+    if target_text:
+        text += f" ({t('target', lang)} {target_text})"
+    return text, True
 
 
 def _static_images(map_files: Sequence[Path]) -> dict[str, bytes]:
@@ -269,6 +356,10 @@ def write_report(
         parts.append(f'<p class="note">{escape(note)}</p>')
     parts.append(f"<h2>{escape(t('summary', lang))}</h2>")
     parts.append(_kpis(results, lang))
+    parts.append(_no_data_section(results, lang))
+    if results.access.censored_categories():
+        limit = min(results.access.limit(c) for c in results.access.censored_categories())
+        parts.append(f'<p class="small">{escape(t("censored_note", lang, m=f"{limit:g}"))}</p>')
     parts.append(f"<figure>{_img(chart, t('coverage_chart', lang))}</figure>")
 
     links = [Path(p) for p in map_files if Path(p).suffix.lower() == ".html"]
@@ -307,7 +398,7 @@ def write_report(
             )
 
     parts.append(f'<h2 class="break">{escape(t("top_gaps", lang))}</h2>')
-    parts.append(_gaps_table(results, lang, ctx.max_minutes))
+    parts.append(_gaps_table(results, lang))
 
     parts.append(f'<h2 class="break">{escape(t("static_maps", lang))}</h2>')
     for kind in MAP_KINDS:

@@ -232,7 +232,8 @@ def draw_map(results: SubdistrictResults, kind: str, options: MapOptions) -> byt
                 markersize=7,
                 markerfacecolor=symbols[c].colour,
                 markeredgecolor="white",
-                label=category_name(results.profile, c, lang),
+                label=category_name(results.profile, c, lang)
+                + ("" if results.access.has_data(c) else f" — {t('no_data', lang)}"),
             )
             for c in cats
         ]
@@ -318,9 +319,11 @@ def coverage_chart(results: SubdistrictResults, lang: str, dpi: int) -> bytes:
         ax = fig.add_subplot(1, 1, 1)
         y = np.arange(len(rows))[::-1]
         shares = np.array([100 * r[2] for r in rows])
-        ax.barh(y, shares, color=[colours[r[0]] for r in rows], height=0.7)
+        # a category with no data (NaN share) gets no bar, and says so
+        ax.barh(y, np.nan_to_num(shares), color=[colours[r[0]] for r in rows], height=0.7)
         for yi, share, row in zip(y, shares, rows, strict=True):
-            ax.text(min(share + 1, 101), yi, f"{share:.0f}%", va="center", fontsize=7.5)
+            text = t("no_data", lang) if np.isnan(share) else f"{share:.0f}%"
+            ax.text(min(np.nan_to_num(share) + 1, 101), yi, text, va="center", fontsize=7.5)
             if row[3] is not None:
                 ax.plot([100 * row[3]] * 2, [yi - 0.45, yi + 0.45], color="#b2182b", linewidth=1.6)
         ax.set_yticks(y)

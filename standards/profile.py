@@ -81,6 +81,12 @@ class Category:
         Capacity assumed when a facility states none.
     floor_area_default : Figure or None
         Floor area (m²) assumed when a facility states none.
+    planner_list : dict
+        ``{"zh": ..., "en": ...}``: the planner's list that supplies this
+        category when the input has no (or too few) facilities of it.
+    min_per_10k_residents : Figure or None
+        Fewer facilities in the input per 10,000 residents of the study area
+        is implausible: the category is reported as "no data".
     """
 
     id: str
@@ -93,6 +99,8 @@ class Category:
     capacity_unit: str | None = None
     capacity_default: Figure | None = None
     floor_area_default: Figure | None = None
+    planner_list: dict[str, str] = field(default_factory=dict)
+    min_per_10k_residents: Figure | None = None
 
     def label(self, lang: str) -> str:
         """Display name in ``zh`` or ``en``."""
@@ -195,6 +203,9 @@ class Profile:
     circles : dict of Circle
     categories : dict of Category
         In profile order (classification tries them in this order).
+    min_facilities : Figure or None
+        A category with fewer facilities in the input is "no data", not a
+        service gap (``data_check.min_facilities``; 1 when not given).
     """
 
     id: str
@@ -207,6 +218,7 @@ class Profile:
     population: dict[str, Figure]
     circles: dict[str, Circle]
     categories: dict[str, Category]
+    min_facilities: Figure | None = None
 
     def speed_mps(self, key: str) -> float:
         """Walking speed in m/s for ``general`` or ``elderly``."""
@@ -517,6 +529,10 @@ class _ProfileParser:
             population=population,
             circles=circles,
             categories=categories,
+            min_facilities=self.positive_figure(
+                "data_check.min_facilities",
+                (self.raw.get("data_check") or {}).get("min_facilities", 1),
+            ),
         )
 
     def figure(self, key: str, raw: Any) -> Figure:
@@ -644,8 +660,34 @@ class _ProfileParser:
                     if "floor_area_default_m2" in spec
                     else None
                 ),
+                planner_list=self.planner_list(f"{key}.planner_list", spec.get("planner_list")),
+                min_per_10k_residents=(
+                    self.positive_figure(
+                        f"{key}.min_facilities_per_10k_residents",
+                        spec["min_facilities_per_10k_residents"],
+                    )
+                    if "min_facilities_per_10k_residents" in spec
+                    else None
+                ),
             )
         return categories
+
+    def planner_list(self, key: str, raw: Any) -> dict[str, str]:
+        """``{zh, en}`` names of the list that supplies a category ({} when not given)."""
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict) or set(raw) - {"zh", "en"} or not raw:
+            raise self.fail(
+                key,
+                f"'{key}' must be a mapping with zh and/or en, got {raw!r}.",
+                "Write it as {zh: 民政部门养老服务设施清单, "
+                "en: civil-affairs list of care facilities}.",
+            )
+        names = {lang: str(text) for lang, text in raw.items()}
+        return {
+            "zh": names.get("zh", names.get("en", "")),
+            "en": names.get("en", names.get("zh", "")),
+        }
 
     def parse_circles(self, categories: dict[str, Category]) -> dict[str, Circle]:
         circles: dict[str, Circle] = {}

@@ -174,16 +174,15 @@ def test_study_area_with_no_roads(tmp_path, capsys):
     assert_user_error(code, err, "no roads")
 
 
-def test_category_without_facilities_is_a_reported_gap(tmp_path):
+def test_category_without_facilities_is_reported_as_no_data(tmp_path):
     osm = grid_osm(tmp_path / "g.osm", facilities=[(200, 200, KINDERGARTEN)])
     out = tmp_path / "out"
     assert main(["run", "--quiet", "--osm", str(osm), "--out", str(out)]) == 0
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     day_care = summary["care_coverage"]["categories"]["day_care"]
-    assert day_care["facilities"] == 0 and day_care["population_share"] == 0.0
-    day_care_gaps = summary["gaps_by_category"]["day_care"]
-    assert day_care_gaps["zones"] >= 1
-    assert day_care_gaps["people_affected"] == pytest.approx(summary["population"]["elderly"])
+    assert day_care["facilities"] == 0 and day_care["population_share"] is None
+    assert day_care["status"] == "no_data"
+    assert "day_care" not in summary["gaps_by_category"]
     assert summary["life_circle"]["categories"]["kindergarten"]["population_share"] > 0
 
 

@@ -153,7 +153,7 @@ def test_yichuan_life_circle_is_plausible(yichuan_run):
     life = summary["life_circle"]
     assert 0.0 <= life["complete_share"] <= 1.0
     shares = {cat: block["population_share"] for cat, block in life["categories"].items()}
-    assert all(0.0 <= share <= 1.0 for share in shares.values())
+    assert all(share is None or 0.0 <= share <= 1.0 for share in shares.values())
     # Kindergartens, markets and parks are well mapped: some residents reach them.
     assert shares["kindergarten"] > 0.05 and shares["market"] > 0.1 and shares["park"] > 0.02
     # Yichuan Road sub-district lies within the network: almost nobody is beyond the snap limit.
@@ -165,16 +165,40 @@ def test_yichuan_life_circle_is_plausible(yichuan_run):
 
 
 @pytest.mark.slow
-def test_unmapped_elderly_care_is_a_reported_gap_not_an_error(yichuan_run):
+def test_unmapped_elderly_care_is_no_data_not_an_error(yichuan_run):
     summary = json.loads((yichuan_run / "summary.json").read_text(encoding="utf-8"))
     care = summary["care_coverage"]
     for cat in ("elderly_service_centre", "day_care", "meal_point"):
         assert care["categories"][cat]["facilities"] == 0
-        assert care["categories"][cat]["population_share"] == 0.0
-        assert summary["gaps_by_category"][cat]["people_affected"] > 0
-    assert care["per_1000_m2"] == 0.0
-    assert care["meets_targets"] == {"40": False, "50": False}
+        assert care["categories"][cat]["population_share"] is None
+        assert care["categories"][cat]["status"] == "no_data"
+        assert cat not in summary["gaps_by_category"]
+    assert care["per_1000_m2"] is None and care["per_1000_m2_status"] == "no_data"
+    assert care["meets_targets"] == {"40": None, "50": None}
     issues = " ".join(entry["issue"] for entry in summary["input_report"])
     assert "no facility of category 'day_care'" in issues
     gaps = gpd.read_file(yichuan_run / "results.gpkg", layer="gaps")
-    assert (gaps["kind_key"] == "day_care").any()
+    assert not (gaps["kind_key"] == "day_care").any()
+
+
+@pytest.mark.slow
+def test_yichuan_unmapped_categories_are_no_data_with_a_planner_list(yichuan_run):
+    summary = json.loads((yichuan_run / "summary.json").read_text(encoding="utf-8"))
+    expected = {"community_service", "government_service",
+                "elderly_service_centre", "day_care", "care_home", "meal_point"}
+    assert expected <= set(summary["no_data"])
+    for cat in expected:
+        assert summary["no_data"][cat]["planner_list"]["zh"]
+        assert cat not in summary["gaps_by_category"]
+    assert summary["no_data"]["day_care"]["planner_list"]["zh"] == "民政部门养老服务设施清单"
+    life = summary["life_circle"]
+    assert {"community_service", "government_service"} <= set(life["categories_no_data"])
+    # Completeness over the categories with data is labelled and never below the strict one.
+    # (On this extract no point reaches all eight mapped categories: the best reach half.)
+    assert life["complete_share_with_data"] >= life["complete_share_strict"]
+    assert set(life["completeness_labels"]) == {"complete_share_with_data",
+                                                "complete_share_strict"}
+    assert 0 < life["mean_score"] < 1
+    report = (yichuan_run / "report.html").read_text(encoding="utf-8")
+    assert "无数据" in report and "民政部门养老服务设施清单" in report
+    assert "生活圈完整（仅计有数据的类别）" in report
