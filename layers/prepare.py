@@ -78,7 +78,10 @@ def prepare_layerset(
     for cat, _ in rules:
         if not (facilities["category"] == cat).any():
             layerset.report(
-                "facilities", f"no facility of category '{cat}' (reported as a gap)", 0, cat
+                "facilities",
+                f"no facility of category '{cat}' (reported as no data, not as a service gap)",
+                0,
+                cat,
             )
 
     max_snap_m = float(profile.max_snap_m.value)

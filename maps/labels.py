@@ -124,6 +124,52 @@ LABELS: dict[str, dict[str, str]] = {
     "cap_floor_area_m2": {"zh": "m²", "en": "m²"},
     # report
     "summary": {"zh": "主要指标", "en": "Key figures"},
+    # report: data and method (数据说明)
+    "data_section": {"zh": "数据说明", "en": "Data and method"},
+    "data_sources": {"zh": "输入数据", "en": "Input data"},
+    "data_crs": {"zh": "坐标系", "en": "Coordinate system"},
+    "data_crs_value": {
+        "zh": "计算：{crs}（米制）；地图：WGS84（高德底图时为 GCJ-02）",
+        "en": "analysis: {crs} (metres); maps: WGS84 (GCJ-02 with AMap tiles)",
+    },
+    "data_assumptions": {
+        "zh": "假定与处理记录",
+        "en": "Assumptions, and what was dropped, moved or merged",
+    },
+    "data_thresholds": {"zh": "步行阈值及其依据", "en": "Walking thresholds and their sources"},
+    "data_category": {"zh": "设施类别", "en": "Category"},
+    "data_circle": {"zh": "所属圈层", "en": "Circle"},
+    "data_minutes": {"zh": "分钟", "en": "Minutes"},
+    "data_speed": {"zh": "步速（米/秒）", "en": "Speed (m/s)"},
+    "data_metres": {"zh": "步行距离（米）", "en": "Walk (m)"},
+    "data_source": {"zh": "依据", "en": "Source"},
+    "data_confidence": {"zh": "可信度", "en": "Confidence"},
+    "data_assumed_source": {
+        "zh": "lifecircle 假定值，非任何标准规定",
+        "en": "lifecircle default: an assumption, not taken from any standard",
+    },
+    "confidence_S": {"zh": "S 见于原文", "en": "S seen in the source"},
+    "confidence_M": {"zh": "M 据记忆，未核对原文", "en": "M recalled, not checked"},
+    "confidence_I": {"zh": "I 假定值", "en": "I assumption"},
+    "data_confidence_note": {
+        "zh": "标为 M 或 I 的数值尚未与标准原文核对，规划引用前请核实；"
+        "完整的处理记录见 summary.json 的 input_report。",
+        "en": "Figures marked M or I have not been checked against the standard's text: "
+        "verify them before a plan relies on them. The full processing log is "
+        "summary.json's input_report.",
+    },
+    "data_merged": {
+        "zh": "合并重复设施 {n} 处（同一设施的点与面，或不同来源的同一地点）",
+        "en": "{n} duplicate facilities merged (node and area, or one place in two sources)",
+    },
+    "data_cut_ways": {
+        "zh": "{n} 条道路在数据范围边缘被截断",
+        "en": "{n} ways cut at the extract edge",
+    },
+    "data_unclassified": {
+        "zh": "{n} 个兴趣点不属于标准中的任何设施类别，未使用",
+        "en": "{n} points of interest outside every profile category (not used)",
+    },
     "population": {"zh": "常住人口", "en": "Residents"},
     "elderly_population": {"zh": "老年人口", "en": "Older residents"},
     "complete_share": {"zh": "生活圈完整的居民比例", "en": "Residents with a complete circle"},

@@ -19,6 +19,7 @@ import pandas as pd
 from lifecircle.analyses.subdistrict import SubdistrictResults
 from lifecircle.maps import static
 from lifecircle.maps.atomic import write_text_atomic
+from lifecircle.maps.data_section import data_section
 from lifecircle.maps.labels import (
     category_name,
     circle_name,
@@ -49,6 +50,8 @@ th { background: #eef3f8; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr { page-break-inside: avoid; break-inside: avoid; }
 thead { display: table-header-group; }
+table.thresholds td:nth-child(n+3):nth-child(-n+5),
+table.thresholds th:nth-child(n+3):nth-child(-n+5) { white-space: nowrap; }
 img { max-width: 100%; height: auto; }
 figure { margin: 0.6em 0 1.2em 0; page-break-inside: avoid; break-inside: avoid; }
 figcaption { font-size: 9pt; color: #555; }
@@ -361,6 +364,7 @@ def write_report(
         limit = min(results.access.limit(c) for c in results.access.censored_categories())
         parts.append(f'<p class="small">{escape(t("censored_note", lang, m=f"{limit:g}"))}</p>')
     parts.append(f"<figure>{_img(chart, t('coverage_chart', lang))}</figure>")
+    parts.append(data_section(results, lang))
 
     links = [Path(p) for p in map_files if Path(p).suffix.lower() == ".html"]
     if links:

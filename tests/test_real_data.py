@@ -202,3 +202,14 @@ def test_yichuan_unmapped_categories_are_no_data_with_a_planner_list(yichuan_run
     report = (yichuan_run / "report.html").read_text(encoding="utf-8")
     assert "无数据" in report and "民政部门养老服务设施清单" in report
     assert "生活圈完整（仅计有数据的类别）" in report
+
+
+def test_yichuan_report_states_density_dropped_cells_and_snapping(yichuan_run):
+    """The 数据说明 section names the assumed density, dropped cells and re-snapped points."""
+    html = (yichuan_run / "report.html").read_text(encoding="utf-8")
+    section = html[html.index("数据说明") :]
+    assert "25,000" in section  # the assumed density
+    assert "离道路过远被舍弃" in section  # grid cells dropped far from roads
+    assert "本侧道路" in section  # points moved off the far bank of a river or railway
+    assert "未参与计算" in section  # points and facilities with no clear road in reach
+    assert "I 假定值" in section  # the assumed thresholds are marked
