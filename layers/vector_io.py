@@ -15,62 +15,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-import pyproj
 import shapely
 
 from lifecircle.spatial.chinese_coords import bd09_to_wgs84, gcj02_to_wgs84
 from lifecircle.spatial.crs import check_lonlat_order
+from lifecircle.spatial.crs_text import CHINESE_DATUMS, check_crs
 from lifecircle.spatial.errors import LifecircleError
 
 WGS84 = "EPSG:4326"
-CHINESE_DATUMS = {"gcj02", "gcj-02", "bd09", "bd-09"}
 FALLBACK_ENCODINGS = ("utf-8", "gb18030")
-#: Everyday names of the Chinese map datums, which pyproj does not know.
-DATUM_NICKNAMES = {
-    "amap": "gcj02",
-    "gaode": "gcj02",
-    "高德": "gcj02",
-    "火星坐标": "gcj02",
-    "火星坐标系": "gcj02",
-    "tencent": "gcj02",
-    "腾讯": "gcj02",
-    "baidu": "bd09",
-    "百度": "bd09",
-}
-CRS_HELP = (
-    "Use an EPSG code such as EPSG:4326 (lon/lat degrees) or EPSG:32651 (UTM 51N, metres), "
-    "gcj02 for AMap/Tencent coordinates, or bd09 for Baidu."
-)
-
-
-def crs_problem(text: object) -> tuple[str, str] | None:
-    """Why ``text`` names no usable CRS, as (what, fix); None when it does.
-
-    Accepts anything ``pyproj.CRS.from_user_input`` accepts, and the Chinese
-    map datums ``gcj02`` / ``bd09``.
-    """
-    if not isinstance(text, str) or not text.strip():
-        return f"The CRS {text!r} is not a CRS name.", CRS_HELP
-    if text.strip().lower() in CHINESE_DATUMS:
-        return None
-    nickname = DATUM_NICKNAMES.get(text.strip().lower())
-    if nickname:
-        return (
-            f"'{text}' is not a CRS name that lifecircle reads.",
-            f"'{text}' coordinates are {nickname.upper()}: write `{nickname}`.",
-        )
-    try:
-        pyproj.CRS.from_user_input(text)
-    except pyproj.exceptions.CRSError:
-        return f"'{text}' is not a coordinate reference system that PROJ knows.", CRS_HELP
-    return None
-
-
-def check_crs(text: object, where: str) -> None:
-    """Raise a LifecircleError (at ``where``) unless ``text`` names a usable CRS."""
-    problem = crs_problem(text)
-    if problem is not None:
-        raise LifecircleError(problem[0], where=where, fix=problem[1])
 
 
 def _check_exists(path: Path, what: str) -> None:

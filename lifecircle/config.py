@@ -34,16 +34,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lifecircle.config_schema import (
-    RunConfigFile,
-    plain,
-    validate_run_config_fields,
-    validate_run_config_file,
-)
 from lifecircle.spatial.errors import LifecircleError
-from lifecircle.standards.safe_yaml import read_yaml_file
+
+if TYPE_CHECKING:
+    from lifecircle.config_schema import RunConfigFile
 
 
 @dataclass
@@ -120,6 +116,9 @@ class RunConfig:
         LifecircleError
             Naming the key, e.g. ``run config key population.elderly_share``.
         """
+        # imported here: pydantic is not needed for `lifecircle --help`
+        from lifecircle.config_schema import plain, validate_run_config_fields
+
         model = validate_run_config_fields({f.name: getattr(self, f.name) for f in fields(self)})
         for name in ("overrides", "population", "demand", "maps"):
             setattr(self, name, plain(getattr(model, name)) or {})
@@ -161,6 +160,9 @@ def load_config(path: str | Path | None) -> RunConfig:
         When the file is missing, not YAML, or has unknown, mistyped or
         out-of-range keys; the message names the key as written.
     """
+    from lifecircle.config_schema import validate_run_config_file
+    from lifecircle.standards.safe_yaml import read_yaml_file
+
     if path is None:
         return RunConfig()
     path = Path(path)
@@ -185,6 +187,8 @@ def load_config(path: str | Path | None) -> RunConfig:
 
 
 def _from_file(model: RunConfigFile, base: Path) -> RunConfig:
+    from lifecircle.config_schema import plain
+
     sources = model.sources
     study_area = model.study_area
     population = plain(model.population) or {}

@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from lifecircle.layers.vector_io import crs_problem
+from lifecircle.spatial.crs_text import crs_problem
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.schema import (
     DensityPerKm2,
