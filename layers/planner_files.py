@@ -70,11 +70,11 @@ def _numbers(series: pd.Series | None, n: int, key: str, path: Path) -> np.ndarr
     outside = ~np.isnan(numbers) & ~((numbers >= low) & (numbers <= high))
     if outside.any():
         shown = sorted({float(v) for v in numbers[outside]})[:5]
+        allowed = f"from {low:,.0f} to {high:,.0f} {unit}"
         raise LifecircleError(
-            f"Column '{series.name}' ({key}) holds values outside {low:g} to {high:g} {unit}: "
-            f"{shown}.",
+            f"Column '{series.name}' ({key}) holds values that are not {allowed}: {shown}.",
             where=row_numbers(path, np.flatnonzero(outside)),
-            fix=f"Correct those cells ({unit}, from {low:g} to {high:g}) or leave them empty.",
+            fix=f"Correct those cells ({allowed}) or leave them empty.",
         )
     return numbers
 
@@ -108,7 +108,8 @@ def _check_replaced(spec: dict[str, Any], ids: list[str], path: Path) -> None:
             close = difflib.get_close_matches(str(cat_id), ids, n=1, cutoff=0.6)
             raise LifecircleError(
                 f"replace_categories names '{cat_id}', which the profile does not have.",
-                where=f"run config key facilities ({path.name}) replace_categories[{position}]",
+                where=f"run config key replace_categories[{position}] of the facility list "
+                f"{path.name}",
                 fix=(f"Did you mean '{close[0]}'? " if close else "")
                 + f"Profile categories: {', '.join(ids)}.",
             )
@@ -149,7 +150,9 @@ def _categories(
     if unknown.any():
         counts = labels[unknown].value_counts(sort=False)
         listed = ", ".join(
-            f"'{label}' ({count} row{'s' if count > 1 else ''})"
+            f"'{label}'"
+            + (f" → '{translation[label]}'" if translation.get(label) else "")
+            + f" ({count} row{'s' if count > 1 else ''})"
             for label, count in sorted(counts.items())
         )
         known = ", ".join(
@@ -157,8 +160,8 @@ def _categories(
             for cat_id, name in ((c, _display_name(categories, c)) for c in ids)
         )
         raise LifecircleError(
-            f"The facility list {path.name} has {len(counts)} category values the profile does "
-            f"not know: {listed}.",
+            f"The facility list {path.name} has {len(counts)} category "
+            f"value{'s' if len(counts) > 1 else ''} the profile does not know: {listed}.",
             where=row_numbers(path, np.flatnonzero(unknown)),
             fix="Translate each with `category_values: {你的类别: day_care}` (or `null` to drop "
             f"its rows); profile categories: {known}.",

@@ -315,6 +315,14 @@ def spread_area_counts(
     elderly = np.full(len(targets), np.nan)
     if "elderly" in areas:
         elderly_counts = pd.to_numeric(areas["elderly"], errors="coerce").to_numpy()
+        impossible = (elderly_counts < 0) | (elderly_counts > counts.to_numpy())
+        if impossible.any():
+            raise LifecircleError(
+                "Some residential areas count more elderly than residents, or fewer than zero.",
+                where=f"{source}, features {(np.flatnonzero(impossible)[:10] + 1).tolist()} "
+                "(counted from 1 in file order)",
+                fix="The elderly are part of the residents: correct the two counts of those areas.",
+            )
         elderly[inside] = elderly_counts[owner[inside]] * share[inside]
     unplaced = float(counts.to_numpy()[weight_sum == 0].sum())
     return residents, elderly, unplaced

@@ -43,7 +43,7 @@ KEY_NOUNS = {"": "keys", "maps": "map options", "sources": "source types"}
 def _crs(text: str) -> str:
     problem = crs_problem(text)
     if problem is not None:
-        raise ValueError(f"{problem[0]} {problem[1]}")
+        raise ValueError(problem[0])
     return text
 
 
@@ -204,7 +204,11 @@ class SourcesSpec(Strict):
 
 class StudyAreaSpec(Strict):
     bbox: Bbox | None = Field(None, description="[west, south, east, north] in degrees")
-    boundary: Annotated[BoundarySpec | None, BeforeValidator(_path_spec)] = None
+    boundary: Annotated[
+        BoundarySpec | None,
+        BeforeValidator(_path_spec),
+        Field(description="a path, or a mapping {path: units.gpkg, name_column: 居委}"),
+    ] = None
 
     @model_validator(mode="after")
     def _one_area(self) -> StudyAreaSpec:
@@ -229,19 +233,36 @@ class _Common(Strict):
     profile: str | None = Field(None, description="a shipped profile name or a .yml path")
     overrides: OverridesField | None = None
     facilities: FacilityLists | None = None
-    buildings: Annotated[BuildingsSpec | None, BeforeValidator(_path_spec)] = None
-    population: PopulationSpec | None = None
-    demand: DemandSpec | None = None
-    candidates: Annotated[CandidatesSpec | None, BeforeValidator(_path_spec)] = None
-    output: Path | None = None
-    maps: MapsSpec | None = None
+    buildings: Annotated[
+        BuildingsSpec | None,
+        BeforeValidator(_path_spec),
+        Field(description="a path, or a mapping {path: buildings.gpkg, columns: {...}}"),
+    ] = None
+    population: PopulationSpec | None = Field(
+        None, description="a mapping such as {elderly_share: 0.3}"
+    )
+    demand: DemandSpec | None = Field(
+        None, description="a mapping such as {grid_size_m: 150, grid_shape: hexagon}"
+    )
+    candidates: Annotated[
+        CandidatesSpec | None,
+        BeforeValidator(_path_spec),
+        Field(description="a path, or a mapping {path: plots.gpkg, columns: {...}}"),
+    ] = None
+    output: Path | None = Field(None, description="a folder path")
+    maps: MapsSpec | None = Field(None, description="a mapping such as {lang: en, basemap: none}")
 
 
 class RunConfigFile(_Common):
     """A run config YAML file as the planner writes it."""
 
-    sources: SourcesSpec | None = None
-    study_area: StudyAreaSpec | None = None
+    sources: SourcesSpec | None = Field(
+        None, description="a mapping such as {osm: roads.osm, geofabrik: shapefiles/}"
+    )
+    study_area: StudyAreaSpec | None = Field(
+        None,
+        description="a mapping: {bbox: [W, S, E, N]} in degrees, or {boundary: units.gpkg}",
+    )
 
 
 class RunConfigFields(_Common):

@@ -195,10 +195,14 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write CSV as UTF-8 with BOM, so Excel shows Chinese text correctly.
 
     Text cells that a spreadsheet would run as formulas are neutralised first
-    (:func:`neutralise_formulas`).
+    (:func:`neutralise_formulas`). Rows end in CRLF (RFC 4180), which also makes
+    the writer quote a cell holding a bare carriage return, so a name with one
+    cannot split its row.
     """
     with staged_file(path) as temporary:
-        neutralise_formulas(frame).to_csv(temporary, index=False, encoding="utf-8-sig")
+        neutralise_formulas(frame).to_csv(
+            temporary, index=False, encoding="utf-8-sig", lineterminator="\r\n"
+        )
 
 
 def gpkg_ready(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

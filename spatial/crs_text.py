@@ -40,10 +40,8 @@ def crs_problem(text: object) -> tuple[str, str] | None:
         return None
     nickname = DATUM_NICKNAMES.get(text.strip().lower())
     if nickname:
-        return (
-            f"'{text}' is not a CRS name that lifecircle reads.",
-            f"'{text}' coordinates are {nickname.upper()}: write `{nickname}`.",
-        )
+        hint = f"'{text}' coordinates are {nickname.upper()}: write `{nickname}`."
+        return f"'{text}' names a map provider, not a CRS; {hint}", hint
     import pyproj  # here, so that reading a config or `--help` does not load PROJ
 
     try:
