@@ -420,3 +420,29 @@ def test_formula_like_unit_names_stay_text_in_the_tables(tolerant_run):
         for line in text.splitlines():
             for cell in line.split(","):
                 assert not cell.lstrip('"').startswith(("=", "@")), (cell, line)
+
+
+def test_population_areas_with_more_elderly_than_residents_are_refused(tmp_path, capsys):
+    case = Case("areas", "population:\n  areas: {path: areas.gpkg, columns: "
+                "{residents: 常住人口, elderly: 老年人口}}\n", ())
+    config = _write_case(case, tmp_path)
+    west, south = lonlat(0, 0)
+    east, north = lonlat(400, 400)
+    gpd.GeoDataFrame(
+        {"常住人口": [10_717], "老年人口": [51_442]},
+        geometry=[shapely.box(west, south, east, north)], crs="EPSG:4326",
+    ).to_file(tmp_path / "areas.gpkg", driver="GPKG")
+    code = main(["run", "--quiet", str(config)])
+    assert_user_error(code, capsys.readouterr().err, ("more elderly than residents", "areas.gpkg"))
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_readme_run_config_passes_the_schema(tmp_path):
+    from lifecircle.config import load_config
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### A run configuration", 1)[1].split("```yaml", 1)[1].split("```")[0]
+    (tmp_path / "run.yml").write_text(block, encoding="utf-8")
+    config = load_config(tmp_path / "run.yml")
+    assert config.facilities[0]["category_values"]["药店"] is None
+    assert config.overrides["walk_speed_mps"] == {"elderly": 0.7}
