@@ -6,7 +6,6 @@ Column names are mapped to the lifecircle schema by the run config, e.g.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -20,6 +19,7 @@ from lifecircle.layers.layerset_io import gpkg_layer_names, restore_vertex_ids
 from lifecircle.layers.osm import RawLayers
 from lifecircle.layers.vector_io import read_vector, row_numbers
 from lifecircle.spatial.errors import LifecircleError
+from lifecircle.standards.validation import did_you_mean
 
 WGS84 = "EPSG:4326"
 
@@ -105,13 +105,11 @@ def _category_id(label: Any, names: dict[str, str]) -> str | None:
 def _check_replaced(spec: dict[str, Any], ids: list[str], path: Path) -> None:
     for position, cat_id in enumerate(spec.get("replace_categories") or []):
         if cat_id not in ids:
-            close = difflib.get_close_matches(str(cat_id), ids, n=1, cutoff=0.6)
             raise LifecircleError(
                 f"replace_categories names '{cat_id}', which the profile does not have.",
                 where=f"run config key replace_categories[{position}] of the facility list "
                 f"{path.name}",
-                fix=(f"Did you mean '{close[0]}'? " if close else "")
-                + f"Profile categories: {', '.join(ids)}.",
+                fix=f"{did_you_mean(cat_id, ids)}Profile categories: {', '.join(ids)}.",
             )
 
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from lifecircle.spatial.errors import LifecircleError
-from lifecircle.standards.validation import validation_failure
+from lifecircle.standards.validation import did_you_mean, validation_failure
 
 
 def number(low: float, high: float, description: str, *, above_low: bool = False) -> Any:
@@ -207,13 +207,9 @@ def validate_overrides(overrides: Any) -> dict[str, Any]:
 
 def unknown_override_category(cat_id: str, known: list[str], profile_path: Path) -> LifecircleError:
     """The error for ``overrides.categories.<id>`` naming a category the profile lacks."""
-    import difflib
-
-    close = difflib.get_close_matches(cat_id, known, n=1, cutoff=0.6)
-    hint = f"Did you mean '{close[0]}'? " if close else ""
     return LifecircleError(
         f"The run config overrides category '{cat_id}', which the profile "
         f"{profile_path.name} does not have.",
         where=f"run config key overrides.categories.{cat_id}",
-        fix=f"{hint}Use one of: {', '.join(known)}.",
+        fix=f"{did_you_mean(cat_id, known)}Use one of: {', '.join(known)}.",
     )

@@ -23,6 +23,12 @@ from lifecircle.spatial.errors import LifecircleError
 MAX_SHOWN_INPUT = 60
 
 
+def did_you_mean(word: str, known: Sequence[str]) -> str:
+    """``"Did you mean 'elderly'? "`` for the closest of ``known`` to ``word``, else ``""``."""
+    close = difflib.get_close_matches(str(word), [str(k) for k in known], n=1, cutoff=0.6)
+    return f"Did you mean '{close[0]}'? " if close else ""
+
+
 def dotted(loc: Sequence[str | int]) -> str:
     """``('facilities', 0, 'columns')`` → ``facilities[0].columns``."""
     out = ""
@@ -135,8 +141,7 @@ def _problem(
             what = f"Unknown {noun} {[str(loc[-1])]} under {dotted(shown[:-1])} in the {label}"
         else:
             what = f"The {label} has unknown {noun} {[str(loc[-1])]}"
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        fix = f"Did you mean '{close[0]}'? " if close else ""
+        fix = did_you_mean(str(loc[-1]), known)
         fix += f"Known {noun} here: {', '.join(known)}." if known else "Remove the key."
         return key, what, fix
     if error["type"] == "missing":
