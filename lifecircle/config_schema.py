@@ -24,7 +24,6 @@ from pydantic import (
 )
 
 from lifecircle.spatial.crs_text import crs_problem
-from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.schema import (
     DensityPerKm2,
     FloorAreaPerPersonM2,
@@ -318,7 +317,3 @@ def plain(model: Strict | None) -> dict[str, Any] | None:
     """A validated block as the plain dict the readers take (keys the user gave only)."""
     return None if model is None else model.model_dump(exclude_unset=True)
 
-
-def refuse(what: str, key: str, fix: str) -> LifecircleError:
-    """A run-config error at ``key`` that the schema alone cannot see."""
-    return LifecircleError(what, where=f"run config key {key}", fix=fix)

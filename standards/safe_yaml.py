@@ -1,6 +1,6 @@
 """One safe YAML reader for run configs and standards profiles.
 
-It is :class:`yaml.SafeLoader` (no code execution) with two guards:
+It is :class:`yaml.SafeLoader` (no code execution) with three guards:
 
 * **Alias expansion is bounded.** A "billion laughs" document nests anchors and
   aliases so that a few hundred bytes expand to billions of nodes; PyYAML shares
@@ -8,6 +8,8 @@ It is :class:`yaml.SafeLoader` (no code execution) with two guards:
   JSON) then runs for minutes into a ``MemoryError``. The loader counts alias
   uses and the number of nodes they stand for, and refuses the file as soon as
   either passes a small limit, within milliseconds.
+* **Nesting is bounded** (50 levels), so ``[[[[...]]]]`` cannot exhaust the
+  recursion limit of PyYAML's composer.
 * **Duplicate keys are refused.** PyYAML keeps the last of two equal keys
   silently, so a setting written twice would be half-ignored.
 """
@@ -27,10 +29,12 @@ from lifecircle.spatial.errors import LifecircleError
 MAX_ALIASES = 100
 #: Nodes that all alias uses together may stand for.
 MAX_ALIASED_NODES = 10_000
+#: Nesting depth of lists and mappings (a config needs about 5; PyYAML recurses per level).
+MAX_DEPTH = 50
 
 
-class AliasLimitError(yaml.YAMLError):
-    """A YAML document uses more aliases, or expands to more nodes, than allowed."""
+class YamlLimitError(yaml.YAMLError):
+    """A YAML document uses more aliases, expands to more nodes, or nests deeper than allowed."""
 
 
 class BoundedSafeLoader(yaml.SafeLoader):
@@ -39,17 +43,28 @@ class BoundedSafeLoader(yaml.SafeLoader):
     def __init__(self, stream: Any) -> None:
         super().__init__(stream)
         self._aliases_used = 0
+        self._depth = 0
         self._aliased_nodes = 0
         self._node_sizes: dict[int, int] = {}
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         is_alias = self.check_event(yaml.AliasEvent)
-        node = super().compose_node(parent, index)
+        nests = self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent)
+        if nests:
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise YamlLimitError(
+                    f"the document nests lists or mappings more than {MAX_DEPTH} levels deep"
+                )
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= nests
         if is_alias and node is not None:
             self._aliases_used += 1
             self._aliased_nodes += self._expanded_size(node)
             if self._aliases_used > MAX_ALIASES or self._aliased_nodes > MAX_ALIASED_NODES:
-                raise AliasLimitError(
+                raise YamlLimitError(
                     f"the document uses {self._aliases_used} aliases (*name) standing for "
                     f"{self._aliased_nodes:,} nodes; at most {MAX_ALIASES} aliases and "
                     f"{MAX_ALIASED_NODES:,} nodes are allowed"
@@ -131,12 +146,13 @@ def read_yaml_file(path: Path, what: str, fix: str) -> Any:
         ) from exc
     try:
         return load_yaml_text(text)
-    except AliasLimitError as exc:
+    except YamlLimitError as exc:
         raise LifecircleError(
-            f"The {what} was refused: {exc}. Expanding it could exhaust the memory "
-            "(a 'billion laughs' document).",
+            f"The {what} was refused: {exc}. Reading it could exhaust the memory or the "
+            "stack (a 'billion laughs' or deeply nested document).",
             where=str(path),
-            fix="Write the values out instead of nesting anchors (&name) and aliases (*name).",
+            fix="Write the values out instead of nesting anchors (&name) and aliases (*name), "
+            "and nest blocks only as deep as the example configs do.",
         ) from exc
     except yaml.YAMLError as exc:
         raise LifecircleError(
