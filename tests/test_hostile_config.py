@@ -450,3 +450,15 @@ def test_the_readme_run_config_passes_the_schema(tmp_path):
     config = load_config(tmp_path / "run.yml")
     assert config.facilities[0]["category_values"]["药店"] is None
     assert config.overrides["walk_speed_mps"] == {"elderly": 0.7}
+
+
+def test_replace_categories_written_as_text_is_one_category(tmp_path):
+    from lifecircle.config import load_config
+
+    (tmp_path / "run.yml").write_text(
+        "facilities:\n  - {path: care.csv, category: day_care, replace_categories: day_care}\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "run.yml")
+    assert config.facilities[0]["replace_categories"] == ["day_care"]
+    assert config.facilities[0]["path"] == tmp_path.resolve() / "care.csv"
