@@ -117,17 +117,28 @@ class RunConfig:
             Naming the key, e.g. ``run config key population.elderly_share``.
         """
         # imported here: pydantic is not needed for `lifecircle --help`
-        from lifecircle.config_schema import plain, validate_run_config_fields
+        from lifecircle.config_schema import normalised, validate_run_config_fields
 
         model = validate_run_config_fields({f.name: getattr(self, f.name) for f in fields(self)})
-        for name in ("overrides", "population", "demand", "maps"):
-            setattr(self, name, plain(getattr(model, name)) or {})
-        for name in ("boundary", "buildings", "candidates", "osmnx"):
-            setattr(self, name, plain(getattr(model, name)))
-        self.facilities = [plain(spec) or {} for spec in model.facilities or []]
-        self.osm = list(model.osm or [])
-        self.geofabrik = list(model.geofabrik or [])
-        self.bbox = list(model.bbox) if model.bbox is not None else None
+        for name, value in normalised(model).items():
+            setattr(self, name, value)
+
+    def layer_options(self) -> dict[str, Any]:
+        """The sources and blocks as keyword arguments of
+        :func:`lifecircle.layers.load.load_layerset`."""
+        return {
+            "osm": self.osm,
+            "geofabrik": self.geofabrik,
+            "layers_gpkg": self.layers_gpkg,
+            "osmnx": self.osmnx,
+            "bbox": self.bbox,
+            "boundary": self.boundary,
+            "facilities": self.facilities,
+            "buildings": self.buildings,
+            "candidates": self.candidates,
+            "population": self.population,
+            "demand": self.demand,
+        }
 
     def has_source(self) -> bool:
         """True when at least one road source is configured."""

@@ -317,3 +317,41 @@ def plain(model: Strict | None) -> dict[str, Any] | None:
     """A validated block as the plain dict the readers take (keys the user gave only)."""
     return None if model is None else model.model_dump(exclude_unset=True)
 
+
+def normalised(model: RunConfigFields) -> dict[str, Any]:
+    """Plain values of the checked fields, as RunConfig and the layer loader take them.
+
+    Blocks become dicts holding only the keys given (so ``spec.get("layer")`` is
+    None when unset), paths lists of Path, ``bbox`` a list of four floats.
+    """
+    return {
+        "overrides": plain(model.overrides) or {},
+        "population": plain(model.population) or {},
+        "demand": plain(model.demand) or {},
+        "maps": plain(model.maps) or {},
+        "boundary": plain(model.boundary),
+        "buildings": plain(model.buildings),
+        "candidates": plain(model.candidates),
+        "osmnx": plain(model.osmnx),
+        "facilities": [plain(spec) or {} for spec in model.facilities or []],
+        "osm": list(model.osm or []),
+        "geofabrik": list(model.geofabrik or []),
+        "layers_gpkg": model.layers_gpkg,
+        "bbox": list(model.bbox) if model.bbox is not None else None,
+    }
+
+
+def check_layer_options(**options: Any) -> dict[str, Any]:
+    """Check the Python API's layer options like a run config; return them normalised.
+
+    ``lifecircle.load_layers`` takes the run config's blocks as arguments
+    (``facilities``, ``population``...) without building a RunConfig; this
+    applies the same schema, with the same messages.
+
+    Raises
+    ------
+    LifecircleError
+        Naming the argument path, e.g. ``run config key population.elderly_shar``.
+    """
+    values = normalised(validate_run_config_fields(options))
+    return {key: values[key] for key in options}
