@@ -286,10 +286,13 @@ def _sites_folder(tmp_path: Path, summary_text: str) -> Path:
 def test_hostile_sites_values_are_refused(tmp_path, capsys, summary_text, extra, fragments):
     folder = _sites_folder(tmp_path, summary_text)
     before = sorted(p.name for p in folder.iterdir())
-    args = ["sites", "--quiet", "--from", str(folder), "--category", "day_care", "--k", "1"]
+    out = tmp_path / "sites-out"
+    args = ["sites", "--quiet", "--from", str(folder), "--category", "day_care", "--k", "1",
+            "--out", str(out)]
     code = main(args + extra)
     assert_user_error(code, capsys.readouterr().err, fragments)
     assert sorted(p.name for p in folder.iterdir()) == before
+    assert not out.exists()
 
 
 def test_the_python_api_is_checked_like_a_config_file(tmp_path):
