@@ -25,11 +25,8 @@ from pydantic import (
 
 from lifecircle.spatial.crs_text import crs_problem
 from lifecircle.standards.schema import (
-    DensityPerKm2,
-    FloorAreaPerPersonM2,
-    Levels,
     Overrides,
-    Share,
+    PopulationValues,
     Strict,
     number,
 )
@@ -160,12 +157,9 @@ class AreasSpec(FileSpec):
     )
 
 
-class PopulationSpec(Strict):
-    floor_area_per_person_m2: FloorAreaPerPersonM2 | None = None
-    elderly_share: Share | None = None
-    children_share: Share | None = None
-    default_levels: Levels | None = None
-    grid_density_per_km2: DensityPerKm2 | None = None
+class PopulationSpec(PopulationValues):
+    """The run config's ``population``: settings, and counts per area or a raster."""
+
     areas: Annotated[AreasSpec | None, BeforeValidator(_path_spec)] = None
     raster: Path | None = None
 

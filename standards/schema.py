@@ -44,6 +44,16 @@ PerThousandM2 = number(0.0, 100_000.0, "m² per 1,000 residents from 0 to 100000
 AreaPerPersonM2 = number(0.0, 1_000.0, "m² per person from 0 to 1000, e.g. 2.6")
 Levels = number(1.0, 200.0, "storeys from 1 to 200, e.g. 6")
 DensityPerKm2 = number(0.0, 200_000.0, "residents per km² from 0 to 200000, e.g. 25000")
+FootprintM2 = number(0.0, 10_000.0, "m² of footprint from 0 to 10000, e.g. 30")
+PerTenThousand = number(
+    0.0, 10_000.0, "facilities per 10,000 residents, more than 0, e.g. 0.5", above_low=True
+)
+MinFacilities = number(0.0, 1_000_000.0, "a number of facilities, more than 0, e.g. 1",
+                       above_low=True)
+# Allowed words (placement: auto|buildings|grid...) are checked by layers.population,
+# which owns them; here only that they are text, or lists of text.
+RuleName = Annotated[str, Field(description="a rule name, e.g. auto")]
+OsmValues = Annotated[list[str], Field(description="a list of OSM values, e.g. [residential]")]
 
 V = TypeVar("V")
 
@@ -91,11 +101,27 @@ class ProfileSnap(Strict):
 
 
 class ProfilePopulation(Strict):
+    """The profile's population figures (see ``layers.population.PopulationSettings``)."""
+
     floor_area_per_person_m2: Figure[FloorAreaPerPersonM2] | None = None
     elderly_share: Figure[Share] | None = None
     children_share: Figure[Share] | None = None
     default_levels: Figure[Levels] | None = None
     grid_density_per_km2: Figure[DensityPerKm2] | None = None
+    placement: Figure[RuleName] | None = None
+    sparse_density_share: Figure[Share] | None = None
+    untyped_buildings: Figure[RuleName] | None = None
+    min_untyped_footprint_m2: Figure[FootprintM2] | None = None
+    residential_building_values: Figure[OsmValues] | None = None
+    untyped_building_values: Figure[OsmValues] | None = None
+    non_residential_building_values: Figure[OsmValues] | None = None
+    non_residential_tag_keys: Figure[OsmValues] | None = None
+    residential_landuse_values: Figure[OsmValues] | None = None
+    non_residential_landuse_values: Figure[OsmValues] | None = None
+
+
+class ProfileDataCheck(Strict):
+    min_facilities: NumberOrFigure[MinFacilities] | None = None
 
 
 class ProfileCircle(Strict):
@@ -125,6 +151,8 @@ class ProfileCategory(Strict):
     target: Literal["everyone", "elderly", "children"] | None = None
     capacity: ProfileCapacity | None = None
     floor_area_default_m2: NumberOrFigure[AreaM2] | None = None
+    planner_list: Names | None = None
+    min_facilities_per_10k_residents: NumberOrFigure[PerTenThousand] | None = None
     rules: list[Any] | None = None  # checked by the profile parser (rule syntax lives there)
 
 
@@ -138,6 +166,7 @@ class ProfileSchema(Strict):
     snap: ProfileSnap | None = None
     population: ProfilePopulation | None = None
     circles: dict[str, ProfileCircle] | None = None
+    data_check: ProfileDataCheck | None = None
     categories: dict[str, ProfileCategory] | None = None
 
 
@@ -146,10 +175,24 @@ class SpeedOverrides(Strict):
     elderly: SpeedMps | None = None
 
 
-class PopulationOverrides(Strict):
+class PopulationValues(Strict):
+    """Population settings given as plain values (run config ``population`` and overrides)."""
+
     floor_area_per_person_m2: FloorAreaPerPersonM2 | None = None
     elderly_share: Share | None = None
     children_share: Share | None = None
+    default_levels: Levels | None = None
+    grid_density_per_km2: DensityPerKm2 | None = None
+    placement: RuleName | None = None
+    sparse_density_share: Share | None = None
+    untyped_buildings: RuleName | None = None
+    min_untyped_footprint_m2: FootprintM2 | None = None
+    residential_building_values: OsmValues | None = None
+    untyped_building_values: OsmValues | None = None
+    non_residential_building_values: OsmValues | None = None
+    non_residential_tag_keys: OsmValues | None = None
+    residential_landuse_values: OsmValues | None = None
+    non_residential_landuse_values: OsmValues | None = None
 
 
 class CategoryOverride(Strict):
@@ -168,7 +211,7 @@ class Overrides(Strict):
 
     walk_speed_mps: SpeedOverrides | None = None
     max_snap_m: SnapM | None = None
-    population: PopulationOverrides | None = None
+    population: PopulationValues | None = None
     categories: dict[str, CategoryOverride] | None = None
 
 

@@ -21,6 +21,8 @@ from pydantic_core import ErrorDetails
 from lifecircle.spatial.errors import LifecircleError
 
 MAX_SHOWN_INPUT = 60
+#: Further problems of the same file listed after the first one.
+MAX_OTHER_PROBLEMS = 10
 
 
 def did_you_mean(word: str, known: Sequence[str]) -> str:
@@ -186,7 +188,11 @@ def validation_failure(
     key, what, fix = problems[0]
     what += "."
     if len(problems) > 1:
-        others = "; ".join(f"{k} ({w.split(': ', 1)[-1]})" for k, w, _ in problems[1:])
+        others = "; ".join(
+            f"{k} ({w.split(': ', 1)[-1]})" for k, w, _ in problems[1 : 1 + MAX_OTHER_PROBLEMS]
+        )
+        if len(problems) > 1 + MAX_OTHER_PROBLEMS:
+            others += f"; and {len(problems) - 1 - MAX_OTHER_PROBLEMS} more"
         what += f" {len(problems) - 1} more problem(s) in the same {label}: {others}."
     where = f"{label} key {key}" + (f" ({path})" if path else "")
     return LifecircleError(what, where=where, fix=fix)

@@ -86,6 +86,12 @@ CASES = [
          absent=("shanghai.yml",)),
     Case("typo elderly_shar", "population: {elderly_shar: 0.3}\n",
          ("population.elderly_shar", "Did you mean 'elderly_share'?")),
+    Case("typo placement", "population: {placment: grid}\n",
+         ("population.placment", "Did you mean 'placement'?")),
+    Case("sparse share 2", "population: {sparse_density_share: 2}\n",
+         ("population.sparse_density_share", "0 to 1")),
+    Case("osm values as text", "population: {residential_building_values: residential}\n",
+         ("population.residential_building_values", "list")),
     Case("typo override elderly_shar", "overrides: {population: {elderly_shar: 0.3}}\n",
          ("overrides.population.elderly_shar", "Did you mean 'elderly_share'?")),
     Case("typo grid_size", "demand: {grid_size: 100}\n",
@@ -399,9 +405,9 @@ def test_profile_names_are_category_values_and_null_drops_rows(tolerant_run):
     out, summary = tolerant_run
     facilities = gpd.read_file(out / "results.gpkg", layer="facilities")
     planner = facilities[facilities["source"] == "planner:care.csv"]
-    assert sorted(planner["facility_id"]) == ["a1", "a4"]
+    assert sorted(planner["facility_id"]) == ["care:a1", "care:a4"]
     assert dict(zip(planner["facility_id"], planner["category"], strict=True)) == {
-        "a1": "day_care", "a4": "kindergarten"}
+        "care:a1": "day_care", "care:a4": "kindergarten"}
     report = {entry["issue"]: entry for entry in summary["input_report"]}
     assert report["planner rows dropped by category_values: null"]["count"] == 2
 
