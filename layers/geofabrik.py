@@ -30,6 +30,8 @@ LAYER_FILES = {
     "facilities": ["pois", "pois_a", "transport", "transport_a"],
 }
 WATER_FCLASSES_EXCLUDED = {"wetland", "glacier"}
+BASE_COLUMNS = ["osm_id", "fclass", "name"]
+REQUIRED_COLUMNS = set(BASE_COLUMNS)
 
 
 def _shapefile(folder: Path, stem: str) -> Path | None:
@@ -39,13 +41,34 @@ def _shapefile(folder: Path, stem: str) -> Path | None:
     return None
 
 
-def _read(folder: Path, stems: list[str]) -> list[gpd.GeoDataFrame]:
+def _read(folder: Path, stems: list[str], report: list[dict]) -> list[gpd.GeoDataFrame]:
+    """The layers' frames in WGS84; a layer without its attributes is skipped and reported.
+
+    A real Geofabrik download can hold a shapefile whose ``.dbf`` is 0 bytes:
+    its shapes come without ``osm_id``, ``fclass`` or ``name``, so nothing can be
+    classified or identified. The layer is treated as empty, and the run goes on.
+    """
     frames = []
     for stem in stems:
         path = _shapefile(folder, stem)
-        if path is not None:
-            frame = read_vector(path, what=f"Geofabrik {stem}", crs="EPSG:4326")
-            frames.append(frame.to_crs("EPSG:4326"))
+        if path is None:
+            continue
+        frame = read_vector(path, what=f"Geofabrik {stem}", crs="EPSG:4326")
+        missing = sorted(REQUIRED_COLUMNS - set(frame.columns))
+        if missing:
+            dbf = path.with_suffix(".dbf")
+            size = dbf.stat().st_size if dbf.exists() else 0
+            report.append(
+                {
+                    "layer": stem,
+                    "issue": "Geofabrik layer without attributes skipped",
+                    "count": len(frame),
+                    "detail": f"{path.name}: columns {missing} missing ({dbf.name} is "
+                    f"{size} bytes); download the extract again to use this layer",
+                }
+            )
+            continue
+        frames.append(frame.to_crs("EPSG:4326"))
     return frames
 
 
@@ -105,7 +128,8 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
             fix="Pass the folder that the Geofabrik .shp.zip unpacks to.",
         )
 
-    roads = _concat(_read(folder, LAYER_FILES["roads"]), ["osm_id", "fclass", "name"])
+    report: list[dict] = []
+    roads = _concat(_read(folder, LAYER_FILES["roads"], report), BASE_COLUMNS)
     if len(roads):
         roads = gpd.GeoDataFrame(
             {
@@ -119,7 +143,7 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
             crs="EPSG:4326",
         )
 
-    buildings = _concat(_read(folder, LAYER_FILES["buildings"]), ["osm_id", "fclass", "name"])
+    buildings = _concat(_read(folder, LAYER_FILES["buildings"], report), BASE_COLUMNS)
     if len(buildings):
         building_type = buildings.get("type", pd.Series([None] * len(buildings)))
         buildings = gpd.GeoDataFrame(
@@ -139,7 +163,7 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
 
     water_frames = []
     for stem in LAYER_FILES["water"]:
-        for frame in _read(folder, [stem]):
+        for frame in _read(folder, [stem], report):
             frame = frame[~frame["fclass"].isin(WATER_FCLASSES_EXCLUDED)]
             water_frames.append(
                 gpd.GeoDataFrame(
@@ -155,7 +179,7 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
             )
     water = _concat(water_frames, ["water_id", "kind", "name"])
 
-    railways = _concat(_read(folder, LAYER_FILES["railways"]), ["osm_id", "fclass", "name"])
+    railways = _concat(_read(folder, LAYER_FILES["railways"], report), BASE_COLUMNS)
     if len(railways):
         railways = gpd.GeoDataFrame(
             {
@@ -173,7 +197,7 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
 
     facility_frames = []
     for stem in LAYER_FILES["facilities"]:
-        for frame in _read(folder, [stem]):
+        for frame in _read(folder, [stem], report):
             is_area = stem.endswith("_a")
             geometry = frame.geometry.representative_point() if is_area else frame.geometry
             facility_frames.append(
@@ -209,4 +233,5 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
         facilities=facilities,
         source=f"Geofabrik shapefiles {folder.name}",
         attribution=ATTRIBUTION,
+        report=report,
     )

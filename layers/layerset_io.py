@@ -112,5 +112,19 @@ def read_run(folder: str | Path) -> tuple[LayerSet, dict[str, Any]]:
             where=str(folder),
             fix="Run `lifecircle run` or `lifecircle demo` first and pass its --out folder.",
         )
-    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise LifecircleError(
+            f"{summary_path.name} is damaged (not complete JSON text: {exc}).",
+            where=str(summary_path),
+            fix="Run `lifecircle run` or `lifecircle demo` again to write a complete folder.",
+        ) from exc
+    if not isinstance(summary, dict):
+        raise LifecircleError(
+            f"{summary_path.name} holds a JSON {type(summary).__name__}, not the mapping a "
+            "lifecircle run writes.",
+            where=str(summary_path),
+            fix="Point --from at the output folder of `lifecircle run` or `demo`, or run again.",
+        )
     return read_layerset(folder / "layers.gpkg", run_meta(summary)), summary

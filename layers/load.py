@@ -153,8 +153,11 @@ def load_layerset(
     """
     with stage("read sources") as info:
         raws = _read_sources(osm, geofabrik, layers_gpkg, osmnx)
-        categories = list(profile.categories)
-        planner_facilities = [read_facility_list(dict(spec), categories) for spec in facilities]
+        planner_report: list[dict[str, Any]] = []
+        planner_facilities = [
+            read_facility_list(dict(spec), profile.categories, planner_report)
+            for spec in facilities
+        ]
         replace = [c for spec in facilities for c in spec.get("replace_categories", [])]
         extra = (
             gpd.GeoDataFrame(pd.concat(planner_facilities, ignore_index=True), crs="EPSG:4326")
@@ -174,6 +177,7 @@ def load_layerset(
             candidates=planner_candidates,
             buildings=planner_buildings,
         )
+        layerset.meta["report"].extend(planner_report)
         info["detail"] = f"CRS {layerset.crs.to_string()}, {len(layerset.roads)} road lines"
     return _prepare(layerset, profile, population or {}, demand or {}, stage)
 

@@ -25,6 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from lifecircle.layers.vector_io import row_numbers
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import Profile
 
@@ -291,10 +292,10 @@ def spread_area_counts(
         )
     counts = pd.to_numeric(areas["residents"], errors="coerce")
     if counts.isna().any() or (counts < 0).any():
-        bad = counts.index[counts.isna() | (counts < 0)][:5].tolist()
+        bad = np.flatnonzero((counts.isna() | (counts < 0)).to_numpy())
         raise LifecircleError(
             "Some residential areas have a missing or negative resident count.",
-            where=f"{source}, rows {bad}",
+            where=row_numbers(Path(source), bad),
             fix="Give every area a count of zero or more.",
         )
     points = targets.geometry.representative_point()
@@ -315,6 +316,13 @@ def spread_area_counts(
     elderly = np.full(len(targets), np.nan)
     if "elderly" in areas:
         elderly_counts = pd.to_numeric(areas["elderly"], errors="coerce").to_numpy()
+        impossible = (elderly_counts < 0) | (elderly_counts > counts.to_numpy())
+        if impossible.any():
+            raise LifecircleError(
+                "Some residential areas count more elderly than residents, or fewer than zero.",
+                where=row_numbers(Path(source), np.flatnonzero(impossible)),
+                fix="The elderly are part of the residents: correct the two counts of those areas.",
+            )
         elderly[inside] = elderly_counts[owner[inside]] * share[inside]
     unplaced = float(counts.to_numpy()[weight_sum == 0].sum())
     return residents, elderly, unplaced

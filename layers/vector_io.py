@@ -8,6 +8,7 @@ GCJ-02 (AMap, Tencent) or BD-09 (Baidu), which are converted to WGS84 first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,10 +19,10 @@ import shapely
 
 from lifecircle.spatial.chinese_coords import bd09_to_wgs84, gcj02_to_wgs84
 from lifecircle.spatial.crs import check_lonlat_order
+from lifecircle.spatial.crs_text import CHINESE_DATUMS, check_crs
 from lifecircle.spatial.errors import LifecircleError
 
 WGS84 = "EPSG:4326"
-CHINESE_DATUMS = {"gcj02", "gcj-02", "bd09", "bd-09"}
 FALLBACK_ENCODINGS = ("utf-8", "gb18030")
 
 
@@ -33,6 +34,39 @@ def _check_exists(path: Path, what: str) -> None:
             fix="Check the path in the run config (relative paths are resolved against the "
             "config file's folder).",
         )
+
+
+def is_table(path: Path) -> bool:
+    """True for a CSV/text table (rows counted as Excel counts them)."""
+    return Path(path).suffix.lower() in {".csv", ".txt"}
+
+
+def row_numbers(path: Path, positions: Sequence[int] | np.ndarray, limit: int = 20) -> str:
+    """Where rows are, as the planner finds them, for a message's ``where``.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    positions : sequence of int
+        0-based positions of the rows in the frame that was read.
+    limit : int
+        At most this many numbers are listed; the rest are counted.
+
+    Returns
+    -------
+    str
+        For a CSV table, the row numbers Excel shows (the header is row 1, the
+        first data row is row 2); for a GIS layer, feature numbers from 1.
+    """
+    positions = [int(i) for i in positions]
+    offset = 2 if is_table(path) else 1
+    shown = ", ".join(str(i + offset) for i in positions[:limit])
+    if len(positions) > limit:
+        shown += f" and {len(positions) - limit} more"
+    if is_table(path):
+        return f"{path}, rows {shown} (row numbers as Excel shows them: the header is row 1)"
+    return f"{path}, features {shown} (counted from 1 in file order)"
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -68,10 +102,9 @@ def _points_from_table(
     y = pd.to_numeric(table[y_column], errors="coerce").to_numpy()
     bad = np.flatnonzero(~np.isfinite(x) | ~np.isfinite(y))
     if bad.size:
-        rows = ", ".join(str(i + 2) for i in bad[:5])
         raise LifecircleError(
             f"{bad.size} rows of {path.name} have no numeric coordinates.",
-            where=f"{path}, lines {rows} (counting the header as line 1)",
+            where=row_numbers(path, bad),
             fix=f"Fill in or delete those rows; '{x_column}' and '{y_column}' must be numbers.",
         )
     return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(x, y), crs=None)
@@ -175,8 +208,10 @@ def read_vector(
         Missing file, unreadable text, no CRS, swapped lon/lat, bad geometry.
     """
     path = Path(path)
+    if crs is not None:
+        check_crs(crs, where=f"crs of the {what} {path.name}")
     _check_exists(path, what)
-    if path.suffix.lower() in {".csv", ".txt"}:
+    if is_table(path):
         frame = _points_from_table(_read_csv(path), path, x_column, y_column)
     else:
         frame = _read_spatial(path, layer)

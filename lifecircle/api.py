@@ -29,6 +29,7 @@ from lifecircle.analyses.life_circle import LifeCircleResult
 from lifecircle.analyses.life_circle import life_circle as _life_circle
 from lifecircle.analyses.siting import recommend as recommend_sites  # `lifecircle sites` too
 from lifecircle.analyses.subdistrict import SubdistrictResults, analyse
+from lifecircle.config_schema import check_layer_options
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.layers.load import load_demo_layerset, load_layerset
 from lifecircle.progress import Progress
@@ -97,21 +98,20 @@ def load_layers(
     """
     profile = load_profile(profile) if isinstance(profile, str) else profile
     boundary_spec = {"path": Path(boundary)} if isinstance(boundary, str | Path) else boundary
-    return load_layerset(
-        profile,
+    options = check_layer_options(  # the run-config schema, as for a config file
         osm=_as_paths(osm),
         geofabrik=_as_paths(geofabrik),
         layers_gpkg=Path(layers_gpkg) if layers_gpkg else None,
         osmnx=osmnx,
         bbox=list(bbox) if bbox is not None else None,
         boundary=boundary_spec,
-        facilities=facilities,
+        facilities=list(facilities),
         buildings=buildings,
         candidates=candidates,
-        population=population,
-        demand=demand,
-        stage=Progress(quiet=quiet).stage,
+        population=dict(population or {}),
+        demand=dict(demand or {}),
     )
+    return load_layerset(profile, **options, stage=Progress(quiet=quiet).stage)
 
 
 def demo_layers(profile: Profile | str = "shanghai", quiet: bool = True) -> LayerSet:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import signal
 import sys
 import threading
@@ -213,8 +214,24 @@ def _print_outputs(files: Sequence[Path]) -> None:
         print(f"  {path}")
 
 
+def _check_sites_values(args: argparse.Namespace) -> None:
+    """Refuse a solver time limit or a CSV crs that cannot work, before any reading."""
+    if not (math.isfinite(args.time_limit) and args.time_limit > 0):
+        raise LifecircleError(
+            f"--time-limit is {args.time_limit:g} seconds; the solver needs some time to run.",
+            where="--time-limit",
+            fix="Give a number of seconds greater than 0, e.g. --time-limit 60 (the default).",
+        )
+    if args.crs is not None:
+        from lifecircle.spatial.crs_text import check_crs
+
+        check_crs(args.crs, where="--crs")
+
+
 def _run_sites(args: argparse.Namespace) -> None:
     from lifecircle.sites import SitesRequest, run_sites
+
+    _check_sites_values(args)
 
     if args.evaluate is None and args.k is None and args.target_share is None:
         raise LifecircleError(

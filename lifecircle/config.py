@@ -32,29 +32,14 @@ the config file's folder. Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from lifecircle.spatial.errors import LifecircleError
 
-KNOWN_KEYS = {
-    "name",
-    "profile",
-    "overrides",
-    "sources",
-    "study_area",
-    "facilities",
-    "buildings",
-    "population",
-    "demand",
-    "candidates",
-    "output",
-    "maps",
-}
-SOURCE_KEYS = {"osm", "geofabrik", "layers", "osmnx"}
+if TYPE_CHECKING:
+    from lifecircle.config_schema import RunConfigFile
 
 
 @dataclass
@@ -117,44 +102,78 @@ class RunConfig:
     maps: dict[str, Any] = field(default_factory=dict)
     base_dir: Path = field(default_factory=Path.cwd)
 
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Check every field against the run-config schema and normalise the blocks.
+
+        Called on construction (so the Python API is checked like a config file)
+        and again before a run (the command line may have changed fields).
+
+        Raises
+        ------
+        LifecircleError
+            Naming the key, e.g. ``run config key population.elderly_share``.
+        """
+        # imported here: pydantic is not needed for `lifecircle --help`
+        from lifecircle.config_schema import normalised, validate_run_config_fields
+
+        model = validate_run_config_fields({f.name: getattr(self, f.name) for f in fields(self)})
+        for name, value in normalised(model).items():
+            setattr(self, name, value)
+
+    def layer_options(self) -> dict[str, Any]:
+        """The sources and blocks as keyword arguments of
+        :func:`lifecircle.layers.load.load_layerset`."""
+        return {
+            "osm": self.osm,
+            "geofabrik": self.geofabrik,
+            "layers_gpkg": self.layers_gpkg,
+            "osmnx": self.osmnx,
+            "bbox": self.bbox,
+            "boundary": self.boundary,
+            "facilities": self.facilities,
+            "buildings": self.buildings,
+            "candidates": self.candidates,
+            "population": self.population,
+            "demand": self.demand,
+        }
+
     def has_source(self) -> bool:
         """True when at least one road source is configured."""
         return bool(self.osm or self.geofabrik or self.layers_gpkg or self.osmnx)
 
 
-def _as_list(value: Any) -> list[Any]:
+def _resolve(base: Path, value: Path | None) -> Path | None:
     if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _resolve(base: Path, value: Any) -> Path:
-    path = Path(str(value)).expanduser()
+        return None
+    path = Path(value).expanduser()
     return path if path.is_absolute() else (base / path)
 
 
-def _resolve_spec(base: Path, spec: Any, key: str) -> dict[str, Any]:
-    if isinstance(spec, str):
-        spec = {"path": spec}
-    if not isinstance(spec, dict) or "path" not in spec:
-        raise LifecircleError(
-            f"'{key}' must be a path or a mapping with a 'path'.",
-            where=f"run config key {key}",
-            fix=f"Write `{key}: {{path: file.gpkg}}`.",
-        )
-    out = dict(spec)
-    out["path"] = _resolve(base, spec["path"])
-    return out
+def _resolved_spec(base: Path, spec: dict[str, Any] | None) -> dict[str, Any] | None:
+    if spec is None:
+        return None
+    return {**spec, "path": _resolve(base, spec["path"])}
 
 
 def load_config(path: str | Path | None) -> RunConfig:
     """Read a run config YAML file (or return defaults when ``path`` is None).
 
+    The file is read with a safe loader that bounds alias expansion, checked
+    against :class:`lifecircle.config_schema.RunConfigFile`, and its relative
+    paths are resolved against the file's folder.
+
     Raises
     ------
     LifecircleError
-        When the file is missing, not YAML, or has unknown or malformed keys.
+        When the file is missing, not YAML, or has unknown, mistyped or
+        out-of-range keys; the message names the key as written.
     """
+    from lifecircle.config_schema import validate_run_config_file
+    from lifecircle.standards.safe_yaml import read_yaml_file
+
     if path is None:
         return RunConfig()
     path = Path(path)
@@ -164,114 +183,59 @@ def load_config(path: str | Path | None) -> RunConfig:
             where=str(path),
             fix="Check the path; see examples/ for a run config to copy.",
         )
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise LifecircleError(
-            f"The run config is not valid UTF-8 YAML: {exc}",
-            where=str(path),
-            fix="Fix the YAML syntax (indentation, colons, quotes).",
-        ) from exc
+    raw = read_yaml_file(
+        path, "run config", fix="Fix the YAML syntax (indentation, colons, quotes)."
+    )
+    if raw is None:
+        raw = {}
     if not isinstance(raw, dict):
         raise LifecircleError(
             "The run config is not a mapping.",
             where=str(path),
             fix="Start from an example in examples/.",
         )
-    unknown = set(raw) - KNOWN_KEYS
-    if unknown:
-        raise LifecircleError(
-            f"The run config has unknown keys {sorted(unknown)}.",
-            where=str(path),
-            fix=f"Known keys: {', '.join(sorted(KNOWN_KEYS))}.",
-        )
-    base = path.resolve().parent
-    sources = raw.get("sources") or {}
-    unknown_sources = set(sources) - SOURCE_KEYS
-    if unknown_sources:
-        raise LifecircleError(
-            f"Unknown source types {sorted(unknown_sources)}.",
-            where=f"{path}, key sources",
-            fix=f"Use {', '.join(sorted(SOURCE_KEYS))}.",
-        )
-    study_area = raw.get("study_area") or {}
-    config = RunConfig(
-        name=str(raw.get("name", RunConfig.name)),
-        profile=str(raw.get("profile", "shanghai")),
-        overrides=raw.get("overrides") or {},
-        osm=[_resolve(base, p) for p in _as_list(sources.get("osm"))],
-        geofabrik=[_resolve(base, p) for p in _as_list(sources.get("geofabrik"))],
-        layers_gpkg=_resolve(base, sources["layers"]) if sources.get("layers") else None,
-        osmnx=sources.get("osmnx"),
-        bbox=study_area.get("bbox"),
-        boundary=(
-            _resolve_spec(base, study_area["boundary"], "study_area.boundary")
-            if study_area.get("boundary")
-            else None
-        ),
-        facilities=[_resolve_spec(base, f, "facilities") for f in _as_list(raw.get("facilities"))],
-        buildings=_resolve_spec(base, raw["buildings"], "buildings")
-        if raw.get("buildings")
-        else None,
-        population=dict(raw.get("population") or {}),
-        demand=dict(raw.get("demand") or {}),
-        candidates=(
-            _resolve_spec(base, raw["candidates"], "candidates") if raw.get("candidates") else None
-        ),
-        output=_resolve(base, raw.get("output", "out/run")),
-        maps=dict(raw.get("maps") or {}),
+    return _from_file(validate_run_config_file(raw, path), path.resolve().parent)
+
+
+def _from_file(model: RunConfigFile, base: Path) -> RunConfig:
+    from lifecircle.config_schema import plain
+
+    sources = model.sources
+    study_area = model.study_area
+    population = plain(model.population) or {}
+    if population.get("areas"):
+        population["areas"] = _resolved_spec(base, population["areas"])
+    if population.get("raster"):
+        population["raster"] = _resolve(base, population["raster"])
+    defaults = RunConfig.__dataclass_fields__
+    return RunConfig(
+        name=model.name if model.name is not None else defaults["name"].default,
+        profile=model.profile or "shanghai",
+        overrides=plain(model.overrides) or {},
+        osm=[_resolve(base, p) for p in (sources.osm or [])] if sources else [],
+        geofabrik=[_resolve(base, p) for p in (sources.geofabrik or [])] if sources else [],
+        layers_gpkg=_resolve(base, sources.layers) if sources else None,
+        osmnx=plain(sources.osmnx) if sources else None,
+        bbox=list(study_area.bbox) if study_area and study_area.bbox else None,
+        boundary=_resolved_spec(base, plain(study_area.boundary)) if study_area else None,
+        facilities=[_resolved_spec(base, plain(spec)) for spec in model.facilities or []],
+        buildings=_resolved_spec(base, plain(model.buildings)),
+        population=population,
+        demand=plain(model.demand) or {},
+        candidates=_resolved_spec(base, plain(model.candidates)),
+        output=_resolve(base, model.output or Path("out/run")),
+        maps=plain(model.maps) or {},
         base_dir=base,
     )
-    for key in ("areas",):
-        if config.population.get(key):
-            config.population[key] = _resolve_spec(
-                base, config.population[key], f"population.{key}"
-            )
-    if config.population.get("raster"):
-        config.population["raster"] = _resolve(base, config.population["raster"])
-    return config
-
-
-#: Numeric run-config settings: key → (lowest allowed, highest allowed, unit).
-NUMERIC_SETTINGS: dict[str, dict[str, tuple[float, float, str]]] = {
-    "population": {
-        "floor_area_per_person_m2": (1.0, 1000.0, "m² per person"),
-        "elderly_share": (0.0, 1.0, "a share between 0 and 1, e.g. 0.48"),
-        "children_share": (0.0, 1.0, "a share between 0 and 1, e.g. 0.08"),
-        "default_levels": (1.0, 200.0, "storeys"),
-        "grid_density_per_km2": (0.0, 200_000.0, "residents per km²"),
-    },
-    "demand": {"grid_size_m": (10.0, 5000.0, "metres")},
-}
-GRID_SHAPES = ("hexagon", "square")
 
 
 def check_settings(config: RunConfig) -> None:
-    """Check the run config's numbers before any data is read.
+    """Check the run config again before any data is read (the CLI may have changed it).
 
     Raises
     ------
     LifecircleError
-        For a value that is not a number or is out of range (a share of 48
-        instead of 0.48, "150m" for a grid size...), naming the key.
+        For an unknown key, or a value that is not a number or is out of range
+        (a share of 48 instead of 0.48, "150m" for a grid size...), naming the key.
     """
-    for block, limits in NUMERIC_SETTINGS.items():
-        values = getattr(config, block)
-        for key, (low, high, unit) in limits.items():
-            if key not in values:
-                continue
-            raw = values[key]
-            number = raw if isinstance(raw, int | float) and not isinstance(raw, bool) else None
-            if number is None or not low <= float(number) <= high:
-                raise LifecircleError(
-                    f"{block}.{key} is {raw!r}, which is not {unit}.",
-                    where=f"run config key {block}.{key}",
-                    fix=f"Give a plain number from {low:g} to {high:g} ({unit}).",
-                )
-    shape = config.demand.get("grid_shape", "hexagon")
-    if shape not in GRID_SHAPES:
-        raise LifecircleError(
-            f"demand.grid_shape is {shape!r}.",
-            where="run config key demand.grid_shape",
-            fix=f"Use one of {', '.join(GRID_SHAPES)}.",
-        )
+    config.validate()

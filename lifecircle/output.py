@@ -167,10 +167,42 @@ def write_json(data: dict[str, Any], path: Path) -> None:
         temporary.write_text(text, encoding="utf-8")
 
 
+#: A text cell starting with one of these is run as a formula by Excel and LibreOffice.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix ``'`` to text cells that a spreadsheet would run as a formula (OWASP).
+
+    Sub-unit names, facility names and candidate ids come from planners' and
+    OSM files, so a name such as ``=HYPERLINK(...)`` must stay text when the
+    table is opened in Excel. Only text cells change: numbers (a negative
+    number too) stay numbers, and column names are treated like cells.
+    """
+    def safe(value: object) -> object:
+        if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+            return "'" + value
+        return value
+
+    out = frame.rename(columns=safe)
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(safe)
+    return out
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write CSV as UTF-8 with BOM, so Excel shows Chinese text correctly."""
+    """Write CSV as UTF-8 with BOM, so Excel shows Chinese text correctly.
+
+    Text cells that a spreadsheet would run as formulas are neutralised first
+    (:func:`neutralise_formulas`). Rows end in CRLF (RFC 4180), which also makes
+    the writer quote a cell holding a bare carriage return, so a name with one
+    cannot split its row.
+    """
     with staged_file(path) as temporary:
-        frame.to_csv(temporary, index=False, encoding="utf-8-sig")
+        neutralise_formulas(frame).to_csv(
+            temporary, index=False, encoding="utf-8-sig", lineterminator="\r\n"
+        )
 
 
 def gpkg_ready(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

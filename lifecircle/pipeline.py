@@ -71,21 +71,7 @@ class RunOutputs:
 
 def build_layerset(config: RunConfig, profile: Profile, progress: Progress) -> LayerSet:
     """Read every configured source and return the prepared LayerSet."""
-    return load_layerset(
-        profile,
-        osm=config.osm,
-        geofabrik=config.geofabrik,
-        layers_gpkg=config.layers_gpkg,
-        osmnx=config.osmnx,
-        bbox=config.bbox,
-        boundary=config.boundary,
-        facilities=config.facilities,
-        buildings=config.buildings,
-        candidates=config.candidates,
-        population=config.population,
-        demand=config.demand,
-        stage=progress.stage,
-    )
+    return load_layerset(profile, **config.layer_options(), stage=progress.stage)
 
 
 def demo_layerset(profile: Profile, progress: Progress) -> LayerSet:

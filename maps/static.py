@@ -95,6 +95,8 @@ def _rc(lang: str) -> dict[str, object]:
         "font.family": "sans-serif",
         "font.sans-serif": [*families, "DejaVu Sans"],
         "axes.unicode_minus": False,
+        # Labels come from profiles and planners' files: a '$' is text, never mathtext.
+        "text.parse_math": False,
     }
 
 

@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from lifecircle.spatial.errors import LifecircleError
+from lifecircle.standards.safe_yaml import read_yaml_file
+from lifecircle.standards.schema import (
+    unknown_override_category,
+    validate_overrides,
+    validate_profile,
+)
 
 STANDARDS_DIR = Path(__file__).resolve().parent
 CONFIDENCE_MARKS = {"S", "M", "I"}
@@ -422,22 +426,20 @@ def load_profile(
         message names the file and the key.
     """
     path = resolve_profile_path(name_or_path, base_dir)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise LifecircleError(
-            f"The standards profile is not valid UTF-8 YAML: {exc}",
-            where=str(path),
-            fix="Fix the YAML syntax (indentation, colons) or start again from a shipped profile.",
-        ) from exc
+    raw = read_yaml_file(
+        path,
+        "standards profile",
+        fix="Fix the YAML syntax (indentation, colons) or start again from a shipped profile.",
+    )
     if not isinstance(raw, dict):
         raise LifecircleError(
             "The standards profile is empty or not a mapping.",
             where=str(path),
             fix=f"Start from a copy of {STANDARDS_DIR / 'shanghai.yml'}.",
         )
-    if overrides:
-        raw = _apply_overrides(raw, overrides, path)
+    validate_profile(raw, path)
+    if overrides is not None:
+        raw = _apply_overrides(raw, validate_overrides(overrides), path)
     return _ProfileParser(raw, path).parse()
 
 
@@ -458,11 +460,7 @@ def _apply_overrides(raw: dict[str, Any], overrides: dict[str, Any], path: Path)
     for cat_id, changes in (overrides.get("categories") or {}).items():
         categories = raw.get("categories") or {}
         if cat_id not in categories:
-            raise LifecircleError(
-                f"The run config overrides category '{cat_id}', which the profile does not have.",
-                where=f"overrides.categories.{cat_id} (profile {path})",
-                fix=f"Use one of: {', '.join(categories)}.",
-            )
+            raise unknown_override_category(cat_id, list(categories), path)
         for key in ("minutes", "distance_m"):
             if key in (changes or {}):
                 categories[cat_id].pop("minutes", None)

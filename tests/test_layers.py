@@ -292,7 +292,7 @@ def test_unknown_category_in_planner_list(tmp_path):
     spec = {"path": path, "crs": "EPSG:4326", "columns": {"name": "名称", "category": "类别"}}
     with pytest.raises(LifecircleError) as info:
         read_facility_list(spec, ["day_care", "care_home"])
-    assert "托老所" in str(info.value) and "rows [1, 2]" in str(info.value)
+    assert "托老所" in str(info.value) and "rows 2, 3 (row numbers as Excel" in str(info.value)
     spec["category_values"] = {"托老所": "day_care", "养老院": "care_home"}
     assert read_facility_list(spec, ["day_care", "care_home"])["category"].tolist() == [
         "day_care",

@@ -249,11 +249,11 @@ def test_planner_list_with_duplicate_ids_or_empty_category_is_refused(tmp_path):
     spec = _facility_list(tmp_path, "1,甲,day_care,121.44,31.26\n1,乙,day_care,121.45,31.26\n")
     with pytest.raises(LifecircleError, match="not unique") as info:
         read_facility_list(spec, ["day_care"])
-    assert "rows [1, 2]" in str(info.value)
+    assert "rows 2, 3 (row numbers as Excel shows them" in str(info.value)
     spec = _facility_list(tmp_path, "1,甲,day_care,121.44,31.26\n2,乙,,121.45,31.26\n")
     with pytest.raises(LifecircleError, match="empty category") as info:
         read_facility_list(spec, ["day_care"])
-    assert "rows [2]" in str(info.value)
+    assert "rows 3 (row numbers as Excel shows them" in str(info.value)
 
 
 def test_replace_categories_drops_the_osm_facilities_of_those_categories(tmp_path):
