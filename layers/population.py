@@ -183,14 +183,7 @@ def spread_area_counts(
             where=f"{source}, columns {list(areas.columns)}",
             fix="Map your count column to 'residents' in the run config (population.columns).",
         )
-    counts = pd.to_numeric(areas["residents"], errors="coerce")
-    if counts.isna().any() or (counts < 0).any():
-        bad = counts.index[counts.isna() | (counts < 0)][:5].tolist()
-        raise LifecircleError(
-            "Some residential areas have a missing or negative resident count.",
-            where=f"{source}, rows {bad}",
-            fix="Give every area a count of zero or more.",
-        )
+    counts = _checked_area_counts(areas, source)
     points = targets.geometry.representative_point()
     idx_target, idx_area = areas.sindex.query(points.values, predicate="intersects")
     owner = np.full(len(targets), -1)
@@ -212,6 +205,56 @@ def spread_area_counts(
         elderly[inside] = elderly_counts[owner[inside]] * share[inside]
     unplaced = float(counts.to_numpy()[weight_sum == 0].sum())
     return residents, elderly, unplaced
+
+
+def _bad_rows(areas: pd.DataFrame, bad: pd.Series, source: str) -> str:
+    """Where the first 5 bad rows are: spreadsheet rows (header row 1) or feature numbers."""
+    positions = np.flatnonzero(bad.to_numpy())[:5]
+    labels = areas.index[positions]
+    # the reader's row numbers (0 = first data row) survive rows dropped on reading
+    numbers = labels if pd.api.types.is_integer_dtype(labels) else positions
+    if Path(source).suffix.lower() in {".csv", ".txt", ".xlsx", ".xls"}:
+        return f"rows {[int(n) + 2 for n in numbers]} (header row 1)"
+    return f"features {[int(n) + 1 for n in numbers]} (first feature 1)"
+
+
+def _checked_area_counts(areas: gpd.GeoDataFrame, source: str) -> pd.Series:
+    """The ``residents`` count per area (people), refusing counts no area can have.
+
+    Raises
+    ------
+    LifecircleError
+        When a resident count is missing or negative, or an elderly count is negative
+        or larger than the area's residents.
+    """
+    counts = pd.to_numeric(areas["residents"], errors="coerce")
+    bad = counts.isna() | (counts < 0)
+    if bad.any():
+        raise LifecircleError(
+            "Some residential areas have a missing or negative resident count.",
+            where=f"{source}, {_bad_rows(areas, bad, source)}",
+            fix="Give every area a count of zero or more.",
+        )
+    if "elderly" in areas:
+        elderly = pd.to_numeric(areas["elderly"], errors="coerce")
+        negative = elderly < 0
+        if negative.any():
+            raise LifecircleError(
+                "Some residential areas have a negative elderly count.",
+                where=f"{source}, {_bad_rows(areas, negative, source)}",
+                fix="Give every area an elderly count of zero or more, or leave it empty.",
+            )
+        more = elderly > counts
+        if more.any():
+            first = int(np.flatnonzero(more.to_numpy())[0])
+            raise LifecircleError(
+                f"Some residential areas hold more elderly than residents (e.g. "
+                f"{elderly.iloc[first]:g} elderly of {counts.iloc[first]:g} residents).",
+                where=f"{source}, {_bad_rows(areas, more, source)}",
+                fix="The elderly count is part of the residents: check the two columns are "
+                "not swapped (population.columns) and that both count the same people.",
+            )
+    return counts
 
 
 def spread_raster(
