@@ -82,15 +82,18 @@ def bbox_of(x0: float, y0: float, x1: float, y1: float) -> str:
 # ---- study areas ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("nodes", [2, 5])
-def test_a_straight_street_without_bbox_does_not_blame_a_bbox(tmp_path, capsys, nodes):
+@pytest.mark.parametrize(
+    ("nodes", "expected"), [(1, "hold no roads"), (2, "span no area"), (5, "span no area")]
+)
+def test_a_point_or_straight_street_without_bbox_does_not_blame_a_bbox(
+    tmp_path, capsys, nodes, expected
+):
     street = [lonlat(0, 100 * i) for i in range(nodes)]
     osm = osm_lines(tmp_path / "street.osm", [street])
-    err = assert_refused(
-        ["run", "--osm", str(osm), *FAST], tmp_path / "out", capsys, "span no area", "--boundary"
-    )
+    err = assert_refused(["run", "--osm", str(osm), *FAST], tmp_path / "out", capsys, expected)
     where = next(line for line in err.splitlines() if line.startswith("Where:"))
-    assert "street.osm" in where and "no --bbox" in where
+    assert "street.osm" in where and "--bbox W,S,E,N" not in where
+    assert "bounding box" not in err
 
 
 @pytest.mark.parametrize(
