@@ -19,9 +19,8 @@ import pandas as pd
 
 from lifecircle.analyses.access import AccessTable
 from lifecircle.analyses.life_circle import category_table, share, unit_table
-from lifecircle.analyses.two_step import two_step_fca
+from lifecircle.analyses.two_step import facility_catchments, two_step_fca
 from lifecircle.layers.layerset import LayerSet
-from lifecircle.spatial.catchments import catchments
 from lifecircle.standards.profile import Profile
 
 
@@ -134,6 +133,8 @@ def _sports_area_index(
     if rows.size == 0:
         return np.zeros(n_demand), 0
     network = access.network
-    pairs = catchments(network.graph, network.facilities.subset(rows), network.demand, limit_m)
+    pairs = facility_catchments(
+        network.graph, network.facilities.subset(rows), network.demand, limit_m
+    )
     result = two_step_fca(pairs, area, layerset.demand["residents"].to_numpy(dtype=float))
     return result.index, int(rows.size)

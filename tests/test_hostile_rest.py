@@ -7,18 +7,29 @@ overlap by digitising slivers are trimmed, so every unit keeps its residents.
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
+import lifecircle.analyses.care_coverage as care_module
+import lifecircle.analyses.fitness_circle as fitness_module
+from lifecircle.analyses.access import AccessTable, compute_access
+from lifecircle.analyses.care_coverage import care_coverage
+from lifecircle.analyses.fitness_circle import fitness_circle
+from lifecircle.analyses.two_step import facility_catchments
 from lifecircle.cli import EXIT_USER_ERROR, main
 from lifecircle.layers.assemble import SLIVER_SHARE, trim_unit_overlaps
+from lifecircle.layers.layerset import LayerSet
+from lifecircle.spatial.catchments import catchments
 from lifecircle.spatial.errors import LifecircleError
+from lifecircle.standards.profile import load_profile
 from tests.osm_fixtures import grid_osm, lonlat
 
 FAST = ["--quiet", "--basemap", "none"]
@@ -298,3 +309,84 @@ def test_sites_after_a_tianditu_run_asks_for_the_environment_key_only(
     fix = err.split("\nFix:", 1)[1]
     assert "config" not in fix and "tianditu_key" not in fix
     assert {p.name: p.stat().st_mtime_ns for p in run.rglob("*")} == before
+
+
+# ---- a district's full facility list -----------------------------------------------------
+
+
+def _with_planner_list(layerset: LayerSet, n: int, seed: int = 0) -> LayerSet:
+    """A copy of ``layerset`` with ``n`` more facilities at random points in its area."""
+    rng = np.random.default_rng(seed)
+    area = layerset.boundary.geometry.union_all()
+    west, south, east, north = area.bounds
+    xy = rng.uniform([west, south], [east, north], (4 * n, 2))
+    xy = xy[shapely.contains_xy(area, xy[:, 0], xy[:, 1])][:n]
+    profile = load_profile("shanghai")
+    extra = gpd.GeoDataFrame(
+        {
+            "facility_id": [f"list:{i}" for i in range(n)],
+            "category": rng.choice(list(profile.categories), n),
+            "name": [f"设施{i}" for i in range(n)],
+            "capacity": rng.uniform(0, 100, n),
+            "floor_area_m2": rng.uniform(0, 2000, n),
+            "site_area_m2": rng.uniform(0, 5000, n),
+            "source": "planner:list.csv",
+        },
+        geometry=shapely.points(xy),
+        crs=layerset.crs,
+    )
+    out = copy.copy(layerset)
+    out.facilities = gpd.GeoDataFrame(
+        pd.concat([layerset.facilities, extra], ignore_index=True), crs=layerset.crs
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def long_list(demo_prepared) -> tuple[LayerSet, AccessTable]:
+    layerset = _with_planner_list(demo_prepared, 5000)
+    return layerset, compute_access(layerset, load_profile("shanghai"))
+
+
+@pytest.mark.parametrize("limits", ["one", "per facility"])
+def test_catchments_searched_from_the_demand_side_equal_those_from_each_facility(
+    long_list, limits
+):
+    _, access = long_list
+    network = access.network
+    rng = np.random.default_rng(1)
+    n = len(network.facilities)
+    limit_m = 800.0 if limits == "one" else rng.choice([300.0, 500.0, 1000.0], n)
+    assert n > 10 * len(network.demand)  # the demand side is the cheap one here
+    fast = facility_catchments(network.graph, network.facilities, network.demand, limit_m)
+    slow = catchments(network.graph, network.facilities, network.demand, limit_m)
+    assert fast.source.size > 1000
+    np.testing.assert_array_equal(fast.source, slow.source)
+    np.testing.assert_array_equal(fast.target, slow.target)
+    np.testing.assert_allclose(fast.walk_m, slow.walk_m, rtol=0, atol=1e-6)
+    assert (fast.n_sources, fast.n_targets) == (slow.n_sources, slow.n_targets)
+
+
+def test_care_and_fitness_figures_of_a_long_list_equal_the_per_facility_search(
+    long_list, monkeypatch
+):
+    layerset, access = long_list
+    profile = load_profile("shanghai")
+    fast_care = care_coverage(access, layerset, profile)
+    fast_fitness = fitness_circle(access, layerset, profile)
+    per_facility = lambda graph, facilities, demand, limit_m: catchments(  # noqa: E731
+        graph, facilities, demand, limit_m
+    )
+    monkeypatch.setattr(care_module, "facility_catchments", per_facility)
+    monkeypatch.setattr(fitness_module, "facility_catchments", per_facility)
+    slow_care = care_coverage(access, layerset, profile)
+    slow_fitness = fitness_circle(access, layerset, profile)
+    columns = [c for c in slow_care.demand.columns if c.startswith("care_2sfca")]
+    assert len(columns) > 1
+    pd.testing.assert_frame_equal(fast_care.demand[columns], slow_care.demand[columns])
+    pd.testing.assert_frame_equal(fast_care.facilities, slow_care.facilities)
+    assert fast_care.facilities["elderly_in_catchment"].sum() > 0
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(fast_fitness.demand.drop(columns="geometry")),
+        pd.DataFrame(slow_fitness.demand.drop(columns="geometry")),
+    )
