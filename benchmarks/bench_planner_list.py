@@ -22,24 +22,31 @@ Timed, wall-clock seconds, one run each (the machine is shared, so expect noise)
 * ``of which service areas`` — ``service_area_layer`` alone, run again on its own, so
   the share of the polygons in ``analyse`` shows.
 
-``--analyse-up-to N`` skips ``analyse`` above N facilities (its service areas take
-minutes there); those cells print ``not run``.
+* ``analyse without service areas`` — ``analyse()`` again with ``service_area_layer``
+  swapped for one that returns an empty layer (``--rest``), which measures everything
+  else the access stage does at sizes where the polygons would take many minutes.
+
+``--analyse-up-to N`` skips the full ``analyse`` above N planner rows (its service areas
+take minutes there); those cells print ``not run``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import platform
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import lifecircle.analyses.subdistrict as subdistrict
 from lifecircle.analyses.access import compute_access
 from lifecircle.analyses.service_area_layer import service_area_layer
 from lifecircle.analyses.subdistrict import analyse
@@ -75,7 +82,24 @@ def timed(function, *args, **kwargs):
     return value, time.perf_counter() - start
 
 
-def run_size(n: int, analyse_up_to: int, folder: Path) -> dict[str, float | int | None]:
+@contextlib.contextmanager
+def without_service_areas():
+    """Within the block, ``analyse`` draws no service-area polygons (an empty layer)."""
+
+    def empty(access, layerset, profile):
+        return gpd.GeoDataFrame({"category": []}, geometry=[], crs=layerset.crs)
+
+    original = subdistrict.service_area_layer
+    subdistrict.service_area_layer = empty
+    try:
+        yield
+    finally:
+        subdistrict.service_area_layer = original
+
+
+def run_size(
+    n: int, analyse_up_to: int, rest: bool, folder: Path
+) -> dict[str, float | int | None]:
     profile = load_profile("shanghai")
     csv = write_facility_csv(folder / f"facilities_{n}.csv", n, list(profile.categories))
     spec = {
@@ -105,10 +129,14 @@ def run_size(n: int, analyse_up_to: int, folder: Path) -> dict[str, float | int 
         "access": access_s,
         "analyse": None,
         "service_areas": None,
+        "rest": None,
     }
     if n <= analyse_up_to:
         _, row["analyse"] = timed(analyse, layers, profile, access=access)
         _, row["service_areas"] = timed(service_area_layer, access, layers, profile)
+    if rest:
+        with without_service_areas():
+            _, row["rest"] = timed(analyse, layers, profile, access=access)
     return row
 
 
@@ -116,24 +144,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="5000,20000,100000", help="comma-separated N")
     parser.add_argument("--analyse-up-to", type=int, default=20_000)
+    parser.add_argument("--rest", action="store_true", help="also analyse without polygons")
     args = parser.parse_args()
     if not (DATA / "roads.osm").is_file():
         sys.exit(f"needs the central-Shanghai data in {DATA}")
     print(f"{platform.machine()}, Python {platform.python_version()}, {time.strftime('%F %R')}")
     print("\n| planner rows | facilities | demand points | load s | access s | analyse s "
-          "| of which service areas s |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+          "| service areas alone s | analyse without service areas s |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
 
     def cell(value: float | None) -> str:
         return "not run" if value is None else f"{value:.2f}"
 
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
-            row = run_size(n, args.analyse_up_to, Path(tmp))
+            row = run_size(n, args.analyse_up_to, args.rest, Path(tmp))
             print(
                 f"| {n:,} | {row['facilities']:,} | {row['demand']:,} | {cell(row['load'])} "
                 f"| {cell(row['access'])} | {cell(row['analyse'])} "
-                f"| {cell(row['service_areas'])} |",
+                f"| {cell(row['service_areas'])} | {cell(row['rest'])} |",
                 flush=True,
             )
 
