@@ -27,6 +27,7 @@ from lifecircle.analyses.two_step import facility_catchments
 from lifecircle.cli import EXIT_USER_ERROR, main
 from lifecircle.layers.assemble import SLIVER_SHARE, trim_unit_overlaps
 from lifecircle.layers.layerset import LayerSet
+from lifecircle.layers.population import spread_area_counts
 from lifecircle.spatial.catchments import catchments
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import load_profile
@@ -262,6 +263,28 @@ def test_impossible_counts_per_area_are_refused_with_the_row(
 ):
     argv = _areas_run(tmp_path, grid, residents, elderly)
     assert_refused(argv, tmp_path / "out", capsys, "areas.geojson", *expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("人口.csv", "rows [3, 6] (header row 1)"),
+        ("人口.gpkg", "features [2, 5] (first feature 1)"),
+    ],
+)
+def test_rows_are_named_as_the_planner_counts_them(source, expected):
+    # the reader dropped the third row (label 2): labels keep the file's own numbering
+    labels = [0, 1, 3, 4]
+    areas = gpd.GeoDataFrame(
+        {"residents": [10, 5, 10, 5], "elderly": [1, 6, 2, 9]},
+        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(4)],
+        index=labels,
+        crs=32651,
+    )
+    targets = gpd.GeoDataFrame(geometry=[shapely.Point(0.5, 0.5)], crs=32651)
+    with pytest.raises(LifecircleError) as refused:
+        spread_area_counts(targets, np.ones(1), areas, source)
+    assert refused.value.where == f"{source}, {expected}"
 
 
 def test_counts_per_area_with_elderly_at_most_residents_run(tmp_path, grid):
