@@ -39,9 +39,8 @@ from lifecircle.analyses.life_circle import (
     share_with_data,
     unit_table,
 )
-from lifecircle.analyses.two_step import two_step_fca
+from lifecircle.analyses.two_step import facility_catchments, two_step_fca
 from lifecircle.layers.layerset import LayerSet
-from lifecircle.spatial.catchments import catchments
 from lifecircle.standards.profile import Profile
 
 
@@ -122,7 +121,9 @@ def care_coverage(access: AccessTable, layerset: LayerSet, profile: Profile) -> 
             cat.floor_area_default.value if cat.floor_area_default else None,
         )
         limit_m = access.rule(cat_id, circle.id).threshold_m
-        pairs = catchments(network.graph, network.facilities.subset(rows), network.demand, limit_m)
+        pairs = facility_catchments(
+            network.graph, network.facilities.subset(rows), network.demand, limit_m
+        )
         by_capacity = two_step_fca(pairs, capacity, elderly)
         by_floor = two_step_fca(pairs, floor_area, elderly)
         demand[f"care_2sfca_{cat_id}"] = by_capacity.index

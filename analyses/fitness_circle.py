@@ -25,9 +25,8 @@ from lifecircle.analyses.life_circle import (
     share_with_data,
     unit_table,
 )
-from lifecircle.analyses.two_step import two_step_fca
+from lifecircle.analyses.two_step import facility_catchments, two_step_fca
 from lifecircle.layers.layerset import LayerSet
-from lifecircle.spatial.catchments import catchments
 from lifecircle.standards.profile import Profile
 
 
@@ -145,6 +144,8 @@ def _sports_area_index(
     if rows.size == 0:
         return np.zeros(n_demand), 0
     network = access.network
-    pairs = catchments(network.graph, network.facilities.subset(rows), network.demand, limit_m)
+    pairs = facility_catchments(
+        network.graph, network.facilities.subset(rows), network.demand, limit_m
+    )
     result = two_step_fca(pairs, area, layerset.demand["residents"].to_numpy(dtype=float))
     return result.index, int(rows.size)

@@ -6,7 +6,8 @@ Step 2, per demand point i: ``A_i = Σ_{j: i in C_j} R_j``.
 
 So ``Σ_i A_i P_i`` equals the total supply of the facilities whose catchment
 holds some demand (a test checks it). Catchments are network walks within the
-category threshold (from :func:`lifecircle.spatial.catchments.catchments`).
+category threshold (:func:`facility_catchments`, which searches from whichever side
+has fewer points: a district's full facility list can outnumber its demand points).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lifecircle.spatial.catchments import Catchments
+from lifecircle.spatial.catchments import Catchments, catchments, per_source_limits
+from lifecircle.spatial.graph import WalkGraph
+from lifecircle.spatial.snapping import Snapped
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,50 @@ class TwoStepResult:
     index: np.ndarray
     ratio: np.ndarray
     catchment_demand: np.ndarray
+
+
+def facility_catchments(
+    graph: WalkGraph, facilities: Snapped, demand: Snapped, limit_m
+) -> Catchments:
+    """Facility → demand pairs within each facility's walk limit, searching the cheaper way.
+
+    One bounded search runs per snapped point of the side it starts from. The walk
+    graph is undirected and snap offsets count the same both ways, so the walk from a
+    demand point to a facility equals the walk back: when facilities outnumber demand
+    points, the searches start from the demand points (up to the largest limit) and
+    each pair is then held to its facility's own limit.
+
+    Parameters
+    ----------
+    graph : WalkGraph
+        The walk network (metres).
+    facilities, demand : Snapped
+        Points snapped to ``graph``.
+    limit_m : float or array-like
+        Walk limit in metres, one value or one per facility.
+
+    Returns
+    -------
+    Catchments
+        As :func:`lifecircle.spatial.catchments.catchments` with the facilities as
+        sources, sorted by facility, then demand point. When searched from the demand
+        side, ``subgraph_nodes`` is 0 for every facility (no search started there).
+    """
+    limits = per_source_limits(limit_m, len(facilities))
+    if limits.size == 0 or int(facilities.ok.sum()) <= int(demand.ok.sum()):
+        return catchments(graph, facilities, demand, limits)
+    back = catchments(graph, demand, facilities, float(limits.max()))
+    keep = back.walk_m <= limits[back.target]
+    facility, point, walk_m = back.target[keep], back.source[keep], back.walk_m[keep]
+    order = np.lexsort((point, facility))
+    return Catchments(
+        source=facility[order],
+        target=point[order],
+        walk_m=walk_m[order],
+        n_sources=len(facilities),
+        n_targets=len(demand),
+        subgraph_nodes=np.zeros(len(facilities), dtype=np.int64),
+    )
 
 
 def two_step_fca(catchments: Catchments, supply: np.ndarray, demand: np.ndarray) -> TwoStepResult:

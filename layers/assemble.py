@@ -23,6 +23,12 @@ from lifecircle.spatial.crs import check_lonlat_order, local_metric_crs
 from lifecircle.spatial.errors import LifecircleError
 
 WGS84 = "EPSG:4326"
+# A sub-district is a few km across; beyond this one UTM zone no longer fits it.
+MAX_STUDY_AREA_SPAN_M = 100_000.0
+METRES_PER_DEGREE = 111_320.0
+# Digitised sub-unit (居委) boundaries overlap by slivers; larger overlaps are mistakes.
+SLIVER_SHARE = 0.01
+MIN_OVERLAP_M2 = 1.0
 STUDY_AREA_NAME = {"zh": "研究范围", "en": "Study area"}
 
 
@@ -42,6 +48,69 @@ def bbox_boundary(bbox: Sequence[float]) -> gpd.GeoDataFrame:
             where="--bbox W,S,E,N",
             fix="West must be less than east and south less than north (W,S,E,N order).",
         )
+    check_study_area_size((west, south, east, north), where="--bbox W,S,E,N")
+    return _box_boundary(west, south, east, north)
+
+
+def span_m(bounds: Sequence[float]) -> tuple[float, float]:
+    """Approximate east-west and north-south extent (metres) of W,S,E,N degree bounds.
+
+    The east-west extent is taken at the latitude nearest the equator, where it is widest.
+    """
+    west, south, east, north = (float(v) for v in bounds)
+    widest_lat = 0.0 if south <= 0.0 <= north else min(abs(south), abs(north))
+    width = (east - west) * METRES_PER_DEGREE * np.cos(np.radians(widest_lat))
+    return float(width), float((north - south) * METRES_PER_DEGREE)
+
+
+def check_study_area_size(bounds: Sequence[float], where: str) -> None:
+    """Refuse a study area too large for one sub-district analysis in one UTM zone.
+
+    Parameters
+    ----------
+    bounds : (west, south, east, north)
+        Degrees (WGS84).
+    where : str
+        Which input gave the area, for the message.
+    """
+    width, height = span_m(bounds)
+    if max(width, height) > MAX_STUDY_AREA_SPAN_M:
+        raise LifecircleError(
+            f"The study area is {width / 1000:,.0f} km × {height / 1000:,.0f} km, too large "
+            f"for a sub-district analysis (at most {MAX_STUDY_AREA_SPAN_M / 1000:.0f} km "
+            "across, within one map projection zone).",
+            where=f"{where}: {tuple(round(float(v), 5) for v in bounds)}",
+            fix="Give the sub-district's own boundary (--boundary) or a bounding box around "
+            "it (--bbox W,S,E,N, a few km across); run a larger district one sub-district "
+            "at a time.",
+        )
+
+
+def roads_boundary(roads_wgs: gpd.GeoDataFrame, sources: str) -> gpd.GeoDataFrame:
+    """The study area when no boundary or bbox is given: the extent of the roads.
+
+    Raises
+    ------
+    LifecircleError
+        When the roads span no area (one point or one straight street) or too large one.
+    """
+    bounds = tuple(float(v) for v in roads_wgs.total_bounds)
+    width, height = span_m(bounds)
+    where = f"{sources} (no --bbox or --boundary given, so the roads' extent is the study area)"
+    if min(width, height) < 1.0:
+        nodes = len(np.unique(shapely.get_coordinates(roads_wgs.geometry.values), axis=0))
+        raise LifecircleError(
+            f"The roads span no area ({width:.0f} m × {height:.0f} m, {nodes} road nodes), so "
+            "they cannot stand for a study area or make a walk network.",
+            where=where,
+            fix="Give an extract with the sub-district's street network, or give the study "
+            "area with --boundary FILE or --bbox W,S,E,N.",
+        )
+    check_study_area_size(bounds, where=where)
+    return _box_boundary(*bounds)
+
+
+def _box_boundary(west: float, south: float, east: float, north: float) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {
             "unit_id": ["study-area"],
@@ -96,6 +165,78 @@ def normalize_boundary(
             fix="Name a column of unique ids with study_area.id_column.",
         )
     return out.reset_index(drop=True)
+
+
+def trim_unit_overlaps(boundary: gpd.GeoDataFrame, report: list[dict]) -> gpd.GeoDataFrame:
+    """Make sub-units disjoint: trim sliver overlaps, refuse larger ones.
+
+    Every demand point belongs to one unit, so two units that share ground would
+    silently give it to one of them. An overlap under :data:`SLIVER_SHARE` of the
+    smaller unit's area is a digitising sliver: it stays with the unit listed
+    first and is cut from the later one (reported). Overlaps under
+    :data:`MIN_OVERLAP_M2` are numerical noise along shared edges and are ignored.
+
+    Parameters
+    ----------
+    boundary : GeoDataFrame
+        Units with ``unit_id`` and ``name`` in a metric CRS (areas in m²).
+    report : list of dict
+        Input report; gets one entry when slivers were trimmed.
+
+    Raises
+    ------
+    LifecircleError
+        When two units overlap by :data:`SLIVER_SHARE` or more of the smaller one.
+    """
+    if len(boundary) < 2:
+        return boundary
+    geoms = boundary.geometry.values
+    first, second = boundary.sindex.query(geoms, predicate="intersects")
+    pair = first < second
+    first, second = first[pair], second[pair]
+    overlap_m2 = shapely.area(shapely.intersection(geoms[first], geoms[second]))
+    real = overlap_m2 >= MIN_OVERLAP_M2
+    first, second, overlap_m2 = first[real], second[real], overlap_m2[real]
+    if not first.size:
+        return boundary
+    unit_m2 = shapely.area(geoms)
+    share = overlap_m2 / np.minimum(unit_m2[first], unit_m2[second])
+    names = boundary["name"].astype(str).to_numpy()
+    ids = boundary["unit_id"].astype(str).to_numpy()
+
+    def describe(order: np.ndarray) -> str:
+        return "; ".join(
+            f"{names[first[k]]} ({ids[first[k]]}) and {names[second[k]]} ({ids[second[k]]}): "
+            f"{overlap_m2[k]:,.0f} m², {share[k]:.1%} of the smaller"
+            for k in order[:5]
+        )
+
+    large = np.flatnonzero(share >= SLIVER_SHARE)
+    if large.size:
+        raise LifecircleError(
+            f"{large.size} pair(s) of boundary sub-units overlap, so the people in the "
+            f"overlap would be counted in one unit only: {describe(large)}.",
+            where="study_area.boundary",
+            fix="Correct the unit polygons so they do not overlap (QGIS: Vector > Geometry "
+            "Tools > Check Validity, or the Topology Checker), or merge duplicated units. "
+            f"Overlaps under {SLIVER_SHARE:.0%} of the smaller unit are trimmed by themselves.",
+        )
+    trimmed = geoms.copy()
+    for later in np.unique(second):
+        earlier = first[second == later]
+        trimmed[later] = shapely.difference(geoms[later], shapely.union_all(geoms[earlier]))
+    out = boundary.copy()
+    out.geometry = gpd.GeoSeries(trimmed, index=boundary.index, crs=boundary.crs)
+    report.append(
+        {
+            "layer": "boundary",
+            "issue": f"sub-unit overlaps under {SLIVER_SHARE:.0%} of the smaller unit trimmed "
+            "(kept by the unit listed first)",
+            "count": int(first.size),
+            "detail": describe(np.argsort(-overlap_m2)),
+        }
+    )
+    return out
 
 
 def repair_geometries(frame: gpd.GeoDataFrame, layer: str, report: list[dict]) -> gpd.GeoDataFrame:
@@ -191,11 +332,13 @@ def assemble_layerset(
                 where=", ".join(raw.source for raw in raws) or "inputs",
                 fix="Give an OSM extract with highway ways (--osm) or a road line layer.",
             )
-        boundary = bbox_boundary(roads_wgs.total_bounds)
+        boundary = roads_boundary(roads_wgs, ", ".join(raw.source for raw in raws))
     boundary_wgs = boundary.to_crs(WGS84)
+    check_study_area_size(boundary_wgs.total_bounds, where="study area boundary (W,S,E,N)")
     centre = boundary_wgs.geometry.union_all().centroid
     crs = local_metric_crs(centre.x, centre.y)
     boundary_m = repair_geometries(boundary.to_crs(crs), "boundary", report)
+    boundary_m = trim_unit_overlaps(boundary_m, report)
     area = boundary_m.geometry.union_all()
     halo = area.buffer(halo_m)
 

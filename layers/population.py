@@ -290,14 +290,7 @@ def spread_area_counts(
             where=f"{source}, columns {list(areas.columns)}",
             fix="Map your count column to 'residents' in the run config (population.columns).",
         )
-    counts = pd.to_numeric(areas["residents"], errors="coerce")
-    if counts.isna().any() or (counts < 0).any():
-        bad = np.flatnonzero((counts.isna() | (counts < 0)).to_numpy())
-        raise LifecircleError(
-            "Some residential areas have a missing or negative resident count.",
-            where=row_numbers(Path(source), bad),
-            fix="Give every area a count of zero or more.",
-        )
+    counts = _checked_area_counts(areas, source)
     points = targets.geometry.representative_point()
     idx_target, idx_area = areas.sindex.query(points.values, predicate="intersects")
     owner = np.full(len(targets), -1)
@@ -316,16 +309,60 @@ def spread_area_counts(
     elderly = np.full(len(targets), np.nan)
     if "elderly" in areas:
         elderly_counts = pd.to_numeric(areas["elderly"], errors="coerce").to_numpy()
-        impossible = (elderly_counts < 0) | (elderly_counts > counts.to_numpy())
-        if impossible.any():
-            raise LifecircleError(
-                "Some residential areas count more elderly than residents, or fewer than zero.",
-                where=row_numbers(Path(source), np.flatnonzero(impossible)),
-                fix="The elderly are part of the residents: correct the two counts of those areas.",
-            )
         elderly[inside] = elderly_counts[owner[inside]] * share[inside]
     unplaced = float(counts.to_numpy()[weight_sum == 0].sum())
     return residents, elderly, unplaced
+
+
+def _bad_rows(areas: pd.DataFrame, bad: pd.Series, source: str) -> str:
+    """Where the bad rows are (spreadsheet rows or feature numbers, see ``row_numbers``).
+
+    The reader's integer index (0 = first data row) is used when there is one, so rows
+    dropped while reading do not shift the numbers.
+    """
+    positions = np.flatnonzero(bad.to_numpy())
+    labels = areas.index[positions]
+    numbers = labels if pd.api.types.is_integer_dtype(labels) else positions
+    return row_numbers(Path(source), numbers)
+
+
+def _checked_area_counts(areas: gpd.GeoDataFrame, source: str) -> pd.Series:
+    """The ``residents`` count per area (people), refusing counts no area can have.
+
+    Raises
+    ------
+    LifecircleError
+        When a resident count is missing or negative, or an elderly count is negative
+        or larger than the area's residents.
+    """
+    counts = pd.to_numeric(areas["residents"], errors="coerce")
+    bad = counts.isna() | (counts < 0)
+    if bad.any():
+        raise LifecircleError(
+            "Some residential areas have a missing or negative resident count.",
+            where=_bad_rows(areas, bad, source),
+            fix="Give every area a count of zero or more.",
+        )
+    if "elderly" in areas:
+        elderly = pd.to_numeric(areas["elderly"], errors="coerce")
+        negative = elderly < 0
+        if negative.any():
+            raise LifecircleError(
+                "Some residential areas have a negative elderly count.",
+                where=_bad_rows(areas, negative, source),
+                fix="Give every area an elderly count of zero or more, or leave it empty.",
+            )
+        more = elderly > counts
+        if more.any():
+            first = int(np.flatnonzero(more.to_numpy())[0])
+            raise LifecircleError(
+                f"Some residential areas hold more elderly than residents (e.g. "
+                f"{elderly.iloc[first]:g} elderly of {counts.iloc[first]:g} residents).",
+                where=_bad_rows(areas, more, source),
+                fix="The elderly count is part of the residents: check the two columns are "
+                "not swapped (population.columns) and that both count the same people.",
+            )
+    return counts
 
 
 def spread_raster(

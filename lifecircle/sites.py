@@ -208,6 +208,7 @@ def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[st
     check_output_folder(_target(request), _inputs(request), rewrites=from_dir)
     with progress.stage("read the earlier run") as info:
         layerset, summary = read_run(from_dir)
+        _map_options(summary, from_dir)  # a missing map key is refused before any work
         profile = _profile(summary, from_dir)
         info["detail"] = f"{len(layerset.demand)} demand points, profile {profile.id}"
     with progress.stage("access from existing facilities"):
@@ -311,6 +312,24 @@ def _hidden_top(folder: Path) -> Callable[[str, list[str]], list[str]]:
     return ignore
 
 
+def _map_options(summary: dict[str, Any], from_dir: Path) -> MapOptions:
+    """The earlier run's map options, with the Tianditu key taken from the environment.
+
+    The key is never written to the run folder, so a Tianditu run needs it again here;
+    ``sites`` reads no run config, so only the environment variable can give it.
+    """
+    options = MapOptions(**(summary.get("maps") or {}))
+    if options.effective_basemap == "tianditu" and not options.resolved_tianditu_key():
+        raise LifecircleError(
+            "The earlier run drew its maps on the Tianditu basemap (天地图), which needs a "
+            "key, and no key is set.",
+            where=f"{from_dir / 'summary.json'}: maps.basemap = tianditu",
+            fix="Set the environment variable LIFECIRCLE_TIANDITU_KEY to your Tianditu key "
+            "and run `lifecircle sites` again.",
+        )
+    return options.validated()
+
+
 def _rewrite(
     request: SitesRequest,
     results: RunResults,
@@ -336,7 +355,7 @@ def _rewrite(
         (staging / "tables").mkdir(exist_ok=True)
         for name, table in tables.items():
             write_csv(table, staging / "tables" / f"{name}.csv")
-        options = MapOptions(**(summary.get("maps") or {})).validated()
+        options = _map_options(summary, from_dir)
         map_files = write_sites_maps(results, staging, options, overlay)
         write_report(results, staging, options, map_files)
         write_json(json.loads(json.dumps(summary, default=str)), staging / "summary.json")
