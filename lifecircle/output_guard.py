@@ -279,8 +279,13 @@ def check_output_folder(
     check_not_over_inputs(target, inputs, where, rewrites)
     # sites may not write inside --from, so it is offered a sibling folder instead
     suggestion = target.with_name(f"{target.name}-sites") if rewrites is not None else None
-    check_replaceable(target, where, suggestion)
     probe_writable(target, where)
+    if target.parent.is_dir():
+        # under the swap lock: another run's swap may be moving this folder just now
+        with folder_lock(target, where):
+            check_replaceable(target, where, suggestion)
+    else:
+        check_replaceable(target, where, suggestion)
     return target
 
 
