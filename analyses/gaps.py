@@ -21,6 +21,9 @@ from scipy.spatial import cKDTree
 from lifecircle.analyses.access import AccessTable
 from lifecircle.analyses.life_circle import target_population
 
+#: Segments per quarter circle of the discs drawn around uncovered points.
+ZONE_QUAD_SEGS = 4
+
 GAP_COLUMNS = [
     "gap_id",
     "kind",
@@ -92,22 +95,30 @@ def gap_zones(
         by ``people_affected`` (target group of the category; residents for
         incomplete circles).
     """
-    xy = np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
+    xy = _points_xy(demand)
     frames = []
     jobs: list[tuple[str, str, np.ndarray, Sequence[str]]] = [
         ("category", cat, mask, [cat]) for cat, mask in uncovered.items()
     ]
     if incomplete is not None:
         jobs.append(("life_circle", "life_circle", incomplete, list(uncovered)))
+    # Categories nobody can reach share one mask (every point): cluster and draw it once.
+    drawn: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
     for kind, key, mask, cats in jobs:
         rows = np.flatnonzero(mask)
         if rows.size == 0:
             continue
-        labels = _clusters(xy[rows], link_m)
-        frames.append(
-            _zone_rows(
-                demand, access, rows, labels, kind, key, cats, uncovered, zone_buffer_m
+        signature = np.packbits(np.asarray(mask, dtype=bool)).tobytes()
+        if signature not in drawn:
+            labels = _clusters(xy[rows], link_m)
+            n_zones = int(labels.max()) + 1
+            drawn[signature] = (
+                labels,
+                zone_polygons(xy[rows], labels, n_zones, zone_buffer_m, link_m),
             )
+        labels, polygons = drawn[signature]
+        frames.append(
+            _zone_rows(demand, access, rows, labels, polygons, kind, key, cats, uncovered)
         )
     if not frames:
         return gpd.GeoDataFrame({c: [] for c in GAP_COLUMNS}, geometry=[], crs=demand.crs)
@@ -125,46 +136,105 @@ def gap_zones(
 
 
 def _zone_rows(
-    demand, access, rows, labels, kind, key, cats, uncovered, zone_buffer_m
+    demand: gpd.GeoDataFrame,
+    access: AccessTable,
+    rows: np.ndarray,
+    labels: np.ndarray,
+    polygons: np.ndarray,
+    kind: str,
+    key: str,
+    cats: Sequence[str],
+    uncovered: dict[str, np.ndarray],
 ) -> gpd.GeoDataFrame:
-    residents = demand["residents"].to_numpy(dtype=float)[rows]
-    elderly = demand["elderly"].to_numpy(dtype=float)[rows]
-    children = demand["children"].to_numpy(dtype=float)[rows]
+    """One record per zone: sums, missing categories, nearest facility, polygon."""
+    n_zones = len(polygons)
+
+    def total(column: np.ndarray) -> np.ndarray:
+        return np.bincount(labels, weights=column, minlength=n_zones)
+
     if kind == "category":
         affected = target_population(demand, access.rule(key).target)[rows]
-        walk = access.walk_m[key].to_numpy()[rows]
+        walk = access.walk_m[key].to_numpy(dtype=float)[rows]
         nearest = access.nearest[key].to_numpy()[rows]
+        categories = np.full(n_zones, key, dtype=object)
     else:
-        affected = residents
+        affected = demand["residents"].to_numpy(dtype=float)[rows]
         walk = np.full(len(rows), np.nan)
         nearest = np.full(len(rows), None, dtype=object)
-    n_zones = labels.max() + 1
-    points = demand.geometry.values[rows]
-    records = []
-    for zone in range(n_zones):
-        members = labels == zone
-        zone_walk = walk[members]
-        finite = np.isfinite(zone_walk)
-        if kind == "category":
-            missing = [key]
-        else:
-            local = rows[members]
-            missing = [c for c in cats if uncovered[c][local].any()]
-        records.append(
-            {
-                "kind": kind,
-                "kind_key": key,
-                "categories": ",".join(missing),
-                "residents": float(residents[members].sum()),
-                "elderly": float(elderly[members].sum()),
-                "children": float(children[members].sum()),
-                "people_affected": float(affected[members].sum()),
-                "demand_points": int(members.sum()),
-                "nearest_walk_m": float(zone_walk[finite].min()) if finite.any() else np.nan,
-                "nearest_facility_id": (
-                    nearest[members][finite][np.argmin(zone_walk[finite])] if finite.any() else None
-                ),
-                "geometry": shapely.union_all(shapely.buffer(points[members], zone_buffer_m)),
-            }
-        )
-    return gpd.GeoDataFrame(records, geometry="geometry", crs=demand.crs)
+        missing = np.column_stack(
+            [total(uncovered[c][rows].astype(float)) > 0 for c in cats]
+        ).reshape(n_zones, len(cats))
+        names = np.asarray(cats, dtype=object)
+        categories = np.array([",".join(names[m]) for m in missing], dtype=object)
+    # nearest facility: the first member (in row order) with the shortest finite walk
+    finite_walk = np.where(np.isfinite(walk), walk, np.inf)
+    order = np.lexsort((finite_walk, labels))
+    first = order[np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1]])]
+    has_walk = np.isfinite(finite_walk[first])
+    return gpd.GeoDataFrame(
+        {
+            "kind": kind,
+            "kind_key": key,
+            "categories": categories,
+            "residents": total(demand["residents"].to_numpy(dtype=float)[rows]),
+            "elderly": total(demand["elderly"].to_numpy(dtype=float)[rows]),
+            "children": total(demand["children"].to_numpy(dtype=float)[rows]),
+            "people_affected": total(affected),
+            "demand_points": np.bincount(labels, minlength=n_zones),
+            "nearest_walk_m": np.where(has_walk, finite_walk[first], np.nan),
+            "nearest_facility_id": np.where(has_walk, nearest[first], None),
+        },
+        geometry=polygons,
+        crs=demand.crs,
+    )
+
+
+def zone_polygons(
+    xy: np.ndarray, labels: np.ndarray, n_zones: int, zone_buffer_m: float, link_m: float
+) -> np.ndarray:
+    """The union of the discs (radius ``zone_buffer_m``, metres) around each zone's points.
+
+    When the discs are no wider than the linking distance, discs of different
+    zones cannot meet, so all zones' discs are merged in ONE union and each
+    resulting part is handed to the zone of the point nearest to one of its
+    boundary vertices (that vertex lies on a member's disc, so within the
+    radius of a member and farther from every other zone's points). Single-point
+    zones keep their disc. Wider discs are merged zone by zone.
+
+    Discs are 16-gons (:data:`ZONE_QUAD_SEGS`): the polygons are drawings of
+    where the uncovered points lie; every point is well inside its zone.
+
+    Returns
+    -------
+    ndarray of shapely geometry
+        One (Multi)Polygon per zone label.
+    """
+    discs = shapely.buffer(shapely.points(xy), zone_buffer_m, quad_segs=ZONE_QUAD_SEGS)
+    sizes = np.bincount(labels, minlength=n_zones)
+    out = np.empty(n_zones, dtype=object)
+    single = sizes[labels] == 1
+    out[labels[single]] = discs[single]
+    grouped = ~single
+    if not grouped.any():
+        return out
+    if 2.0 * zone_buffer_m > link_m:
+        for zone in np.unique(labels[grouped]):
+            out[zone] = shapely.union_all(discs[labels == zone])
+        return out
+    parts = shapely.get_parts(shapely.union_all(discs[grouped]))
+    vertex = shapely.get_coordinates(shapely.get_point(shapely.get_exterior_ring(parts), 0))
+    _, nearest = cKDTree(xy[grouped]).query(vertex)
+    part_zone = labels[grouped][nearest]
+    order = np.argsort(part_zone, kind="stable")
+    parts, part_zone = parts[order], part_zone[order]
+    zones, first, count = np.unique(part_zone, return_index=True, return_counts=True)
+    out[zones[count == 1]] = parts[first[count == 1]]
+    several = np.isin(part_zone, zones[count > 1])
+    if several.any():
+        _, index = np.unique(part_zone[several], return_inverse=True)
+        out[zones[count > 1]] = shapely.multipolygons(parts[several], indices=index)
+    return out
+
+
+def _points_xy(demand: gpd.GeoDataFrame) -> np.ndarray:
+    return np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
