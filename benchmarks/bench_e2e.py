@@ -8,7 +8,8 @@ Run from the repository root::
 
 Each case runs ``lifecircle.pipeline.run`` (the code behind ``lifecircle run``) in a fresh
 interpreter, so imports, peak RSS (VmHWM) and caches are its own. Stage times are taken in
-process: ``read``, ``prepare`` and the analysis total come from the run's own progress
+process, as wall and as CPU seconds of the process (on a loaded machine the CPU figures are
+the steadier ones): ``read``, ``prepare`` and the analysis total come from the run's own progress
 timings; the analysis is split by wrapping ``compute_access``, ``service_area_layer`` and
 ``gap_zones`` in ``analyses.subdistrict``, and the output by wrapping the GeoPackage/CSV
 writers, ``write_maps`` and ``write_report`` in ``lifecircle.pipeline`` (no file is changed).
@@ -36,7 +37,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -67,18 +69,39 @@ READ_STAGES = ("read sources", "synthetic layerset")
 ANALYSIS_STAGE = "access, circles, service areas and gaps"
 
 
-def _timed(namespace: Any, name: str, key: str, times: dict[str, float]) -> None:
-    """Replace ``namespace.name`` by a wrapper that adds its run time to ``times[key]``."""
+def _timed(
+    namespace: Any, name: str, key: str, times: dict[str, float], cpu: dict[str, float]
+) -> None:
+    """Replace ``namespace.name`` by a wrapper adding its wall and CPU time to ``times``/``cpu``."""
     original: Callable[..., Any] = getattr(namespace, name)
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         try:
             return original(*args, **kwargs)
         finally:
             times[key] = times.get(key, 0.0) + time.perf_counter() - start
+            cpu[key] = cpu.get(key, 0.0) + time.process_time() - start_cpu
 
     setattr(namespace, name, wrapper)
+
+
+def _cpu_progress(progress_class: type) -> Any:
+    """A quiet Progress that also records each stage's CPU time (s) in ``.cpu``."""
+
+    class CpuProgress(progress_class):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            super().__init__(quiet=True)
+            self.cpu: dict[str, float] = {}
+
+        @contextmanager
+        def stage(self, name: str) -> Iterator[dict[str, str]]:
+            start = time.process_time()
+            with super().stage(name) as info:
+                yield info
+            self.cpu[name] = time.process_time() - start
+
+    return CpuProgress()
 
 
 def worker(case: str, out_dir: Path) -> dict[str, Any]:
@@ -90,20 +113,21 @@ def worker(case: str, out_dir: Path) -> dict[str, Any]:
     from lifecircle.progress import Progress
 
     times: dict[str, float] = {"imports": time.perf_counter() - start}
+    cpu: dict[str, float] = {"imports": time.process_time()}
     for name, key in [
         ("compute_access", "access"),
         ("service_area_layer", "service areas"),
         ("gap_zones", "gap zones"),
     ]:
-        _timed(subdistrict, name, key, times)
+        _timed(subdistrict, name, key, times, cpu)
     for name, key in [
         ("write_gpkg_layers", "write gpkg/csv"),
         ("write_csv", "write gpkg/csv"),
         ("write_maps", "maps"),
         ("write_report", "report"),
     ]:
-        _timed(pipeline, name, key, times)
-    progress = Progress(quiet=True)
+        _timed(pipeline, name, key, times, cpu)
+    progress = _cpu_progress(Progress)
     demo = case.startswith("synthetic")
     if demo:
         sys.path.insert(0, str(REPO))
@@ -128,14 +152,15 @@ def worker(case: str, out_dir: Path) -> dict[str, Any]:
     outputs = pipeline.run(config, demo=demo, progress=progress)
     wall = time.perf_counter() - start
     done = progress.timings
-    times["read"] = sum(done.get(name, 0.0) for name in READ_STAGES)
-    times["prepare"] = sum(
-        seconds for name, seconds in done.items()
-        if name not in (*READ_STAGES, ANALYSIS_STAGE, "write outputs", "maps and report")
-    )
-    times["other analyses"] = done[ANALYSIS_STAGE] - sum(
-        times.get(key, 0.0) for key in ("access", "service areas", "gap zones")
-    )
+    for measured, split in ((times, done), (cpu, progress.cpu)):
+        measured["read"] = sum(split.get(name, 0.0) for name in READ_STAGES)
+        measured["prepare"] = sum(
+            seconds for name, seconds in split.items()
+            if name not in (*READ_STAGES, ANALYSIS_STAGE, "write outputs", "maps and report")
+        )
+        measured["other analyses"] = split[ANALYSIS_STAGE] - sum(
+            measured.get(key, 0.0) for key in ("access", "service areas", "gap zones")
+        )
     network = outputs.summary["network"]
     page = out_dir / "maps" / "life_circle.html"
     return {
@@ -144,6 +169,7 @@ def worker(case: str, out_dir: Path) -> dict[str, Any]:
         "demand_points": outputs.summary["population"]["demand_points"],
         "facilities": len(outputs.layerset.facilities),
         "stages_s": {stage: round(times.get(stage, 0.0), 3) for stage in STAGES},
+        "stages_cpu_s": {stage: round(cpu.get(stage, 0.0), 3) for stage in STAGES},
         "wall_s": round(wall, 3),
         "cpu_s": round(sum(os.times()[:2]), 3),
         "peak_rss_mb": round(_peak_rss_mb(), 1),
@@ -199,9 +225,9 @@ def print_case(r: dict[str, Any], before: dict[str, Any] | None = None) -> None:
     old = before if before and "error" not in before else None
     if before and "error" in before:
         print(f"(before: {before['error']})")
-    print("\n| stage | " + ("before s | " if old else "") + "s |")
+    print("\n| stage | " + ("before s (CPU s) | " if old else "") + "s (CPU s) |")
     print("|---|" + ("---:|" if old else "") + "---:|")
-    rows = [(stage, r["stages_s"][stage], old and old["stages_s"][stage]) for stage in STAGES]
+    rows = [(stage, _both(r, stage), old and _both(old, stage)) for stage in STAGES]
     rows += [
         ("**wall**", r["wall_s"], old and old["wall_s"]),
         ("CPU (user + system)", r["cpu_s"], old and old["cpu_s"]),
@@ -213,9 +239,17 @@ def print_case(r: dict[str, Any], before: dict[str, Any] | None = None) -> None:
         print(f"| {name} | " + (f"{then} | " if old else "") + f"{now} |")
 
 
-def _ratio(r: dict[str, Any]) -> float:
-    s = r["stages_s"]
-    return round((s["service areas"] + s["gap zones"]) / max(s["access"], 1e-9), 1)
+def _both(r: dict[str, Any], stage: str) -> str:
+    return f"{r['stages_s'][stage]:.2f} ({r['stages_cpu_s'][stage]:.2f})"
+
+
+def _ratio(r: dict[str, Any]) -> str:
+    """(service areas + gap zones) / access, by wall time and by CPU time."""
+    wall, cpu = (
+        (s["service areas"] + s["gap zones"]) / max(s["access"], 1e-9)
+        for s in (r["stages_s"], r["stages_cpu_s"])
+    )
+    return f"{wall:.1f} ({cpu:.1f})"
 
 
 def main() -> None:
