@@ -12,14 +12,11 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from lifecircle.analyses.access import AccessTable
 from lifecircle.layers.layerset import LayerSet
-from lifecircle.spatial.service_areas import (
-    dissolved_service_area,
-    naive_radius_circles,
-    service_areas,
-)
+from lifecircle.spatial.service_areas import naive_radius_circles, service_areas
 from lifecircle.standards.profile import Profile
 
 SERVICE_AREA_BUFFER_M = 30.0
@@ -56,12 +53,11 @@ def service_area_layer(
             continue
         rule = access.rule(cat_id)
         walk_m, minutes = rule.threshold_m, rule.threshold_minutes
-        snapped = network.facilities.subset(rows)
-        polygons = service_areas(network.graph, snapped, walk_m, buffer_m)
+        polygons = service_areas(network.graph, network.facilities.subset(rows), walk_m, buffer_m)
         ids = facilities["facility_id"].to_numpy()[rows]
         xy = network.facilities.point_xy[rows]
         circles = naive_radius_circles(xy, walk_m)
-        dissolved = dissolved_service_area(network.graph, snapped, walk_m, buffer_m)
+        dissolved = shapely.union_all([p for p in polygons if not p.is_empty])
         frames.append(
             pd.DataFrame(
                 {

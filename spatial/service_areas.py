@@ -20,7 +20,6 @@ from lifecircle.spatial.graph import WalkGraph
 from lifecircle.spatial.snapping import Snapped
 
 __all__ = [
-    "dissolved_service_area",
     "naive_radius_circles",
     "reachable_segments",
     "service_areas",
@@ -193,56 +192,6 @@ def service_areas(
         chunk = bands[begin:stop]
         out[group[begin]] = chunk[0] if chunk.size == 1 else shapely.union_all(chunk)
     return list(out)
-
-
-def dissolved_service_area(
-    graph: WalkGraph, sources: Snapped, limit_m, buffer_m: float = 30.0
-) -> BaseGeometry:
-    """The union of all sources' service areas, in one buffer and one union.
-
-    Pieces of one edge reached from several sources are merged into intervals
-    first, so each stretch of street is drawn once. Equal to dissolving
-    :func:`service_areas` up to how the round joins are drawn.
-
-    Parameters
-    ----------
-    graph, sources, limit_m, buffer_m
-        As for :func:`service_areas`.
-
-    Returns
-    -------
-    shapely geometry
-        A (Multi)Polygon in the graph's CRS, empty when no source can walk.
-    """
-    _check_buffer(buffer_m)
-    lim = per_source_limits(limit_m, len(sources))
-    active, owner, edges, t0, t1 = _reached_network(graph, sources, lim)
-    if active.size == 0:
-        return shapely.Polygon()
-    walked = np.bincount(owner, (t1 - t0) * graph.edge_length_m[edges], minlength=len(sources))
-    # a source whose limit equals its snap distance reaches only its own point
-    still = active[walked[active] + sources.snap_m[active] <= 0]
-    edges, t0, t1 = _merge_intervals(edges, t0, t1)
-    connectors = np.stack([sources.point_xy[active], sources.xy[active]], axis=1)
-    coords = np.concatenate([connectors, _piece_coordinates(graph, edges, t0, t1)])
-    lines, _ = _merged_lines(coords, np.zeros(len(coords), dtype=np.int64))
-    points = shapely.points(sources.point_xy[still])
-    shapes = np.concatenate([lines, points])
-    return shapely.union_all(shapely.buffer(shapes, buffer_m, quad_segs=BUFFER_QUAD_SEGS))
-
-
-def _merge_intervals(
-    edges: np.ndarray, t0: np.ndarray, t1: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Merge overlapping or touching ``[t0, t1]`` intervals of the same edge."""
-    order = np.lexsort((t0, edges))
-    e, a, b = edges[order], t0[order], t1[order]
-    # fractions lie in [0, 1], so 2 * edge + t orders pieces by edge, then along it
-    reach = np.maximum.accumulate(2.0 * e + b)
-    start = np.ones(e.size, dtype=bool)
-    start[1:] = (e[1:] != e[:-1]) | (2.0 * e[1:] + a[1:] > reach[:-1])
-    first = np.flatnonzero(start)
-    return e[first], a[first], np.maximum.reduceat(b, first)
 
 
 def _reference_areas(
