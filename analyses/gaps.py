@@ -8,6 +8,7 @@ facility; zones are ranked by the people affected.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -17,6 +18,7 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
+from shapely.geometry.base import BaseGeometry
 
 from lifecircle.analyses.access import AccessTable
 from lifecircle.analyses.life_circle import target_population
@@ -102,21 +104,13 @@ def gap_zones(
     ]
     if incomplete is not None:
         jobs.append(("life_circle", "life_circle", incomplete, list(uncovered)))
-    # Categories nobody can reach share one mask (every point): cluster and draw it once.
-    drawn: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+    drawn: dict[bytes, BaseGeometry] = {}
     for kind, key, mask, cats in jobs:
         rows = np.flatnonzero(mask)
         if rows.size == 0:
             continue
-        signature = np.packbits(np.asarray(mask, dtype=bool)).tobytes()
-        if signature not in drawn:
-            labels = _clusters(xy[rows], link_m)
-            n_zones = int(labels.max()) + 1
-            drawn[signature] = (
-                labels,
-                zone_polygons(xy[rows], labels, n_zones, zone_buffer_m, link_m),
-            )
-        labels, polygons = drawn[signature]
+        labels = _clusters(xy[rows], link_m)
+        polygons = zone_polygons(xy, rows, labels, zone_buffer_m, drawn)
         frames.append(
             _zone_rows(demand, access, rows, labels, polygons, kind, key, cats, uncovered)
         )
@@ -190,49 +184,55 @@ def _zone_rows(
 
 
 def zone_polygons(
-    xy: np.ndarray, labels: np.ndarray, n_zones: int, zone_buffer_m: float, link_m: float
+    xy: np.ndarray,
+    rows: np.ndarray,
+    labels: np.ndarray,
+    zone_buffer_m: float,
+    drawn: dict[bytes, BaseGeometry],
 ) -> np.ndarray:
     """The union of the discs (radius ``zone_buffer_m``, metres) around each zone's points.
 
-    When the discs are no wider than the linking distance, discs of different
-    zones cannot meet, so all zones' discs are merged in ONE union and each
-    resulting part is handed to the zone of the point nearest to one of its
-    boundary vertices (that vertex lies on a member's disc, so within the
-    radius of a member and farther from every other zone's points). Single-point
-    zones keep their disc. Wider discs are merged zone by zone.
-
-    Discs are 16-gons (:data:`ZONE_QUAD_SEGS`): the polygons are drawings of
-    where the uncovered points lie; every point is well inside its zone.
+    Parameters
+    ----------
+    xy : ndarray
+        (n, 2) coordinates (metres) of all demand points.
+    rows : ndarray
+        The demand rows being zoned; ``labels`` gives each one's zone.
+    labels : ndarray
+        Zone label (0, 1, ...) of each of ``rows``.
+    zone_buffer_m : float
+        Disc radius (m).
+    drawn : dict
+        Polygons already drawn, by the zone's demand rows: the same points
+        uncovered for several categories make the same zone, drawn once.
 
     Returns
     -------
     ndarray of shapely geometry
-        One (Multi)Polygon per zone label.
+        One (Multi)Polygon per zone label. Discs are 16-gons
+        (:data:`ZONE_QUAD_SEGS`): the polygon is a drawing of where the
+        uncovered points lie, each point well inside its zone.
     """
-    discs = shapely.buffer(shapely.points(xy), zone_buffer_m, quad_segs=ZONE_QUAD_SEGS)
-    sizes = np.bincount(labels, minlength=n_zones)
-    out = np.empty(n_zones, dtype=object)
-    single = sizes[labels] == 1
-    out[labels[single]] = discs[single]
-    grouped = ~single
-    if not grouped.any():
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1], True])
+    out = np.empty(len(bounds) - 1, dtype=object)
+    todo: list[tuple[int, np.ndarray, bytes]] = []
+    for zone, (begin, stop) in enumerate(itertools.pairwise(bounds)):
+        members = rows[order[begin:stop]]
+        key = members.tobytes()
+        if key in drawn:
+            out[zone] = drawn[key]
+        else:
+            todo.append((zone, members, key))
+    if not todo:
         return out
-    if 2.0 * zone_buffer_m > link_m:
-        for zone in np.unique(labels[grouped]):
-            out[zone] = shapely.union_all(discs[labels == zone])
-        return out
-    parts = shapely.get_parts(shapely.union_all(discs[grouped]))
-    vertex = shapely.get_coordinates(shapely.get_point(shapely.get_exterior_ring(parts), 0))
-    _, nearest = cKDTree(xy[grouped]).query(vertex)
-    part_zone = labels[grouped][nearest]
-    order = np.argsort(part_zone, kind="stable")
-    parts, part_zone = parts[order], part_zone[order]
-    zones, first, count = np.unique(part_zone, return_index=True, return_counts=True)
-    out[zones[count == 1]] = parts[first[count == 1]]
-    several = np.isin(part_zone, zones[count > 1])
-    if several.any():
-        _, index = np.unique(part_zone[several], return_inverse=True)
-        out[zones[count > 1]] = shapely.multipolygons(parts[several], indices=index)
+    needed = np.concatenate([members for _, members, _ in todo])
+    discs = shapely.buffer(shapely.points(xy[needed]), zone_buffer_m, quad_segs=ZONE_QUAD_SEGS)
+    start = 0
+    for zone, members, key in todo:
+        chunk = discs[start : start + members.size]
+        start += members.size
+        out[zone] = drawn[key] = chunk[0] if chunk.size == 1 else shapely.union_all(chunk)
     return out
 
 
