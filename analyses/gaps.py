@@ -8,6 +8,7 @@ facility; zones are ranked by the people affected.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -17,9 +18,13 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
+from shapely.geometry.base import BaseGeometry
 
 from lifecircle.analyses.access import AccessTable
 from lifecircle.analyses.life_circle import target_population
+
+#: Segments per quarter circle of the discs drawn around uncovered points.
+ZONE_QUAD_SEGS = 4
 
 GAP_COLUMNS = [
     "gap_id",
@@ -92,22 +97,22 @@ def gap_zones(
         by ``people_affected`` (target group of the category; residents for
         incomplete circles).
     """
-    xy = np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
+    xy = _points_xy(demand)
     frames = []
     jobs: list[tuple[str, str, np.ndarray, Sequence[str]]] = [
         ("category", cat, mask, [cat]) for cat, mask in uncovered.items()
     ]
     if incomplete is not None:
         jobs.append(("life_circle", "life_circle", incomplete, list(uncovered)))
+    drawn: dict[bytes, BaseGeometry] = {}
     for kind, key, mask, cats in jobs:
         rows = np.flatnonzero(mask)
         if rows.size == 0:
             continue
         labels = _clusters(xy[rows], link_m)
+        polygons = zone_polygons(xy, rows, labels, zone_buffer_m, drawn)
         frames.append(
-            _zone_rows(
-                demand, access, rows, labels, kind, key, cats, uncovered, zone_buffer_m
-            )
+            _zone_rows(demand, access, rows, labels, polygons, kind, key, cats, uncovered)
         )
     if not frames:
         return gpd.GeoDataFrame({c: [] for c in GAP_COLUMNS}, geometry=[], crs=demand.crs)
@@ -125,46 +130,111 @@ def gap_zones(
 
 
 def _zone_rows(
-    demand, access, rows, labels, kind, key, cats, uncovered, zone_buffer_m
+    demand: gpd.GeoDataFrame,
+    access: AccessTable,
+    rows: np.ndarray,
+    labels: np.ndarray,
+    polygons: np.ndarray,
+    kind: str,
+    key: str,
+    cats: Sequence[str],
+    uncovered: dict[str, np.ndarray],
 ) -> gpd.GeoDataFrame:
-    residents = demand["residents"].to_numpy(dtype=float)[rows]
-    elderly = demand["elderly"].to_numpy(dtype=float)[rows]
-    children = demand["children"].to_numpy(dtype=float)[rows]
+    """One record per zone: sums, missing categories, nearest facility, polygon."""
+    n_zones = len(polygons)
+
+    def total(column: np.ndarray) -> np.ndarray:
+        return np.bincount(labels, weights=column, minlength=n_zones)
+
     if kind == "category":
         affected = target_population(demand, access.rule(key).target)[rows]
-        walk = access.walk_m[key].to_numpy()[rows]
+        walk = access.walk_m[key].to_numpy(dtype=float)[rows]
         nearest = access.nearest[key].to_numpy()[rows]
+        categories = np.full(n_zones, key, dtype=object)
     else:
-        affected = residents
+        affected = demand["residents"].to_numpy(dtype=float)[rows]
         walk = np.full(len(rows), np.nan)
         nearest = np.full(len(rows), None, dtype=object)
-    n_zones = labels.max() + 1
-    points = demand.geometry.values[rows]
-    records = []
-    for zone in range(n_zones):
-        members = labels == zone
-        zone_walk = walk[members]
-        finite = np.isfinite(zone_walk)
-        if kind == "category":
-            missing = [key]
+        missing = np.column_stack(
+            [total(uncovered[c][rows].astype(float)) > 0 for c in cats]
+        ).reshape(n_zones, len(cats))
+        names = np.asarray(cats, dtype=object)
+        categories = np.array([",".join(names[m]) for m in missing], dtype=object)
+    # nearest facility: the first member (in row order) with the shortest finite walk
+    finite_walk = np.where(np.isfinite(walk), walk, np.inf)
+    order = np.lexsort((finite_walk, labels))
+    first = order[np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1]])]
+    has_walk = np.isfinite(finite_walk[first])
+    return gpd.GeoDataFrame(
+        {
+            "kind": kind,
+            "kind_key": key,
+            "categories": categories,
+            "residents": total(demand["residents"].to_numpy(dtype=float)[rows]),
+            "elderly": total(demand["elderly"].to_numpy(dtype=float)[rows]),
+            "children": total(demand["children"].to_numpy(dtype=float)[rows]),
+            "people_affected": total(affected),
+            "demand_points": np.bincount(labels, minlength=n_zones),
+            "nearest_walk_m": np.where(has_walk, finite_walk[first], np.nan),
+            "nearest_facility_id": np.where(has_walk, nearest[first], None),
+        },
+        geometry=polygons,
+        crs=demand.crs,
+    )
+
+
+def zone_polygons(
+    xy: np.ndarray,
+    rows: np.ndarray,
+    labels: np.ndarray,
+    zone_buffer_m: float,
+    drawn: dict[bytes, BaseGeometry],
+) -> np.ndarray:
+    """The union of the discs (radius ``zone_buffer_m``, metres) around each zone's points.
+
+    Parameters
+    ----------
+    xy : ndarray
+        (n, 2) coordinates (metres) of all demand points.
+    rows : ndarray
+        The demand rows being zoned; ``labels`` gives each one's zone.
+    labels : ndarray
+        Zone label (0, 1, ...) of each of ``rows``.
+    zone_buffer_m : float
+        Disc radius (m).
+    drawn : dict
+        Polygons already drawn, by the zone's demand rows: the same points
+        uncovered for several categories make the same zone, drawn once.
+
+    Returns
+    -------
+    ndarray of shapely geometry
+        One (Multi)Polygon per zone label. Discs are 16-gons
+        (:data:`ZONE_QUAD_SEGS`): the polygon is a drawing of where the
+        uncovered points lie, each point well inside its zone.
+    """
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1], True])
+    out = np.empty(len(bounds) - 1, dtype=object)
+    todo: list[tuple[int, np.ndarray, bytes]] = []
+    for zone, (begin, stop) in enumerate(itertools.pairwise(bounds)):
+        members = rows[order[begin:stop]]
+        key = members.tobytes()
+        if key in drawn:
+            out[zone] = drawn[key]
         else:
-            local = rows[members]
-            missing = [c for c in cats if uncovered[c][local].any()]
-        records.append(
-            {
-                "kind": kind,
-                "kind_key": key,
-                "categories": ",".join(missing),
-                "residents": float(residents[members].sum()),
-                "elderly": float(elderly[members].sum()),
-                "children": float(children[members].sum()),
-                "people_affected": float(affected[members].sum()),
-                "demand_points": int(members.sum()),
-                "nearest_walk_m": float(zone_walk[finite].min()) if finite.any() else np.nan,
-                "nearest_facility_id": (
-                    nearest[members][finite][np.argmin(zone_walk[finite])] if finite.any() else None
-                ),
-                "geometry": shapely.union_all(shapely.buffer(points[members], zone_buffer_m)),
-            }
-        )
-    return gpd.GeoDataFrame(records, geometry="geometry", crs=demand.crs)
+            todo.append((zone, members, key))
+    if not todo:
+        return out
+    needed = np.concatenate([members for _, members, _ in todo])
+    discs = shapely.buffer(shapely.points(xy[needed]), zone_buffer_m, quad_segs=ZONE_QUAD_SEGS)
+    start = 0
+    for zone, members, key in todo:
+        chunk = discs[start : start + members.size]
+        start += members.size
+        out[zone] = drawn[key] = chunk[0] if chunk.size == 1 else shapely.union_all(chunk)
+    return out
+
+
+def _points_xy(demand: gpd.GeoDataFrame) -> np.ndarray:
+    return np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])

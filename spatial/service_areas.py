@@ -8,6 +8,8 @@ what plans traditionally draw instead; it ignores rivers and railways.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -17,7 +19,11 @@ from lifecircle.spatial.errors import LifecircleError
 from lifecircle.spatial.graph import WalkGraph
 from lifecircle.spatial.snapping import Snapped
 
-__all__ = ["naive_radius_circles", "reachable_segments", "service_areas"]
+__all__ = [
+    "naive_radius_circles",
+    "reachable_segments",
+    "service_areas",
+]
 
 #: Segments per quarter circle in buffers: 4 keeps round ends within 2% of a true
 #: circle at the 30 m display buffer, at a fraction of the default cost.
@@ -35,6 +41,19 @@ def reachable_segments(
     end.
     """
     search = search or LocalSearch(graph)
+    pieces = _piece_coordinates(graph, *_reached_pieces(graph, sources, j, limit, search))
+    connector = np.stack([sources.point_xy[j], sources.xy[j]])[None]
+    return np.concatenate([connector, pieces])
+
+
+def _reached_pieces(
+    graph: WalkGraph, sources: Snapped, j: int, limit: float, search: LocalSearch
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges and fractions ``[t0, t1]`` (along u -> v) of the network reached by source ``j``.
+
+    The part of the source's own edge within budget comes last; the snap
+    connector is not included.
+    """
     nodes, d = search.run(
         sources, j, limit, float(sources.offset_u_m[j]), float(sources.offset_v_m[j])
     )
@@ -53,7 +72,6 @@ def reachable_segments(
     r_u = np.where(np.isfinite(r_u), r_u, 0.0)
     r_v = np.where(np.isfinite(r_v), r_v, 0.0)
     full = r_u + r_v >= length
-    # pieces as fractions [t0, t1] along u -> v
     t0 = np.concatenate([np.zeros(edges.size), 1.0 - np.minimum(r_v / length, 1.0)])
     t1 = np.concatenate([np.where(full, 1.0, np.minimum(r_u / length, 1.0)), np.ones(edges.size)])
     pe = np.concatenate([edges, edges])
@@ -61,21 +79,74 @@ def reachable_segments(
     keep &= t1 > t0
     # the source's own edge, walked both ways from the snapped position
     e = int(sources.edge[j])
-    budget = limit - float(sources.snap_m[j])
+    span = (limit - float(sources.snap_m[j])) / float(g.edge_length_m[e])
     f = float(sources.fraction[j])
-    span = budget / float(g.edge_length_m[e])
-    t0 = np.append(t0[keep], max(f - span, 0.0))
-    t1 = np.append(t1[keep], min(f + span, 1.0))
-    pe = np.append(pe[keep], e)
-    a = g.node_xy[g.edge_u[pe]]
-    b = g.node_xy[g.edge_v[pe]]
-    pieces = np.stack([a + t0[:, None] * (b - a), a + t1[:, None] * (b - a)], axis=1)
-    connector = np.stack([sources.point_xy[j], sources.xy[j]])[None]
-    return np.concatenate([connector, pieces])
+    return (
+        np.append(pe[keep], e),
+        np.append(t0[keep], max(f - span, 0.0)),
+        np.append(t1[keep], min(f + span, 1.0)),
+    )
+
+
+def _piece_coordinates(graph: WalkGraph, edges, t0, t1) -> np.ndarray:
+    """(p, 2, 2) coordinates (metres) of the pieces ``[t0, t1]`` of ``edges``."""
+    a = graph.node_xy[graph.edge_u[edges]]
+    b = graph.node_xy[graph.edge_v[edges]]
+    return np.stack([a + t0[:, None] * (b - a), a + t1[:, None] * (b - a)], axis=1)
+
+
+def _check_buffer(buffer_m: float) -> None:
+    if not np.isfinite(buffer_m) or buffer_m <= 0:
+        raise LifecircleError(
+            f"buffer_m must be a positive number of metres, got {buffer_m!r}.",
+            where="service_areas(buffer_m)", fix="Use e.g. 30 (metres).",
+        )
+
+
+def _reached_network(
+    graph: WalkGraph, sources: Snapped, lim: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pieces reached by every source that can walk at all.
+
+    Returns
+    -------
+    active : ndarray of int
+        Sources that are ``ok`` and snapped within their limit.
+    owner, edges, t0, t1 : ndarray
+        One row per reached piece: the source, the edge and the fractions.
+    """
+    active = np.flatnonzero(sources.ok & (sources.snap_m <= lim))
+    search = LocalSearch(graph)
+    found = [_reached_pieces(graph, sources, int(j), float(lim[j]), search) for j in active]
+    counts = [piece[0].size for piece in found]
+    if not found:
+        empty = np.array([], dtype=np.int64)
+        return active, empty, empty, np.array([]), np.array([])
+    edges, t0, t1 = (np.concatenate(column) for column in zip(*found, strict=True))
+    return active, np.repeat(active, counts), edges, t0, t1
+
+
+def _merged_lines(coords: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Non-degenerate pieces joined end to end (``line_merge``) within each group.
+
+    Returns the merged lines and the group of each. Fewer, longer lines make
+    the later union several times cheaper than one band per piece.
+    """
+    lines = shapely.linestrings(coords)
+    keep = shapely.length(lines) > 0
+    lines, group = lines[keep], group[keep]
+    if lines.size == 0:
+        return lines, group
+    order = np.argsort(group, kind="stable")
+    lines, group = lines[order], group[order]
+    labels, index = np.unique(group, return_inverse=True)
+    merged = shapely.line_merge(shapely.multilinestrings(lines, indices=index))
+    parts, which = shapely.get_parts(merged, return_index=True)
+    return parts, labels[which]
 
 
 def service_areas(
-    graph: WalkGraph, sources: Snapped, limit_m, buffer_m: float = 30.0
+    graph: WalkGraph, sources: Snapped, limit_m, buffer_m: float = 30.0, reference: bool = False
 ) -> list[BaseGeometry]:
     """Network service area polygon per source.
 
@@ -89,6 +160,12 @@ def service_areas(
         Walk limit in metres (snap distance included), one or one per source.
     buffer_m : float, default 30.0
         Half-width in metres of the band drawn around the reached network.
+    reference : bool, default False
+        Buffer every reached piece on its own and merge the bands, one source
+        at a time: the original algorithm, kept to check the default against.
+        The default joins the pieces into lines first and buffers all sources'
+        lines in one call; its polygons differ from the reference only where
+        the round joins are drawn (well under 0.1% of area on real streets).
 
     Returns
     -------
@@ -96,12 +173,31 @@ def service_areas(
         One (Multi)Polygon per source, in the graph's CRS; an empty Polygon for
         a source that is not ``ok``.
     """
-    if not np.isfinite(buffer_m) or buffer_m <= 0:
-        raise LifecircleError(
-            f"buffer_m must be a positive number of metres, got {buffer_m!r}.",
-            where="service_areas(buffer_m)", fix="Use e.g. 30 (metres).",
-        )
+    _check_buffer(buffer_m)
     lim = per_source_limits(limit_m, len(sources))
+    if reference:
+        return _reference_areas(graph, sources, lim, buffer_m)
+    active, owner, edges, t0, t1 = _reached_network(graph, sources, lim)
+    connectors = np.stack([sources.point_xy[active], sources.xy[active]], axis=1)
+    coords = np.concatenate([connectors, _piece_coordinates(graph, edges, t0, t1)])
+    lines, group = _merged_lines(coords, np.concatenate([active, owner]))
+    bands = shapely.buffer(lines, buffer_m, quad_segs=BUFFER_QUAD_SEGS)
+    out = np.full(len(sources), shapely.Polygon(), dtype=object)
+    # where the limit equals the snap distance, the area is the point's own disc
+    out[active] = shapely.buffer(
+        shapely.points(sources.point_xy[active]), buffer_m, quad_segs=BUFFER_QUAD_SEGS
+    )
+    bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True]) if group.size else []
+    for begin, stop in itertools.pairwise(bounds):
+        chunk = bands[begin:stop]
+        out[group[begin]] = chunk[0] if chunk.size == 1 else shapely.union_all(chunk)
+    return list(out)
+
+
+def _reference_areas(
+    graph: WalkGraph, sources: Snapped, lim: np.ndarray, buffer_m: float
+) -> list[BaseGeometry]:
+    """One source at a time: buffer every reached piece and merge the bands."""
     search = LocalSearch(graph)
     out: list[BaseGeometry] = []
     for j in range(len(sources)):
@@ -115,8 +211,6 @@ def service_areas(
             point = shapely.points(seg[0, 0])
             out.append(shapely.buffer(point, buffer_m, quad_segs=BUFFER_QUAD_SEGS))
             continue
-        # Buffering each piece and merging is about 3x faster than buffering one
-        # MultiLineString of overlapping pieces, for the same area.
         bands = shapely.buffer(lines[nonzero], buffer_m, quad_segs=BUFFER_QUAD_SEGS)
         out.append(shapely.union_all(bands))
     return out

@@ -1,0 +1,193 @@
+"""Fast service areas and gap zones agree with the reference algorithms.
+
+Service areas: the default (pieces joined into lines, one buffer call for all
+sources) and its dissolve per category stay within 1% symmetric difference of
+the reference (every piece buffered and merged, source by source).
+Gap zones: every zone holds exactly the uncovered points of one connected
+component of the "closer than the linking distance" graph, found here by a
+brute-force search over all pairwise distances.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from lifecircle.analyses.gaps import gap_zones
+from lifecircle.spatial.service_areas import service_areas
+from lifecircle.standards.profile import load_profile
+
+TOLERANCE = 0.01  # symmetric difference / reference area
+YICHUAN_BBOX = (121.425, 31.248, 121.452, 31.272)
+
+
+def assert_areas_match_reference(access, max_facilities: int | None = None) -> int:
+    """Compare fast and reference areas for every category; return how many were compared."""
+    network = access.network
+    compared = 0
+    for cat, rows in access.facility_rows.items():
+        rows = rows[:max_facilities]
+        if rows.size == 0:
+            continue
+        limit = access.rule(cat).threshold_m
+        snapped = network.facilities.subset(rows)
+        fast = service_areas(network.graph, snapped, limit)
+        reference = service_areas(network.graph, snapped, limit, reference=True)
+        for got, want in zip(fast, reference, strict=True):
+            assert got.is_empty == want.is_empty, cat
+            if want.is_empty:
+                continue
+            assert got.is_valid
+            assert shapely.symmetric_difference(got, want).area < TOLERANCE * want.area, cat
+            compared += 1
+        dissolved = shapely.union_all([p for p in fast if not p.is_empty])
+        union = shapely.union_all([p for p in reference if not p.is_empty])
+        assert shapely.symmetric_difference(dissolved, union).area < TOLERANCE * union.area, cat
+    return compared
+
+
+def test_service_areas_match_reference_on_demo(demo_results):
+    assert assert_areas_match_reference(demo_results.access) > 20
+
+
+def test_service_areas_match_reference_on_real_streets(shanghai_central):
+    from lifecircle.analyses.access import compute_access
+    from lifecircle.layers.load import load_layerset
+
+    profile = load_profile("shanghai")
+    layerset = load_layerset(
+        profile,
+        osm=[shanghai_central / "roads.osm"],
+        geofabrik=[shanghai_central / "geofabrik"],
+        bbox=list(YICHUAN_BBOX),
+    )
+    access = compute_access(layerset, profile)
+    assert assert_areas_match_reference(access, max_facilities=15) > 30
+
+
+def test_service_area_of_a_source_that_cannot_walk_is_its_disc_or_empty(demo_results):
+    network = demo_results.access.network
+    snapped = network.facilities.subset(np.flatnonzero(network.facilities.ok)[:3])
+    limits = snapped.snap_m.copy()  # exactly the snap distance: only the point itself
+    limits[1] = snapped.snap_m[1] / 2  # cannot even reach the street
+    fast = service_areas(network.graph, snapped, limits, buffer_m=20.0)
+    reference = service_areas(network.graph, snapped, limits, buffer_m=20.0, reference=True)
+    assert fast[1].is_empty and reference[1].is_empty
+    for j in (0, 2):
+        assert fast[j].equals(reference[j])
+        assert shapely.Point(snapped.point_xy[j]).within(fast[j])
+
+
+def components_by_brute_force(xy: np.ndarray, link_m: float) -> list[frozenset[int]]:
+    """Connected components of "within link_m" by search over the full distance matrix."""
+    close = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) <= link_m
+    seen = np.zeros(len(xy), dtype=bool)
+    components = []
+    for start in range(len(xy)):
+        if seen[start]:
+            continue
+        stack, members = [start], {start}
+        seen[start] = True
+        while stack:
+            for nxt in np.flatnonzero(close[stack.pop()] & ~seen):
+                seen[nxt] = True
+                members.add(int(nxt))
+                stack.append(int(nxt))
+        components.append(frozenset(members))
+    return components
+
+
+def assert_zones_hold_components(zones, demand, mask, key, link_m, zone_buffer_m) -> None:
+    rows = np.flatnonzero(mask)
+    xy = np.column_stack([demand.geometry.x, demand.geometry.y])[rows]
+    expected = {frozenset(rows[list(c)]) for c in components_by_brute_force(xy, link_m)}
+    own = zones[zones["kind_key"] == key]
+    points = shapely.points(np.column_stack([demand.geometry.x, demand.geometry.y]))
+    held = set()
+    for zone in own.itertuples():
+        inside = frozenset(rows[shapely.contains_xy(zone.geometry, *xy.T)])
+        assert zone.demand_points == len(inside)
+        assert zone.residents == pytest.approx(demand["residents"].to_numpy()[list(inside)].sum())
+        # each member sits at least (radius - polygon sagitta) inside its zone
+        depth = shapely.distance(points[list(inside)], zone.geometry.boundary)
+        assert depth.min() >= 0.95 * zone_buffer_m
+        held.add(inside)
+    assert held == expected
+
+
+def random_case(seed: int, n: int = 300):
+    """Clustered random points with a random uncovered mask per category."""
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0, 4000, size=(12, 2))
+    xy = np.vstack(
+        [centres[rng.integers(0, 12, n // 2)] + rng.normal(0, 120, (n // 2, 2)),
+         rng.uniform(0, 4000, size=(n - n // 2, 2))]
+    )
+    demand = gpd.GeoDataFrame(
+        {
+            "residents": rng.integers(1, 200, n).astype(float),
+            "elderly": rng.integers(0, 40, n).astype(float),
+            "children": rng.integers(0, 30, n).astype(float),
+        },
+        geometry=shapely.points(xy),
+        crs="EPSG:32651",
+    )
+    walk = pd.DataFrame(
+        {c: np.where(rng.random(n) < 0.7, rng.uniform(100, 2000, n), np.nan) for c in CATS}
+    )
+    nearest = pd.DataFrame({c: [f"f{i % 7}" for i in range(n)] for c in CATS})
+    access = SimpleNamespace(walk_m=walk, nearest=nearest, rule=load_profile("shanghai").rule)
+    uncovered = {c: rng.random(n) < share for c, share in zip(CATS, (0.9, 0.4, 1.0), strict=True)}
+    return demand, access, uncovered
+
+
+CATS = ("day_care", "park", "meal_point")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("link_m, zone_buffer_m", [(150.0, 75.0), (150.0, 40.0), (80.0, 60.0)])
+def test_gap_zones_hold_the_people_of_each_connected_component(seed, link_m, zone_buffer_m):
+    demand, access, uncovered = random_case(seed)
+    incomplete = uncovered["day_care"] | uncovered["park"]
+    zones = gap_zones(demand, access, uncovered, incomplete, link_m, zone_buffer_m)
+    assert zones.geometry.is_valid.all()
+    for cat, mask in uncovered.items():
+        assert_zones_hold_components(zones, demand, mask, cat, link_m, zone_buffer_m)
+    assert_zones_hold_components(
+        zones, demand, incomplete, "life_circle", link_m, zone_buffer_m
+    )
+    life = zones[zones["kind"] == "life_circle"]
+    for zone in life.itertuples():
+        inside = shapely.contains_xy(zone.geometry, demand.geometry.x, demand.geometry.y)
+        missing = [c for c in CATS if (uncovered[c] & incomplete & inside).any()]
+        assert zone.categories == ",".join(missing)
+    for cat in CATS:
+        own = zones[zones["kind_key"] == cat]
+        for zone in own.itertuples():
+            inside = uncovered[cat] & shapely.contains_xy(
+                zone.geometry, demand.geometry.x, demand.geometry.y
+            )
+            walks = access.walk_m[cat].to_numpy()[inside]
+            if np.isfinite(walks).any():
+                assert zone.nearest_walk_m == np.nanmin(walks)
+            else:
+                assert np.isnan(zone.nearest_walk_m) and pd.isna(zone.nearest_facility_id)
+
+
+def test_gap_zones_on_demo_hold_the_components(demo_results, demo_prepared):
+    from lifecircle.analyses.gaps import linking_distance_m
+
+    demand = demo_prepared.demand
+    grid = demo_prepared.meta.get("demand_grid", {}).get("size_m")
+    link_m = linking_distance_m(demand, grid)
+    access = demo_results.access
+    zones = demo_results.gaps
+    for cat in access.facility_rows:
+        mask = ~access.covered(cat)
+        if mask.any():
+            assert_zones_hold_components(zones, demand, mask, cat, link_m, link_m / 2)
