@@ -127,6 +127,10 @@ LABELS: dict[str, dict[str, str]] = {
     # report: data and method (数据说明)
     "data_section": {"zh": "数据说明", "en": "Data and method"},
     "data_sources": {"zh": "输入数据", "en": "Input data"},
+    "data_profile_copy": {
+        "zh": "所用标准的完整副本：本文件夹中的 profile.yml",
+        "en": "the exact profile used is kept as profile.yml in this folder",
+    },
     "data_crs": {"zh": "坐标系", "en": "Coordinate system"},
     "data_crs_value": {
         "zh": "计算：{crs}（米制）；地图：WGS84（高德底图时为 GCJ-02）",
