@@ -9,6 +9,8 @@ map; the vector basemap must write road and place names.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 import shutil
 from pathlib import Path
@@ -19,7 +21,9 @@ from lifecircle.maps import MapOptions, write_maps
 from lifecircle.maps.basemap_labels import ROAD_LABEL_MIN_ZOOM, road_label_points
 from lifecircle.maps.labels import t
 from lifecircle.maps.offline import LEAFLET_VERSION, assert_self_contained, leaflet_assets
+from lifecircle.maps.options import TIANDITU_ENV_VARS
 from tests.browser import Browser
+from tests.test_maps import SCRIPT_NAME, XSS_NAME
 
 SCREEN = (1366, 768)
 PAGE_TIMEOUT_S = 30.0
@@ -68,7 +72,24 @@ def test_any_script_or_stylesheet_address_is_refused(html):
         assert_self_contained(f"<html><head>{html}</head></html>")
 
 
+def test_default_basemap_is_vector_or_tianditu_with_a_key(monkeypatch):
+    for name in TIANDITU_ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    assert MapOptions().validated().basemap == "none"
+    assert MapOptions(tianditu_key="   ").validated().basemap == "none"
+    assert MapOptions(tianditu_key="k1").validated().basemap == "tianditu"
+    assert MapOptions(basemap="osm", tianditu_key="k1").validated().basemap == "osm"
+    assert MapOptions(tianditu_key="k1", offline=True).validated().effective_basemap == "none"
+    for name in TIANDITU_ENV_VARS:
+        monkeypatch.setenv(name, "k2")
+        assert MapOptions().validated().basemap == "tianditu"
+        assert MapOptions().effective_basemap == "tianditu"
+        monkeypatch.delenv(name)
+
+
 def test_default_demo_pages_reference_nothing_outside(demo_run):
+    summary = json.loads((demo_run / "summary.json").read_text(encoding="utf-8"))
+    assert summary["maps"]["basemap"] == "none", "the demo defaults to the vector basemap"
     pages = _pages(demo_run)
     maps = [p for p in pages if "leaflet" in p.read_text(encoding="utf-8")[:400000].lower()]
     assert len(maps) >= 3, pages
@@ -219,3 +240,31 @@ def test_road_labels_follow_the_road_and_skip_unnamed_and_minor():
     assert len(carriageways) == 2, "a parallel carriageway of the same name adds no labels"
     empty = road_label_points(roads.iloc[0:0])
     assert len(empty) == 0 and list(empty.columns) == ["name", "angle", "min_zoom", "geometry"]
+
+
+@pytest.mark.browser
+def test_road_and_place_names_stay_text(chromium, demo_results, tmp_path):
+    layerset = demo_results.layerset
+    roads = layerset.roads.copy()
+    roads["name"] = roads["name"].astype(object)
+    roads.loc[roads["highway"] == "primary", "name"] = XSS_NAME
+    boundary = layerset.boundary.copy()
+    boundary["name"] = boundary["name"].astype(object)
+    boundary.loc[boundary.index[0], "name"] = SCRIPT_NAME
+    hostile = dataclasses.replace(
+        demo_results, layerset=dataclasses.replace(layerset, roads=roads, boundary=boundary)
+    )
+    write_maps(hostile, tmp_path, MapOptions(basemap="none"))
+    with Browser(chromium, timeout_s=PAGE_TIMEOUT_S, window=SCREEN) as b:
+        record = b.open(tmp_path / "maps" / "life_circle.html")
+        b.evaluate("void LC.map.setZoom(17)")
+        b.pump(duration_s=0.5)
+        texts = b.evaluate(
+            "Array.from(document.querySelectorAll('.lc-road-label, .lc-place-label'))"
+            ".map(function (e) { return e.innerText; })"
+        )
+        injected = b.evaluate("document.querySelectorAll('img[src=\"x\"]').length")
+    assert record.dialogs == [], "an injected alert() ran"
+    assert injected == 0
+    assert XSS_NAME in texts and SCRIPT_NAME in texts
+    assert record.errors() == []
