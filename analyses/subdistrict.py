@@ -22,6 +22,7 @@ from lifecircle.analyses.gaps import gap_zones, linking_distance_m
 from lifecircle.analyses.life_circle import LifeCircleResult, life_circle
 from lifecircle.analyses.service_area_layer import service_area_layer
 from lifecircle.analyses.snapping_summary import network_figures, snapping_summary
+from lifecircle.analyses.table_locations import with_locations
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import Profile
@@ -257,10 +258,10 @@ def analyse(
         "life_circle_categories": life.categories,
         "fitness_circle_categories": fitness.categories,
         "care_coverage_categories": care.categories,
-        "care_facilities": care.facilities,
+        "care_facilities": _with_facility_names(care.facilities, layerset.facilities),
         "units_life_circle": life.units,
         "units_care": care.units,
-        "gaps": pd.DataFrame(gaps.drop(columns="geometry")),
+        "gaps": with_locations(gaps, layerset.boundary),
     }
     return SubdistrictResults(
         demand=demand,
@@ -276,6 +277,14 @@ def analyse(
         layerset=layerset,
         profile=profile,
     )
+
+
+def _with_facility_names(table: pd.DataFrame, facilities: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The care table with each facility's ``name`` after its id, so planners recognise it."""
+    names = facilities.drop_duplicates("facility_id").set_index("facility_id")["name"]
+    out = table.copy()
+    out.insert(1, "name", out["facility_id"].map(names))
+    return out
 
 
 def _gaps_by_category(gaps: gpd.GeoDataFrame) -> dict[str, dict[str, Any]]:

@@ -31,8 +31,10 @@ from lifecircle.output import (
 )
 from lifecircle.output_guard import LAYERS_FILE_METADATA, check_output_file, check_output_folder
 from lifecircle.progress import Progress
+from lifecircle.qgis_styles import write_layer_styles
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import Profile, load_profile
+from lifecircle.workbook import WORKBOOK_NAME, write_workbook
 
 __all__ = [
     "RunOutputs",
@@ -219,9 +221,17 @@ def run(
         (staging / PROFILE_COPY_NAME).write_bytes(profile_copy)
         write_gpkg_layers(layer_frames(layerset), staging / "layers.gpkg")
         write_gpkg_layers(results.layers(), staging / "results.gpkg")
+        write_layer_styles(
+            staging / "results.gpkg",
+            results.layers(),
+            profile,
+            options.lang,
+            results.access.max_minutes,
+        )
         (staging / "tables").mkdir()
         for name, table in results.tables.items():
             write_csv(table, staging / "tables" / f"{name}.csv")
+        write_workbook(results.tables, staging / WORKBOOK_NAME, profile, options.lang)
         info["detail"] = str(config.output)
         with progress.stage("maps and report") as map_info:
             map_files = write_maps(results, staging, options)
@@ -237,6 +247,7 @@ def run(
             config.output / "summary.json",
             config.output / "results.gpkg",
             config.output / "tables",
+            config.output / WORKBOOK_NAME,
         ]
     return RunOutputs(
         folder=config.output, files=files, summary=summary, layerset=layerset, results=results

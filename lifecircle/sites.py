@@ -5,8 +5,8 @@ figures match that run, asks :func:`lifecircle.analyses.siting.recommend` (or
 ``evaluate_sites``), and writes the run folder again atomically with only
 what changes: the ``sites`` (or ``proposed_sites``) layers in
 ``results.gpkg``, a ``sites`` (or ``sites_evaluation``) block in
-``summary.json``, CSV tables, ``maps/sites.html``, ``maps/index.html`` and
-``report.html``. The run's other maps and PNGs are copied, not drawn again,
+``summary.json``, CSV tables and ``tables.xlsx``, QGIS styles,
+``maps/sites.html``, ``maps/index.html`` and ``report.html``. The run's other maps and PNGs are copied, not drawn again,
 and no analysis is run again: the maps and the report read the run's own
 results back from its folder.
 """
@@ -25,6 +25,7 @@ import pandas as pd
 
 from lifecircle.analyses import siting
 from lifecircle.analyses.access import DEFAULT_MAX_MINUTES, AccessTable, compute_access
+from lifecircle.analyses.table_locations import with_locations
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.layers.layerset_io import gpkg_layer_names, read_run
 from lifecircle.layers.planner_files import read_candidates
@@ -32,8 +33,10 @@ from lifecircle.maps import MapOptions, SitesOverlay, write_report, write_sites_
 from lifecircle.output import PROFILE_COPY_NAME, atomic_folder, gpkg_ready, write_csv, write_json
 from lifecircle.output_guard import check_output_folder
 from lifecircle.progress import Progress
+from lifecircle.qgis_styles import write_layer_styles
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import Profile, available_profiles, load_profile
+from lifecircle.workbook import WORKBOOK_NAME, write_workbook
 
 #: The results.gpkg layers the maps and the report read back.
 RESULT_LAYERS = ("demand", "facilities", "service_areas", "gaps")
@@ -255,7 +258,7 @@ def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[st
         newly_covered=outcome.newly_covered_demand,
         circle=outcome.circle,
     )
-    tables = {"sites": outcome.table()}
+    tables = {"sites": with_locations(outcome.sites, layerset.boundary)}
     folder = _rewrite(request, results, outcome.layers(), tables, overlay, progress)
     return folder, block
 
@@ -356,6 +359,11 @@ def _rewrite(
         for name, table in tables.items():
             write_csv(table, staging / "tables" / f"{name}.csv")
         options = _map_options(summary, from_dir)
+        profile, lang = results.profile, options.lang
+        write_workbook({**results.tables, **tables}, staging / WORKBOOK_NAME, profile, lang)
+        write_layer_styles(
+            staging / "results.gpkg", layers, profile, lang, results.access.max_minutes
+        )
         map_files = write_sites_maps(results, staging, options, overlay)
         write_report(results, staging, options, map_files)
         write_json(json.loads(json.dumps(summary, default=str)), staging / "summary.json")
