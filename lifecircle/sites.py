@@ -6,9 +6,10 @@ figures match that run, asks :func:`lifecircle.analyses.siting.recommend` (or
 what changes: the ``sites`` (or ``proposed_sites``) layers in
 ``results.gpkg``, a ``sites`` (or ``sites_evaluation``) block in
 ``summary.json``, CSV tables and ``tables.xlsx``, QGIS styles,
-``maps/sites.html``, ``maps/index.html`` and ``report.html``. The run's other maps and PNGs are copied, not drawn again,
-and no analysis is run again: the maps and the report read the run's own
-results back from its folder.
+``maps/sites.html``, ``maps/index.html`` and ``report.html``. The run's
+other maps and PNGs are copied, not drawn again, and no analysis is run
+again: the maps and the report read the run's own results back from its
+folder.
 """
 
 from __future__ import annotations
