@@ -8,11 +8,13 @@ so the siting figures match that run's coverage figures.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 
 from lifecircle.layers.layerset import LAYER_NAMES, LayerSet
@@ -54,6 +56,36 @@ def gpkg_layer_names(path: Path, missing_fix: str) -> set[str]:
         ) from exc
 
 
+#: The GeoPackage layers water is written to, one geometry type each (GeoPackage
+#: readers such as QGIS expect that); files written before hold one ``water`` layer.
+WATER_LAYERS: tuple[str, ...] = ("water_polygons", "water_lines")
+
+
+def split_water(water: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """Water areas and water lines as the two layers of :data:`WATER_LAYERS`."""
+    polygonal = water.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    return {"water_polygons": water[polygonal], "water_lines": water[~polygonal]}
+
+
+def read_water(
+    names: set[str], read: Callable[[str], gpd.GeoDataFrame]
+) -> gpd.GeoDataFrame | None:
+    """The water of a layers file as one frame (both split layers, or an older ``water``).
+
+    Parameters
+    ----------
+    names : set of str
+        The file's layer names.
+    read : callable
+        Reads one layer by name.
+    """
+    parts = [read(name) for name in ("water", *WATER_LAYERS) if name in names]
+    if not parts:
+        return None
+    water = pd.concat(parts, ignore_index=True)
+    return gpd.GeoDataFrame(water, geometry=parts[0].geometry.name, crs=parts[0].crs)
+
+
 def read_layerset(path: str | Path, meta: dict[str, Any] | None = None) -> LayerSet:
     """Read the layers written by a run (``OUTDIR/layers.gpkg``) as a LayerSet.
 
@@ -84,6 +116,7 @@ def read_layerset(path: str | Path, meta: dict[str, Any] | None = None) -> Layer
     frames: dict[str, gpd.GeoDataFrame | None] = {}
     for name in LAYER_NAMES:
         frames[name] = gpd.read_file(path, layer=name) if name in available else None
+    frames["water"] = read_water(available, lambda name: gpd.read_file(path, layer=name))
     frames["roads"] = restore_vertex_ids(frames["roads"])
     crs = frames["roads"].crs
     return LayerSet(crs=crs, meta=dict(meta or {}), **frames)

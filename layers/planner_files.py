@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from lifecircle.layers.layerset_io import gpkg_layer_names, restore_vertex_ids
+from lifecircle.layers.layerset_io import gpkg_layer_names, read_water, restore_vertex_ids
 from lifecircle.layers.osm import RawLayers
 from lifecircle.layers.vector_io import read_vector, row_numbers
 from lifecircle.spatial.errors import LifecircleError
@@ -365,6 +365,9 @@ def read_layerset_gpkg(path: str | Path) -> RawLayers:
         )
         for name in ("buildings", "water", "railways", "facilities")
     }
+    water = read_water(names, lambda name: read_vector(path, layer=name, what=f"layer {name}"))
+    if water is not None:
+        others["water"] = water
     return RawLayers(
         roads=roads,
         **others,

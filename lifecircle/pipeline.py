@@ -19,6 +19,7 @@ from lifecircle.analyses.subdistrict import SubdistrictResults, analyse
 from lifecircle.config import RunConfig, check_settings
 from lifecircle.layers.assemble import bbox_boundary
 from lifecircle.layers.layerset import LAYER_NAMES, LayerSet
+from lifecircle.layers.layerset_io import split_water
 from lifecircle.layers.load import load_demo_layerset, load_layerset
 from lifecircle.layers.placement import population_lines
 from lifecircle.maps import MapOptions, write_maps, write_report
@@ -82,10 +83,17 @@ def demo_layerset(profile: Profile, progress: Progress) -> LayerSet:
 
 
 def layer_frames(layerset: LayerSet) -> dict[str, gpd.GeoDataFrame]:
-    """The LayerSet as named layers for layers.gpkg."""
-    return {
-        name: getattr(layerset, name) for name in LAYER_NAMES if getattr(layerset, name) is not None
-    }
+    """The LayerSet as named layers for layers.gpkg; water as polygons and lines."""
+    frames = {}
+    for name in LAYER_NAMES:
+        frame = getattr(layerset, name)
+        if frame is None:
+            continue
+        if name == "water":
+            frames.update(split_water(frame))
+        else:
+            frames[name] = frame
+    return frames
 
 
 def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dict[str, Any]:

@@ -8,9 +8,11 @@ import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import geopandas as gpd
 import pyogrio
 import pytest
 
+from lifecircle.layers.layerset_io import WATER_LAYERS, read_layerset
 from lifecircle.qgis_styles import STYLE_COLUMNS, STYLES_TABLE
 from lifecircle.sites import SitesRequest, run_sites
 from lifecircle.standards.profile import load_profile
@@ -104,3 +106,30 @@ def test_sites_adds_its_styles_and_keeps_the_others(demo_run, tmp_path):
     assert {k: after[k] for k in before} == before
     assert renderer({"styleQML": after["sites_category"]}).get("type") == "categorizedSymbol"
     assert "site_service_areas_site_service_areas" in after
+
+
+def test_water_is_written_as_polygons_and_lines_and_read_back_whole(demo_run, demo_prepared):
+    path = demo_run / "layers.gpkg"
+    types = {str(name): str(kind) for name, kind in pyogrio.list_layers(path)}
+    assert "water" not in types
+    assert types["water_polygons"] in {"Polygon", "MultiPolygon"}
+    assert types["water_lines"] in {"LineString", "MultiLineString"}
+    polygons = gpd.read_file(path, layer="water_polygons")
+    lines = gpd.read_file(path, layer="water_lines")
+    assert len(polygons) and len(lines)
+    assert set(polygons.geom_type) <= {"Polygon", "MultiPolygon"}
+    assert set(lines.geom_type) <= {"LineString", "MultiLineString"}
+    water = read_layerset(path).water
+    assert sorted(water["water_id"]) == sorted(demo_prepared.water["water_id"])
+
+
+def test_layers_files_with_one_water_layer_still_read(demo_run, demo_prepared, tmp_path):
+    """Runs written before the split hold a single mixed ``water`` layer."""
+    path = tmp_path / "layers.gpkg"
+    for name, _kind in pyogrio.list_layers(demo_run / "layers.gpkg"):
+        if name not in WATER_LAYERS:
+            frame = gpd.read_file(demo_run / "layers.gpkg", layer=name)
+            frame.to_file(path, layer=name, engine="pyogrio")
+    demo_prepared.water.to_file(path, layer="water", engine="pyogrio")
+    water = read_layerset(path).water
+    assert sorted(water["water_id"]) == sorted(demo_prepared.water["water_id"])

@@ -17,6 +17,7 @@ from scipy.sparse.csgraph import dijkstra
 from lifecircle.analyses.access import build_network
 from lifecircle.cli import main
 from lifecircle.config import RunConfig
+from lifecircle.layers.layerset_io import read_water
 from lifecircle.pipeline import build_layerset
 from lifecircle.progress import Progress
 from lifecircle.standards.profile import load_profile
@@ -61,9 +62,10 @@ def test_layers_command_writes_plausible_counts(shanghai_central, tmp_path):
     out = tmp_path / "layers.gpkg"
     assert main(["layers", *yichuan_args(shanghai_central, out)]) == 0
     names = {str(row[0]) for row in pyogrio.list_layers(out)}
-    assert {"boundary", "roads", "water", "railways", "facilities", "demand"} <= names
+    assert {"boundary", "roads", "water_polygons", "water_lines", "railways", "facilities"} <= names
+    assert "demand" in names
     roads = gpd.read_file(out, layer="roads")
-    water = gpd.read_file(out, layer="water")
+    water = read_water(names, lambda name: gpd.read_file(out, layer=name))
     railways = gpd.read_file(out, layer="railways")
     facilities = gpd.read_file(out, layer="facilities")
     assert 300 < len(roads) < 3000
