@@ -56,6 +56,12 @@ def _add_map_options(parser: argparse.ArgumentParser) -> None:
         help="no tiles whatever the basemap (pages are always self-contained: Leaflet is inlined)",
     )
     parser.add_argument("--dpi", type=int, help="resolution of static PNG maps (300 for print)")
+    parser.add_argument(
+        "--output-crs",
+        choices=["analysis", "cgcs2000"],
+        help="CRS of results.gpkg: analysis (the run's UTM zone, default) or cgcs2000 "
+        "(CGCS2000 3-degree Gauss-Kruger, as Chinese bureaus use)",
+    )
 
 
 def _apply_map_options(config: RunConfig, args: argparse.Namespace) -> None:
@@ -64,6 +70,8 @@ def _apply_map_options(config: RunConfig, args: argparse.Namespace) -> None:
             config.maps[key] = getattr(args, key)
     if getattr(args, "offline", False):
         config.maps["offline"] = True
+    if getattr(args, "output_crs", None):
+        config.output_crs = args.output_crs
 
 
 def _add_sources(parser: argparse.ArgumentParser) -> None:

@@ -80,6 +80,9 @@ class RunConfig:
         Output folder.
     maps : dict
         Map options (lang, basemap, offline...), used once maps exist.
+    output_crs : str
+        CRS of ``results.gpkg``: ``analysis`` (the run's metric CRS) or
+        ``cgcs2000`` (CGCS2000 3-degree Gauss-Kruger zone of the study area).
     base_dir : Path
         Folder that relative paths were resolved against.
     """
@@ -100,6 +103,7 @@ class RunConfig:
     candidates: dict[str, Any] | None = None
     output: Path = Path("out/run")
     maps: dict[str, Any] = field(default_factory=dict)
+    output_crs: str = "analysis"
     base_dir: Path = field(default_factory=Path.cwd)
 
     def __post_init__(self) -> None:
@@ -225,6 +229,7 @@ def _from_file(model: RunConfigFile, base: Path) -> RunConfig:
         candidates=_resolved_spec(base, plain(model.candidates)),
         output=_resolve(base, model.output or Path("out/run")),
         maps=plain(model.maps) or {},
+        output_crs=model.output_crs or "analysis",
         base_dir=base,
     )
 

@@ -244,6 +244,9 @@ class _Common(Strict):
     ] = None
     output: Path | None = Field(None, description="a folder path")
     maps: MapsSpec | None = Field(None, description="a mapping such as {lang: en, basemap: none}")
+    output_crs: Literal["analysis", "cgcs2000"] | None = Field(
+        None, description="the CRS of results.gpkg: analysis (default) or cgcs2000"
+    )
 
 
 class RunConfigFile(_Common):

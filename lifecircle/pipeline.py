@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pyproj
 
 from lifecircle.analyses.snapping_summary import snapping_lines
 from lifecircle.analyses.subdistrict import SubdistrictResults, analyse
@@ -33,6 +34,7 @@ from lifecircle.output import (
 from lifecircle.output_guard import LAYERS_FILE_METADATA, check_output_file, check_output_folder
 from lifecircle.progress import Progress
 from lifecircle.qgis_styles import write_layer_styles
+from lifecircle.spatial.crs import cgcs2000_gk3_crs
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import Profile, load_profile
 from lifecircle.workbook import WORKBOOK_NAME, write_workbook
@@ -94,6 +96,21 @@ def layer_frames(layerset: LayerSet) -> dict[str, gpd.GeoDataFrame]:
         else:
             frames[name] = frame
     return frames
+
+
+def results_crs(config: RunConfig, layerset: LayerSet) -> pyproj.CRS:
+    """The CRS results.gpkg is written in: the analysis CRS, or the CGCS2000 3° GK zone.
+
+    The zone is the one whose central meridian is nearest the study area's
+    centre (:func:`~lifecircle.spatial.crs.cgcs2000_gk3_crs`). ``layers.gpkg``
+    stays in the analysis CRS: ``lifecircle sites`` reads it back and must
+    measure exactly as the run did.
+    """
+    if config.output_crs != "cgcs2000":
+        return layerset.crs
+    centre = layerset.boundary.geometry.union_all().centroid
+    lon = gpd.GeoSeries([centre], crs=layerset.crs).to_crs("EPSG:4326").x.iloc[0]
+    return cgcs2000_gk3_crs(float(lon))
 
 
 def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dict[str, Any]:
@@ -228,10 +245,13 @@ def run(
     ):
         (staging / PROFILE_COPY_NAME).write_bytes(profile_copy)
         write_gpkg_layers(layer_frames(layerset), staging / "layers.gpkg")
-        write_gpkg_layers(results.layers(), staging / "results.gpkg")
+        out_crs = results_crs(config, layerset)
+        result_layers = {name: frame.to_crs(out_crs) for name, frame in results.layers().items()}
+        summary["results_crs"] = out_crs.to_string()
+        write_gpkg_layers(result_layers, staging / "results.gpkg")
         write_layer_styles(
             staging / "results.gpkg",
-            results.layers(),
+            result_layers,
             profile,
             options.lang,
             results.access.max_minutes,

@@ -352,6 +352,9 @@ def _rewrite(
     ):
         # hidden entries (the marker, other runs' staging folders) are not part of the run
         shutil.copytree(from_dir, staging, dirs_exist_ok=True, ignore=_hidden_top(from_dir))
+        # in the CRS the run wrote its results in (output_crs), not the analysis CRS
+        results_crs = results.demand.crs
+        layers = {name: frame.to_crs(results_crs) for name, frame in layers.items()}
         for name, frame in layers.items():  # replaces a layer of that name, keeps the others
             gpkg_ready(frame).to_file(
                 staging / "results.gpkg", layer=name, driver="GPKG", engine="pyogrio"

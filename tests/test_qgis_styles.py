@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
@@ -10,11 +11,15 @@ from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
+import pyproj
 import pytest
 
+from lifecircle.config import RunConfig
 from lifecircle.layers.layerset_io import WATER_LAYERS, read_layerset
+from lifecircle.pipeline import run
 from lifecircle.qgis_styles import STYLE_COLUMNS, STYLES_TABLE
 from lifecircle.sites import SitesRequest, run_sites
+from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import load_profile
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -133,3 +138,31 @@ def test_layers_files_with_one_water_layer_still_read(demo_run, demo_prepared, t
     demo_prepared.water.to_file(path, layer="water", engine="pyogrio")
     water = read_layerset(path).water
     assert sorted(water["water_id"]) == sorted(demo_prepared.water["water_id"])
+
+
+def test_results_can_be_written_in_cgcs2000_gauss_kruger(demo_run, tmp_path):
+    folder = tmp_path / "run"
+    run(RunConfig(output=folder, profile="shanghai", output_crs="cgcs2000"), demo=True, quiet=True)
+    layers = [str(name) for name, kind in pyogrio.list_layers(folder / "results.gpkg") if kind]
+    # the demo lies at 121.4 E: the 3-degree zone of central meridian 120 E
+    expected = pyproj.CRS.from_epsg(4549)
+    for layer in layers:
+        crs = pyogrio.read_info(folder / "results.gpkg", layer=layer)["crs"]
+        assert pyproj.CRS(crs) == expected, layer
+    gk = gpd.read_file(folder / "results.gpkg", layer="demand")
+    analysis = gpd.read_file(demo_run / "results.gpkg", layer="demand").to_crs(expected)
+    assert gk.geometry.geom_equals_exact(analysis.geometry, tolerance=1e-3).all()
+    assert json.loads((folder / "summary.json").read_text())["results_crs"] == "EPSG:4549"
+    # layers.gpkg keeps the analysis CRS, so `sites` measures as the run did
+    assert read_layerset(folder / "layers.gpkg").crs == read_layerset(demo_run / "layers.gpkg").crs
+    run_sites(SitesRequest(from_dir=folder, category="day_care", k=1), quiet=True)
+    sites = pyogrio.read_info(folder / "results.gpkg", layer="sites")
+    assert pyproj.CRS(sites["crs"]) == expected
+
+
+def test_an_unknown_output_crs_is_refused_before_any_work(tmp_path):
+    with pytest.raises(LifecircleError, match="output_crs") as caught:
+        config = RunConfig(output=tmp_path / "run", profile="shanghai", output_crs="gk")
+        run(config, demo=True, quiet=True)
+    assert "cgcs2000" in str(caught.value)
+    assert not (tmp_path / "run").exists()
