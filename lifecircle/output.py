@@ -171,6 +171,16 @@ def write_json(data: dict[str, Any], path: Path) -> None:
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def neutralise_formula(value: object) -> object:
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula.
+
+    Anything else (numbers, a negative number too, None) is returned unchanged.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Prefix ``'`` to text cells that a spreadsheet would run as a formula (OWASP).
 
@@ -179,15 +189,10 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     table is opened in Excel. Only text cells change: numbers (a negative
     number too) stay numbers, and column names are treated like cells.
     """
-    def safe(value: object) -> object:
-        if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-            return "'" + value
-        return value
-
-    out = frame.rename(columns=safe)
+    out = frame.rename(columns=neutralise_formula)
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(safe)
+            out[column] = out[column].map(neutralise_formula)
     return out
 
 

@@ -3,7 +3,8 @@
 One sheet per table, headers in the run's language, numbers rounded the way
 a reader wants them (whole people, shares as percent) but kept as numbers so
 they still sum and sort. Text cells that a spreadsheet would run as a formula
-are neutralised (:func:`neutralise_formula`), as in the CSV tables.
+are neutralised (:func:`lifecircle.output.neutralise_formula`), as in the CSV
+tables.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from lifecircle.maps.atomic import staged_file
+from lifecircle.output import neutralise_formula
 from lifecircle.standards.profile import Profile
 from lifecircle.table_headers import (
     AREA,
@@ -52,21 +54,7 @@ _FORMATS: dict[str, tuple[int, str]] = {
     COUNT: (0, "0"),
 }
 
-#: First characters that make a spreadsheet read a text cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 _MAX_WIDTH = 60  # characters; longer text wraps nothing, it is only cut off on screen
-
-
-def neutralise_formula(value: Any) -> Any:
-    """A text value that starts like a formula gets a leading ``'``; other values unchanged.
-
-    Names from OSM or a planner's file such as ``=HYPERLINK(...)`` would
-    otherwise run in Excel or LibreOffice (formula injection).
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _cell_value(value: Any, decimals: int | None) -> Any:

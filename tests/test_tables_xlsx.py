@@ -14,12 +14,13 @@ from openpyxl import load_workbook
 
 from lifecircle.analyses.table_locations import LOCATION_COLUMNS, with_locations
 from lifecircle.config import RunConfig
+from lifecircle.output import FORMULA_TRIGGERS, neutralise_formula
 from lifecircle.pipeline import run
 from lifecircle.sites import SitesRequest, run_sites
 from lifecircle.spatial.chinese_coords import wgs84_to_gcj02
 from lifecircle.standards.profile import load_profile
 from lifecircle.table_headers import PEOPLE, SHARE, column_header, header_text, table_title
-from lifecircle.workbook import FORMULA_STARTS, neutralise_formula, write_workbook
+from lifecircle.workbook import write_workbook
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -159,7 +160,7 @@ def test_sites_command_adds_the_sites_sheet(demo_run, tmp_path, profile):
     assert "居委" in rows[0] and len(rows) > 1
 
 
-@pytest.mark.parametrize("start", FORMULA_STARTS)
+@pytest.mark.parametrize("start", FORMULA_TRIGGERS)
 def test_text_that_looks_like_a_formula_is_neutralised(start, tmp_path, profile):
     hostile = f"{start}HYPERLINK(\"http://evil\",\"x\")"
     assert neutralise_formula(hostile) == "'" + hostile
