@@ -522,7 +522,9 @@ def mount(tmp_path) -> Iterator[Callable[[str], Path]]:
 
 
 def test_full_disk_is_a_user_error_and_keeps_the_earlier_output(mount, capsys):
-    disk = mount("size=2m")
+    # smaller than FULL_DISK_BYTES: on 2 MB, GDAL's journal could fail a commit and then
+    # free enough space that the error no longer looked like a full disk
+    disk = mount("size=1m")
     with atomic_folder(disk / "out", command="test") as staging:
         (staging / "earlier.txt").write_text("earlier run", encoding="utf-8")
     before = snapshot(disk)
