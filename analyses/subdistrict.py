@@ -31,8 +31,12 @@ TOP_GAPS_IN_SUMMARY = 10
 
 
 @dataclass
-class SubdistrictResults:
-    """All results of one run.
+class RunFrames:
+    """What the maps and the report read of a run: its layers, tables and inputs.
+
+    A fresh run has them as :class:`SubdistrictResults`; ``lifecircle sites``
+    reads them back from a run folder (``lifecircle.sites.read_results``)
+    instead of running the analyses again.
 
     Attributes
     ----------
@@ -49,9 +53,10 @@ class SubdistrictResults:
     tables : dict of DataFrame
         Per-category tables written as CSV.
     summary : dict
-        Analyses' part of summary.json.
-    life, fitness, care : result objects of each analysis
+        Analyses' part of summary.json (all of it, when read back from a folder).
     access : AccessTable
+    layerset : LayerSet
+    profile : Profile
     """
 
     demand: gpd.GeoDataFrame
@@ -60,13 +65,9 @@ class SubdistrictResults:
     gaps: gpd.GeoDataFrame
     tables: dict[str, pd.DataFrame]
     summary: dict[str, Any]
-    life: LifeCircleResult
-    fitness: FitnessCircleResult
-    care: CareCoverageResult
     access: AccessTable
     layerset: LayerSet
     profile: Profile
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """The results.gpkg layers."""
@@ -76,6 +77,23 @@ class SubdistrictResults:
             "service_areas": self.service_areas,
             "gaps": self.gaps,
         }
+
+
+@dataclass
+class SubdistrictResults(RunFrames):
+    """All results of one run: the frames the outputs read, and each analysis' result.
+
+    Attributes
+    ----------
+    life, fitness, care : result objects of each analysis
+    extra : dict
+        Anything else a caller attaches.
+    """
+
+    life: LifeCircleResult
+    fitness: FitnessCircleResult
+    care: CareCoverageResult
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _check_same_facilities(access: AccessTable, layerset: LayerSet) -> None:

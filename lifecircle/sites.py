@@ -26,6 +26,7 @@ import pandas as pd
 
 from lifecircle.analyses import siting
 from lifecircle.analyses.access import DEFAULT_MAX_MINUTES, AccessTable, compute_access
+from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.analyses.table_locations import with_locations
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.layers.layerset_io import gpkg_layer_names, read_run
@@ -92,35 +93,13 @@ class SitesRequest:
     crs: str | None = None
 
 
-@dataclass
-class RunResults:
-    """A finished run's results read back from its folder, for the maps and the report.
-
-    It has the attributes :mod:`lifecircle.maps` reads of a
-    :class:`~lifecircle.analyses.subdistrict.SubdistrictResults`, taken from
-    ``results.gpkg``, ``tables/*.csv`` and ``summary.json`` instead of running
-    the analyses again; ``access`` is the access table from the existing
-    facilities (computed to the run's ``max_minutes``), which siting needs anyway.
-    """
-
-    demand: gpd.GeoDataFrame
-    facilities: gpd.GeoDataFrame
-    service_areas: gpd.GeoDataFrame
-    gaps: gpd.GeoDataFrame
-    tables: dict[str, pd.DataFrame]
-    summary: dict[str, Any]
-    layerset: LayerSet
-    profile: Profile
-    access: AccessTable
-
-
 def read_results(
     folder: Path,
     layerset: LayerSet,
     profile: Profile,
     summary: dict[str, Any],
     access: AccessTable,
-) -> RunResults:
+) -> RunFrames:
     """The run's results layers, tables and summary, as written by ``lifecircle run``.
 
     Raises
@@ -144,7 +123,7 @@ def read_results(
         path.stem: pd.read_csv(path, encoding="utf-8-sig")
         for path in sorted((folder / "tables").glob("*.csv"))
     }
-    return RunResults(
+    return RunFrames(
         **layers,
         tables=tables,
         summary=summary,
@@ -265,7 +244,7 @@ def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[st
 
 
 def _evaluate(
-    request: SitesRequest, results: RunResults, progress: Progress
+    request: SitesRequest, results: RunFrames, progress: Progress
 ) -> tuple[Path, dict[str, Any]]:
     layerset, profile, access = results.layerset, results.profile, results.access
     with progress.stage("evaluate proposed sites") as info:
@@ -336,7 +315,7 @@ def _map_options(summary: dict[str, Any], from_dir: Path) -> MapOptions:
 
 def _rewrite(
     request: SitesRequest,
-    results: RunResults,
+    results: RunFrames,
     layers: dict[str, gpd.GeoDataFrame],
     tables: dict[str, pd.DataFrame],
     overlay: SitesOverlay,

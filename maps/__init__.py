@@ -1,6 +1,6 @@
 """Maps and report: folium pages, static PNGs and report.html from analysis results.
 
-``maps`` reads :class:`lifecircle.analyses.subdistrict.SubdistrictResults`; it never calls
+``maps`` reads :class:`lifecircle.analyses.subdistrict.RunFrames` (a run's frames); it never calls
 the routing engine. Public API::
 
     from lifecircle.maps import MapOptions, write_maps, write_report

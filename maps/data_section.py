@@ -17,7 +17,7 @@ from html import escape
 from typing import Any
 
 from lifecircle.analyses.snapping_summary import snapping_lines
-from lifecircle.analyses.subdistrict import SubdistrictResults
+from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.layers.placement import population_lines
 from lifecircle.maps.labels import category_name, circle_name, profile_title, t
 
@@ -34,7 +34,7 @@ def _rows(cells: Sequence[tuple[str, str]]) -> str:
     return f'<table class="facts">{body}</table>'
 
 
-def _threshold_table(results: SubdistrictResults, lang: str) -> str:
+def _threshold_table(results: RunFrames, lang: str) -> str:
     """Every category's rule as routed: minutes, speed, metres, source and confidence."""
     profile = results.profile
     head = "".join(
@@ -80,12 +80,12 @@ def _input_lines(report: Sequence[dict[str, Any]], lang: str) -> list[str]:
     return lines
 
 
-def data_section(results: SubdistrictResults, lang: str) -> str:
+def data_section(results: RunFrames, lang: str) -> str:
     """HTML of the report's 数据说明 / data and method section.
 
     Parameters
     ----------
-    results : SubdistrictResults
+    results : RunFrames
         The run's results; reads the LayerSet's meta (source, population
         method, input report), the access table's rules and the snapping
         summary.

@@ -1,6 +1,6 @@
 """What each map shows: its categories, demand layers and class schemes, as data.
 
-Everything here is computed from a :class:`~analyses.subdistrict.SubdistrictResults`
+Everything here is computed from a :class:`~analyses.subdistrict.RunFrames`
 in Python, once: display-ready frames (WGS84 or GCJ-02, simplified), the
 feature collections the page embeds, and the class breaks the page, the
 legend and the static maps share.
@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from lifecircle.analyses.subdistrict import SubdistrictResults
+from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.layers.barriers import barrier_railways
 from lifecircle.maps import geojson
 from lifecircle.maps.aggregate import aggregate_to_hexagons, hex_size_for
@@ -79,7 +79,7 @@ class SitesOverlay:
 class MapContext:
     """Inputs shared by all maps of one run (display frames are computed once)."""
 
-    results: SubdistrictResults
+    results: RunFrames
     options: MapOptions
     basemap: str
     gcj02: bool
@@ -121,7 +121,7 @@ class MapContext:
         return dict(zip(boundary["unit_id"].astype(str), names.astype(str), strict=True))
 
 
-def make_context(results: SubdistrictResults, options: MapOptions) -> MapContext:
+def make_context(results: RunFrames, options: MapOptions) -> MapContext:
     """Validate options and set up the shared context."""
     options = options.validated()
     basemap = options.effective_basemap
@@ -144,7 +144,7 @@ def map_categories(profile: Profile, kind: str) -> tuple[str, ...]:
     return tuple(c for c in circle.categories if c in profile.categories)
 
 
-def category_minutes(results: SubdistrictResults, kind: str, category_id: str) -> float:
+def category_minutes(results: RunFrames, kind: str, category_id: str) -> float:
     """The walking threshold (minutes) a map applies to a category.
 
     The access table's rule for the category in the map's circle (the fitness
@@ -228,7 +228,7 @@ def _missing_count(values: pd.Series) -> np.ndarray:
     return text.map(lambda s: len([p for p in s.split(",") if p])).to_numpy(dtype=float)
 
 
-def _minutes_table(results: SubdistrictResults, kind: str, demand: gpd.GeoDataFrame) -> dict:
+def _minutes_table(results: RunFrames, kind: str, demand: gpd.GeoDataFrame) -> dict:
     profile = results.profile
     out = {}
     for i, cat in enumerate(map_categories(profile, kind)):

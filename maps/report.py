@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from lifecircle.analyses.subdistrict import SubdistrictResults
+from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.maps import static
 from lifecircle.maps.atomic import write_text_atomic
 from lifecircle.maps.data_section import data_section
@@ -82,7 +82,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[tuple[str, bool]]]) -
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _category_table(results: SubdistrictResults, table: pd.DataFrame | None, lang: str) -> str:
+def _category_table(results: RunFrames, table: pd.DataFrame | None, lang: str) -> str:
     if table is None or table.empty:
         return f"<p>{escape(t('not_applicable', lang))}</p>"
     headers = [
@@ -122,7 +122,7 @@ def _category_table(results: SubdistrictResults, table: pd.DataFrame | None, lan
 
 
 def _units_table(
-    results: SubdistrictResults, table: pd.DataFrame | None, lang: str, kind: str
+    results: RunFrames, table: pd.DataFrame | None, lang: str, kind: str
 ) -> str:
     if table is None or table.empty:
         return ""
@@ -162,13 +162,13 @@ def _units_table(
     return _table(headers, rows)
 
 
-def _completeness_label(results: SubdistrictResults, key: str, lang: str) -> str:
+def _completeness_label(results: RunFrames, key: str, lang: str) -> str:
     """The label summary.json gives a completeness figure (``complete_share_<how>``)."""
     labels = results.summary.get("life_circle", {}).get("completeness_labels", {})
     return str(labels.get(key, {}).get(lang) or t("complete_share", lang))
 
 
-def _no_data_section(results: SubdistrictResults, lang: str) -> str:
+def _no_data_section(results: RunFrames, lang: str) -> str:
     """The categories the input has no data for, why, and the list that would fill each."""
     no_data: dict[str, dict[str, Any]] = results.access.no_data
     if not no_data:
@@ -196,7 +196,7 @@ def _no_data_section(results: SubdistrictResults, lang: str) -> str:
     )
 
 
-def _gaps_table(results: SubdistrictResults, lang: str) -> str:
+def _gaps_table(results: RunFrames, lang: str) -> str:
     gaps: list[dict[str, Any]] = results.summary.get("gaps") or []
     if not gaps:
         return f"<p>{escape(t('not_applicable', lang))}</p>"
@@ -235,7 +235,7 @@ def _gaps_table(results: SubdistrictResults, lang: str) -> str:
     return _table(headers, rows)
 
 
-def _kpis(results: SubdistrictResults, lang: str) -> str:
+def _kpis(results: RunFrames, lang: str) -> str:
     summary = results.summary
     life = summary.get("life_circle", {})
     fitness = summary.get("fitness_circle", {})
@@ -277,7 +277,7 @@ def _kpis(results: SubdistrictResults, lang: str) -> str:
     return _table([t("summary", lang), ""], rows).replace("<table>", '<table class="kpis">', 1)
 
 
-def _care_list(results: SubdistrictResults, lang: str) -> str:
+def _care_list(results: RunFrames, lang: str) -> str:
     """"无数据" with the list that would fill the care categories (the civil-affairs list)."""
     members = results.profile.circles["care_coverage"].categories
     missing = [c for c in members if c in results.access.no_data]
@@ -285,7 +285,7 @@ def _care_list(results: SubdistrictResults, lang: str) -> str:
 
 
 def _per_1000_cell(
-    results: SubdistrictResults, care: dict[str, Any], target_text: str, care_list: str, lang: str
+    results: RunFrames, care: dict[str, Any], target_text: str, care_list: str, lang: str
 ) -> tuple[str, bool]:
     """The per-1,000 figure: "no data" when no counted category has data, a lower bound
     when some have none."""
@@ -315,7 +315,7 @@ def _static_images(map_files: Sequence[Path]) -> dict[str, bytes]:
 
 
 def write_report(
-    results: SubdistrictResults,
+    results: RunFrames,
     out_dir: Path,
     options: MapOptions,
     map_files: list[Path],
@@ -324,7 +324,7 @@ def write_report(
 
     Parameters
     ----------
-    results : SubdistrictResults
+    results : RunFrames
     out_dir : Path
         The run's output folder.
     options : MapOptions

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from lifecircle.analyses.subdistrict import SubdistrictResults
+from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.maps import mapdata
 from lifecircle.maps.atomic import write_bytes_atomic
 from lifecircle.maps.labels import category_name, circle_name, t
@@ -131,12 +131,12 @@ def _nice_length(span_m: float) -> float:
     return 10000.0
 
 
-def draw_map(results: SubdistrictResults, kind: str, options: MapOptions) -> bytes:
+def draw_map(results: RunFrames, kind: str, options: MapOptions) -> bytes:
     """One static map as PNG bytes: demand coloured by the map's headline figure.
 
     Parameters
     ----------
-    results : SubdistrictResults
+    results : RunFrames
     kind : str
         ``life_circle``, ``fitness_circle`` or ``care_coverage``.
     options : MapOptions
@@ -291,7 +291,7 @@ def draw_map(results: SubdistrictResults, kind: str, options: MapOptions) -> byt
         return _png(fig, options.dpi)
 
 
-def coverage_chart(results: SubdistrictResults, lang: str, dpi: int) -> bytes:
+def coverage_chart(results: RunFrames, lang: str, dpi: int) -> bytes:
     """Bar chart of population coverage per category against the circle's target share."""
     profile = results.profile
     tables = {
@@ -356,7 +356,7 @@ def coverage_chart(results: SubdistrictResults, lang: str, dpi: int) -> bytes:
 
 
 def write_static_maps(
-    results: SubdistrictResults, maps_dir: Path, options: MapOptions
+    results: RunFrames, maps_dir: Path, options: MapOptions
 ) -> list[Path]:
     """Write ``<map>.png`` for each circle and ``coverage_chart.png``; return the paths."""
     lang = static_lang(options.lang)

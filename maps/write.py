@@ -25,7 +25,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from lifecircle.analyses.subdistrict import SubdistrictResults
+from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.maps import mapdata, static
 from lifecircle.maps.atomic import ensure_folder, write_text_atomic
 from lifecircle.maps.folium_maps import build_map, render_html
@@ -181,7 +181,7 @@ li {{ margin: 0.3em 0; }}
 
 
 def write_maps(
-    results: SubdistrictResults,
+    results: RunFrames,
     out_dir: Path,
     options: MapOptions,
     sites: SitesOverlay | gpd.GeoDataFrame | None = None,
@@ -190,7 +190,7 @@ def write_maps(
 
     Parameters
     ----------
-    results : SubdistrictResults
+    results : RunFrames
         From :func:`lifecircle.analyses.subdistrict.analyse`.
     out_dir : Path
         The run's output folder; maps go to ``out_dir/maps``.
@@ -226,7 +226,7 @@ def write_maps(
 
 
 def write_sites_maps(
-    results: SubdistrictResults, out_dir: Path, options: MapOptions, sites: SitesOverlay
+    results: RunFrames, out_dir: Path, options: MapOptions, sites: SitesOverlay
 ) -> list[Path]:
     """Add ``maps/sites.html`` to the maps of an earlier run and rewrite the index.
 
@@ -236,7 +236,7 @@ def write_sites_maps(
 
     Parameters
     ----------
-    results : SubdistrictResults
+    results : RunFrames
         The run's results (read back from its folder by ``lifecircle sites``).
     out_dir : Path
         The run's output folder.
