@@ -208,3 +208,13 @@ def test_maps_public_names_resolve_and_light_modules_stay_light(tmp_path):
     done = _python(code, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["[]", "True", "True"]
+
+
+def test_lifecircle_exports_the_api_names_and_they_resolve():
+    """``lifecircle.__all__`` (lazy) and ``lifecircle.api.__all__`` name the same functions."""
+    import lifecircle
+    import lifecircle.api
+
+    assert set(lifecircle.__all__) - {"LifecircleError"} == set(lifecircle.api.__all__)
+    for name in lifecircle.__all__:
+        assert getattr(lifecircle, name) is not None
