@@ -102,7 +102,7 @@ def gap_zones(
     jobs: list[tuple[str, str, np.ndarray, Sequence[str]]] = [
         ("category", cat, mask, [cat]) for cat, mask in uncovered.items()
     ]
-    if incomplete is not None:
+    if incomplete is not None and uncovered:  # with no category of data, nothing is missing
         jobs.append(("life_circle", "life_circle", incomplete, list(uncovered)))
     drawn: dict[bytes, BaseGeometry] = {}
     for kind, key, mask, cats in jobs:
@@ -115,7 +115,9 @@ def gap_zones(
             _zone_rows(demand, access, rows, labels, polygons, kind, key, cats, uncovered)
         )
     if not frames:
-        return gpd.GeoDataFrame({c: [] for c in GAP_COLUMNS}, geometry=[], crs=demand.crs)
+        return gpd.GeoDataFrame(
+            {c: [] for c in [*GAP_COLUMNS, "kind_key"]}, geometry=[], crs=demand.crs
+        )
     zones = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=demand.crs)
     zones["rank"] = (
         zones.groupby("kind_key")["people_affected"]

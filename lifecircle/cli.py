@@ -46,13 +46,14 @@ def _add_map_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--basemap",
         choices=["osm", "tianditu", "amap", "none"],
-        help="osm (default), tianditu (key: LIFECIRCLE_TIANDITU_KEY), amap (GCJ-02), "
-        "or none (vector basemap drawn from the layers)",
+        help="none: vector basemap with road and place names, drawn from the layers "
+        "(default without a Tianditu key); tianditu (default with a key in "
+        "LIFECIRCLE_TIANDITU_KEY); osm; amap (GCJ-02)",
     )
     parser.add_argument(
         "--offline",
         action="store_true",
-        help="self-contained HTML for intranets: Leaflet inlined, nothing fetched",
+        help="no tiles whatever the basemap (pages are always self-contained: Leaflet is inlined)",
     )
     parser.add_argument("--dpi", type=int, help="resolution of static PNG maps (300 for print)")
 

@@ -94,18 +94,19 @@ def data_section(results: SubdistrictResults, lang: str) -> str:
     """
     layerset = results.layerset
     meta = layerset.meta
+    profile = f"{profile_title(results.profile, lang)} ({t('data_profile_copy', lang)})"
     facts = [
         (t("data_sources", lang), str(meta.get("source") or "")),
         (t("attribution", lang), str(meta.get("attribution") or "")),
         (t("data_crs", lang), t("data_crs_value", lang, crs=layerset.crs.to_string())),
-        (t("profile", lang), f"{profile_title(results.profile, lang)} ({results.profile.path})"),
+        (t("profile", lang), profile),
     ]
     parts = [f'<h2 class="break">{escape(t("data_section", lang))}</h2>', _rows(facts)]
-    notes = []
-    if meta.get("population"):
-        notes += population_lines(meta["population"], lang)
+    # a run folder read back (``lifecircle sites``) has these in its summary.json only
+    population = meta.get("population") or results.summary.get("population") or {}
+    notes = population_lines(population, lang) if "method" in population else []
     notes += snapping_lines(results.summary.get("snapping") or {}, lang)
-    notes += _input_lines(meta.get("report") or [], lang)
+    notes += _input_lines(meta.get("report") or results.summary.get("input_report") or [], lang)
     if notes:
         parts.append(f"<h3>{escape(t('data_assumptions', lang))}</h3>")
         parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>")

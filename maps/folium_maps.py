@@ -16,7 +16,7 @@ import folium
 import geopandas as gpd
 from branca.element import Element
 
-from lifecircle.maps import geojson, mapdata, offline
+from lifecircle.maps import basemap_labels, geojson, mapdata, offline
 from lifecircle.maps.basemaps import tile_layers
 from lifecircle.maps.js import closing_script, page_css, setup_script
 from lifecircle.maps.labels import profile_title, t
@@ -131,9 +131,26 @@ def _page_data(
         "gaps": mapdata.gap_collection(ctx, circle_kind),
         **mapdata.context_collections(ctx),
     }
+    if ctx.basemap == "none":
+        data.update(_basemap_label_data(ctx))
     if sites is not None:
         data.update(_sites_data(ctx, sites))
     return data
+
+
+def _basemap_label_data(ctx: MapContext) -> dict[str, Any]:
+    """Road names and sub-unit (place) names for the vector basemap."""
+    layerset = ctx.results.layerset
+    roads = ctx.display("road_labels", basemap_labels.road_label_points(layerset.roads))
+    places = ctx.display(
+        "place_labels", basemap_labels.place_label_points(layerset.boundary, ctx.unit_names())
+    )
+    return {
+        "road_labels": geojson.feature_collection(
+            roads, {"nm": "name", "a": "angle", "z": "min_zoom"}, {"a": 1}
+        ),
+        "place_labels": geojson.feature_collection(places, {"nm": "name"}),
+    }
 
 
 # Short property name in the page → column of the sites frame.
@@ -181,18 +198,18 @@ def _view_bounds(ctx: MapContext, focus: gpd.GeoDataFrame | None) -> list[list[f
 
 
 def _map_shell(ctx: MapContext, bounds: list[list[float]], title: str) -> folium.Map:
-    """The empty folium map with Leaflet (linked, or inlined offline), the page CSS and title."""
+    """The empty folium map with Leaflet and the page CSS inlined, and the title.
+
+    folium's default CDN scripts and stylesheets are removed: every page is
+    self-contained, whatever the basemap.
+    """
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     m = folium.Map(location=center, zoom_start=15, tiles=None, control_scale=False, max_zoom=19)
+    m.default_js, m.default_css = [], []
     root = m.get_root()
-    if ctx.options.offline:
-        m.default_js, m.default_css = [], []
-        js, css = offline.leaflet_assets()
-        root.header.add_child(Element(offline.inline_style(css)), name="lc_leaflet_css")
-        root.header.add_child(Element(offline.inline_script(js)), name="lc_leaflet_js")
-    else:
-        m.default_js = [("leaflet", offline.LEAFLET_JS_URL)]
-        m.default_css = [("leaflet_css", offline.LEAFLET_CSS_URL)]
+    js, css = offline.leaflet_assets()
+    root.header.add_child(Element(offline.inline_style(css)), name="lc_leaflet_css")
+    root.header.add_child(Element(offline.inline_script(js)), name="lc_leaflet_js")
     root.header.add_child(Element(offline.inline_style(page_css())), name="lc_page_css")
     root.title = escape(title)
     return m
@@ -232,6 +249,7 @@ def _add_page_script(
         "cats": cat_info,
         "icons": {cat: symbol.svg(16) for cat, symbol in symbols.items()},
         "vectorBasemap": ctx.basemap == "none",
+        "tileError": t("tiles_failed", ctx.lang),
     }
     m.add_child(setup_script(m.get_name(), config, data))
 
@@ -315,9 +333,8 @@ def _add_closing_script(m: folium.Map, ctx: MapContext, bounds: list[list[float]
     m.add_child(closing_script(config))
 
 
-def render_html(m: folium.Map, offline_mode: bool) -> str:
-    """The page HTML; offline pages are checked for remote scripts or styles."""
+def render_html(m: folium.Map) -> str:
+    """The page HTML, checked to load no script or stylesheet from any address."""
     html = m.get_root().render()
-    if offline_mode:
-        offline.assert_self_contained(html)
+    offline.assert_self_contained(html)
     return html

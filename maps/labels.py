@@ -32,6 +32,11 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "离线模式：底图由道路、水系和建筑矢量绘制",
         "en": "Offline: basemap drawn from the road, water and building layers",
     },
+    "tiles_failed": {
+        "zh": "底图瓦片无法加载（网络受限或离线）。可改用矢量底图：--basemap none",
+        "en": "Basemap tiles could not be loaded (network blocked or offline). "
+        "Use the vector basemap instead: --basemap none",
+    },
     "aggregated": {
         "zh": "居民点超过 {limit} 个，按 {size} 米六边形汇总显示；各居委详图见下",
         "en": "More than {limit} demand points: shown as {size} m hexagons; "
@@ -60,8 +65,8 @@ LABELS: dict[str, dict[str, str]] = {
     "layer_railways": {"zh": "铁路", "en": "Railways"},
     "layer_boundary": {"zh": "研究范围与居委", "en": "Study area and sub-units"},
     "layer_vector_basemap": {
-        "zh": "矢量底图（道路、建筑）",
-        "en": "Vector basemap (roads, buildings)",
+        "zh": "矢量底图（道路、建筑、路名、地名）",
+        "en": "Vector basemap (roads, buildings, road and place names)",
     },
     "layer_sites": {"zh": "建议新设施点", "en": "Proposed sites"},
     "layer_site_areas": {"zh": "新设施步行服务范围", "en": "Service areas of the new sites"},
@@ -127,6 +132,10 @@ LABELS: dict[str, dict[str, str]] = {
     # report: data and method (数据说明)
     "data_section": {"zh": "数据说明", "en": "Data and method"},
     "data_sources": {"zh": "输入数据", "en": "Input data"},
+    "data_profile_copy": {
+        "zh": "所用标准的完整副本：本文件夹中的 profile.yml",
+        "en": "the exact profile used is kept as profile.yml in this folder",
+    },
     "data_crs": {"zh": "坐标系", "en": "Coordinate system"},
     "data_crs_value": {
         "zh": "计算：{crs}（米制）；地图：WGS84（高德底图时为 GCJ-02）",

@@ -1,65 +1,52 @@
-"""Leaflet assets for the maps: CDN links online, inlined text offline.
+"""Leaflet inlined into every map page, so a page opens with no network at all.
 
-The maps use Leaflet only (no jQuery, Bootstrap or icon fonts), so the page
-needs one script and one stylesheet. Online they are the URLs folium itself
-pins. Offline their text is taken from the ``folium-offline`` package
-(module ``offlinefolium``, MIT licence), which carries folium's CDN files as
-strings keyed by URL; nothing is copied into this repository.
+Leaflet 1.9.3 (the version folium pins) ships with this package as data:
+``assets/leaflet/leaflet.js``, ``leaflet.css`` and the three images the CSS
+refers to, beside Leaflet's BSD-2-Clause ``LICENSE``, unchanged from the
+npm release. The images are put into the CSS as ``data:`` URIs when the
+page is written, so nothing is fetched relative to the page either. The
+pages use Leaflet only: folium's default CDN links (Leaflet, jQuery,
+Bootstrap, icon fonts) are dropped from every page.
 """
 
 from __future__ import annotations
 
+import base64
 import re
+from functools import cache
+from importlib.resources import files
 
-import folium
+from lifecircle.maps.js import ASSET_PACKAGE
 
-from lifecircle.spatial.errors import LifecircleError
+LEAFLET_DIR = "assets/leaflet"
+LEAFLET_VERSION = "1.9.3"
 
-LEAFLET_JS_URL: str = dict(folium.Map.default_js)["leaflet"]
-LEAFLET_CSS_URL: str = dict(folium.Map.default_css)["leaflet_css"]
-
-_ASSET_PATTERNS = {
-    "js": re.compile(r"/npm/leaflet@[\d.]+/dist/leaflet\.js$"),
-    "css": re.compile(r"/npm/leaflet@[\d.]+/dist/leaflet\.css$"),
-}
+# url(images/name.png) in leaflet.css, quoted or not.
+_CSS_IMAGE = re.compile(r"""url\(\s*["']?images/([\w.-]+\.png)["']?\s*\)""")
 
 
-def _offline_resources() -> dict[str, str]:
-    try:
-        from offlinefolium.elements import _res
-    except ImportError as exc:
-        raise LifecircleError(
-            "Offline maps need the folium-offline package, which is not installed.",
-            where="--offline / maps.offline",
-            fix="pip install folium-offline (it carries Leaflet for self-contained HTML), "
-            "or make the maps without --offline.",
-        ) from exc
-    return _res
+def _asset(path: str) -> bytes:
+    return files(ASSET_PACKAGE).joinpath(f"{LEAFLET_DIR}/{path}").read_bytes()
 
 
+def _image_uri(match: re.Match[str]) -> str:
+    data = base64.b64encode(_asset(f"images/{match.group(1)}")).decode("ascii")
+    return f"url(data:image/png;base64,{data})"
+
+
+@cache
 def leaflet_assets() -> tuple[str, str]:
     """Leaflet's JavaScript and CSS text, for inlining.
 
     Returns
     -------
     js, css : str
-        The files folium would link to (same version when available).
+        ``leaflet.js`` as shipped, and ``leaflet.css`` with its images as
+        ``data:`` URIs.
     """
-    resources = _offline_resources()
-    found: dict[str, str] = {}
-    for kind, url in (("js", LEAFLET_JS_URL), ("css", LEAFLET_CSS_URL)):
-        text = resources.get(url)
-        if text is None:  # a different Leaflet version: take the newest one carried
-            matches = sorted(u for u in resources if _ASSET_PATTERNS[kind].search(u))
-            text = resources[matches[-1]] if matches else None
-        if text is None:
-            raise LifecircleError(
-                "The installed folium-offline package does not carry Leaflet.",
-                where="--offline",
-                fix="pip install --upgrade folium-offline",
-            )
-        found[kind] = text
-    return found["js"], found["css"]
+    js = _asset("leaflet.js").decode("utf-8")
+    css = _CSS_IMAGE.sub(_image_uri, _asset("leaflet.css").decode("utf-8"))
+    return js, css
 
 
 def inline_script(js: str) -> str:
@@ -72,14 +59,15 @@ def inline_style(css: str) -> str:
     return "<style>" + css.replace("</", "<\\/") + "</style>"
 
 
+# A <script src=…> or <link href=…> whose address is not inside the page.
 EXTERNAL_REFERENCE = re.compile(
-    r"""(?:<script[^>]+src\s*=\s*["']?(?:https?:)?//|<link[^>]+href\s*=\s*["']?(?:https?:)?//)""",
+    r"""<script\b[^>]*\bsrc\s*=|<link\b[^>]*\bhref\s*=\s*["']?(?!data:)""",
     re.IGNORECASE,
 )
 
 
 def assert_self_contained(html: str) -> None:
-    """Raise RuntimeError if ``html`` links a script or stylesheet over the network."""
+    """Raise RuntimeError if ``html`` loads a script or stylesheet from any address."""
     match = EXTERNAL_REFERENCE.search(html)
     if match:
-        raise RuntimeError(f"offline map still references a remote asset: {match.group(0)!r}")
+        raise RuntimeError(f"map page still references an external asset: {match.group(0)!r}")

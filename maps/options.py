@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lifecircle.maps.labels import check_lang
 from lifecircle.spatial.errors import LifecircleError
@@ -20,17 +20,19 @@ class MapOptions:
     ----------
     lang : str
         ``zh`` (default) or ``en``: every label, legend, popup and title.
-    basemap : str
-        ``osm``, ``tianditu`` (needs a key), ``amap`` (GCJ-02 tiles: overlays
-        are shifted to match) or ``none`` (a vector basemap drawn from the
-        layers; works offline).
+    basemap : str, optional
+        ``none`` (a vector basemap drawn from the layers: roads with their
+        names, buildings; needs no network), ``tianditu`` (needs a key),
+        ``osm`` or ``amap`` (GCJ-02 tiles: overlays are shifted to match).
+        Default (None): ``tianditu`` when a Tianditu key is given, else
+        ``none``; :meth:`validated` fills it in.
     tianditu_key : str, optional
         Tianditu key; when None, ``LIFECIRCLE_TIANDITU_KEY`` or
         ``TIANDITU_KEY`` from the environment. It is written into the map
         HTML (tile URLs need it) and never into the report.
     offline : bool
-        Self-contained HTML: Leaflet inlined, no CDN, no tiles (the basemap
-        becomes ``none``).
+        No tiles at all: the basemap becomes ``none``. (Every page is
+        self-contained anyway: Leaflet is always inlined.)
     max_demand_points : int
         Above this many demand points the overview maps show a hexagon
         summary and one detailed page per sub-unit is written.
@@ -42,7 +44,7 @@ class MapOptions:
     """
 
     lang: str = "zh"
-    basemap: str = "osm"
+    basemap: str | None = None
     tianditu_key: str | None = None
     offline: bool = False
     max_demand_points: int = 20000
@@ -50,8 +52,10 @@ class MapOptions:
     title: str | None = None
 
     def validated(self) -> MapOptions:
-        """Check the options; raise LifecircleError for a bad value."""
+        """Check the options and fill in the default basemap; raise LifecircleError if bad."""
         check_lang(self.lang)
+        if self.basemap is None:
+            return replace(self, basemap=self.default_basemap()).validated()
         if self.basemap not in BASEMAPS:
             raise LifecircleError(
                 f"Unknown basemap '{self.basemap}'.",
@@ -79,10 +83,16 @@ class MapOptions:
             )
         return self
 
+    def default_basemap(self) -> str:
+        """``tianditu`` when a key is given, else ``none`` (the vector basemap)."""
+        return "tianditu" if self.resolved_tianditu_key() else "none"
+
     @property
     def effective_basemap(self) -> str:
         """The basemap actually drawn: ``none`` whenever the maps are offline."""
-        return "none" if self.offline else self.basemap
+        if self.offline:
+            return "none"
+        return self.basemap if self.basemap is not None else self.default_basemap()
 
     def resolved_tianditu_key(self) -> str | None:
         """The Tianditu key from the options or the environment, or None."""

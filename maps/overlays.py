@@ -44,6 +44,7 @@ PANES = [
     ["lcRail", 410, True],
     ["lcDemand", 420, False],
     ["lcLines", 430, True],
+    ["lcLabels", 440, True],
 ]
 
 # Line weight (px) of the vector basemap's roads by OSM highway class; others get 2.
@@ -72,7 +73,13 @@ def _group(m: folium.Map, name: str, spec: dict[str, Any], show: bool) -> folium
 
 
 def add_vector_basemap(m: folium.Map, ctx: MapContext) -> None:
-    """Buildings and roads drawn under everything (basemap ``none``, and offline pages)."""
+    """Buildings and roads under everything, road and place names over the data.
+
+    For basemap ``none`` (the default without a Tianditu key, and offline
+    pages). Names sit in their own pane above the demand layer, so they stay
+    readable; road names appear from the zoom their class has in
+    :data:`lifecircle.maps.basemap_labels.ROAD_LABEL_MIN_ZOOM`.
+    """
     group = folium.FeatureGroup(name=escape(t("layer_vector_basemap", ctx.lang)), show=True)
     group.add_child(
         Fill(
@@ -97,6 +104,20 @@ def add_vector_basemap(m: folium.Map, ctx: MapContext) -> None:
             }
         )
     )
+    for key, css_class in (("place_labels", "lc-place-label"), ("road_labels", "lc-road-label")):
+        group.add_child(
+            Fill(
+                {
+                    "key": key,
+                    "data": key,
+                    "pane": "lcLabels",
+                    "point": "label",
+                    "label": "nm",
+                    "labelClass": css_class,
+                    "interactive": False,
+                }
+            )
+        )
     m.add_child(group)
 
 

@@ -85,7 +85,7 @@ def _write_detail_pages(ctx: MapContext, kind: str, maps_dir: Path) -> list[tupl
             unit_name=name,
             back_link=(t("overview", ctx.lang), f"../{kind}.html"),
         )
-        write_text_atomic(path, render_html(m, ctx.options.offline))
+        write_text_atomic(path, render_html(m))
         pages.append((name, path))
     return pages
 
@@ -106,7 +106,7 @@ def _write_one(
         back_link=(t("index_title", ctx.lang), "index.html"),
         sites=sites,
     )
-    path = write_text_atomic(maps_dir / f"{kind}.html", render_html(m, ctx.options.offline))
+    path = write_text_atomic(maps_dir / f"{kind}.html", render_html(m))
     return path, details
 
 

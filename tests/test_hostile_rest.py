@@ -252,10 +252,10 @@ def _areas_run(tmp_path: Path, grid: Path, residents: list, elderly: list) -> li
 @pytest.mark.parametrize(
     ("residents", "elderly", "expected"),
     [
-        ([1000, 800], [300, 900], ["more elderly than residents", "features [2]", "900"]),
-        ([1000, 800, 50], [1001, 100, 60], ["more elderly than residents", "features [1, 3]"]),
-        ([1000, 800], [-5, 100], ["negative elderly", "features [1]"]),
-        ([1000, -1], [10, 0], ["negative resident count", "features [2]"]),
+        ([1000, 800], [300, 900], ["more elderly than residents", "features 2 (", "900"]),
+        ([1000, 800, 50], [1001, 100, 60], ["more elderly than residents", "features 1, 3 ("]),
+        ([1000, 800], [-5, 100], ["negative elderly", "features 1 ("]),
+        ([1000, -1], [10, 0], ["negative resident count", "features 2 ("]),
     ],
 )
 def test_impossible_counts_per_area_are_refused_with_the_row(
@@ -268,8 +268,8 @@ def test_impossible_counts_per_area_are_refused_with_the_row(
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("人口.csv", "rows [3, 6] (header row 1)"),
-        ("人口.gpkg", "features [2, 5] (first feature 1)"),
+        ("人口.csv", "rows 3, 6 (row numbers as Excel shows them: the header is row 1)"),
+        ("人口.gpkg", "features 2, 5 (counted from 1 in file order)"),
     ],
 )
 def test_rows_are_named_as_the_planner_counts_them(source, expected):

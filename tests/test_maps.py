@@ -140,12 +140,17 @@ def test_offline_html_is_self_contained(en_offline_maps):
             assert 'LC.data["roads"]' in html, "offline maps draw the vector basemap"
 
 
-def test_online_html_links_leaflet_only(zh_maps):
+def test_default_basemap_is_vector_and_tile_pages_still_inline_leaflet(
+    results, zh_maps, tmp_path
+):
     out, _ = zh_maps
-    html = (out / "maps/life_circle.html").read_text(encoding="utf-8")
-    scripts = re.findall(r"<script[^>]+src=\"([^\"]+)\"", html)
-    assert len(scripts) == 1 and scripts[0].endswith("/leaflet.js")
-    assert "tile.openstreetmap.org" in html
+    default = (out / "maps/life_circle.html").read_text(encoding="utf-8")
+    assert 'LC.data["road_labels"]' in default and "tile.openstreetmap.org" not in default
+    write_maps(results, tmp_path, MapOptions(basemap="osm"))
+    html = (tmp_path / "maps/life_circle.html").read_text(encoding="utf-8")
+    assert re.findall(r"<script[^>]+src=", html) == []
+    assert re.findall(r"<link[^>]+stylesheet", html) == []
+    assert "Leaflet 1.9" in html and "tile.openstreetmap.org" in html
     assert has_text(html, "© OpenStreetMap contributors")
 
 
@@ -391,11 +396,11 @@ def test_failed_render_leaves_no_half_written_map(tmp_path, results, monkeypatch
     calls = {"n": 0}
     real = write_module.render_html
 
-    def failing(m, offline_mode):
+    def failing(m):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("boom")
-        return real(m, offline_mode)
+        return real(m)
 
     monkeypatch.setattr(write_module, "render_html", failing)
     with pytest.raises(RuntimeError, match="boom"):

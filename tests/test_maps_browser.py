@@ -18,8 +18,6 @@ from tests.test_maps import XSS_NAME, demo_results, hostile_results
 
 pytestmark = pytest.mark.browser
 
-pytest.importorskip("offlinefolium", reason="offline maps need the folium-offline package")
-
 MAP_PAGES = ("life_circle", "fitness_circle", "care_coverage")
 PAGE_TIMEOUT_S = 30.0
 
@@ -86,7 +84,9 @@ def test_offline_map_in_chromium(browser, offline_zh, shots, kind):
     expected = _expected_default_counts(kind)
     for key, count in expected.items():
         assert drawn.get(key) == count, f"{kind}: layer {key} drew {drawn.get(key)}, want {count}"
-    dom_markers = browser.evaluate("document.querySelectorAll('.leaflet-marker-icon').length")
+    dom_markers = browser.evaluate(
+        "document.querySelectorAll('.leaflet-marker-icon.lc-icon').length"
+    )
     assert dom_markers == sum(v for k, v in expected.items() if k.startswith("fac_"))
     assert (
         browser.evaluate("document.querySelectorAll('path.leaflet-interactive').length")
@@ -188,20 +188,12 @@ def test_english_offline_map(chromium, tmp_path, shots):
     assert [u for u in record.requests if not _allowed(u)] == []
 
 
-def test_online_page_with_intercepted_cdn_and_tiles(chromium, tmp_path, shots):
-    """The CDN/tile page works; its requests are answered locally (no network in tests)."""
-    from offlinefolium.elements import _res
-
-    from lifecircle.maps.offline import LEAFLET_CSS_URL, LEAFLET_JS_URL
-
+def test_tile_page_with_intercepted_tiles(chromium, tmp_path, shots):
+    """A tile basemap page asks the network for tiles only (answered locally), never Leaflet."""
     served: list[str] = []
 
     def answer(url: str) -> tuple[str, bytes] | None:
         served.append(url)
-        if url == LEAFLET_JS_URL:
-            return "application/javascript", _res[url].encode("utf-8")
-        if url == LEAFLET_CSS_URL:
-            return "text/css", _res[url].encode("utf-8")
         if "tile.openstreetmap.org" in url or "autonavi.com" in url:
             return "image/png", TINY_PNG
         return None
@@ -212,11 +204,12 @@ def test_online_page_with_intercepted_cdn_and_tiles(chromium, tmp_path, shots):
         assert b.evaluate("typeof L") == "object"
         tiles = b.evaluate("document.querySelectorAll('img.leaflet-tile').length")
         drawn = b.evaluate("LC.count(LC.map)")
+        note = b.evaluate("document.getElementById('lc-tile-note')")
         shot = b.screenshot(shots / "life_circle_amap_intercepted.png")
         print(f"screenshot: {shot}")
     assert record.errors() == [], record.errors()
-    assert LEAFLET_JS_URL in served
-    assert any("autonavi.com" in u for u in served), "AMap tiles were requested"
+    assert served and all("autonavi.com" in u for u in served), "only AMap tiles were requested"
     assert tiles > 0
+    assert note is None, "tiles loaded: no failure note"
     assert drawn["demand_score"] == len(demo_results().demand)
     assert all(u in served or _allowed(u) for u in record.requests)

@@ -296,3 +296,14 @@ def test_report_and_popups_use_the_censored_limit(profile, tmp_path):
         ctx, "life_circle") if layer.key.startswith("min_")}
     assert texts["min_market"] == "none within 15 min"
     assert not any("30 min" in text for text in texts.values())
+
+
+def test_no_category_with_data_gives_an_empty_gap_layer_with_its_columns(demo_results):
+    """Every category without data: no zone at all, not an 'incomplete circle' over everyone."""
+    from lifecircle.analyses.gaps import GAP_COLUMNS, gap_zones
+
+    demand = demo_results.layerset.demand
+    everyone = np.ones(len(demand), dtype=bool)
+    zones = gap_zones(demand, demo_results.access, {}, everyone, link_m=75.0, zone_buffer_m=30.0)
+    assert zones.empty
+    assert {*GAP_COLUMNS, "kind_key"} <= set(zones.columns)

@@ -185,6 +185,12 @@ def test_the_wheel_installs_exactly_one_top_level_name(tmp_path):
         "lifecircle/maps/write.py",
         "lifecircle/maps/assets/lifecircle.js",
         "lifecircle/maps/assets/lifecircle.css",
+        "lifecircle/maps/assets/leaflet/leaflet.js",
+        "lifecircle/maps/assets/leaflet/leaflet.css",
+        "lifecircle/maps/assets/leaflet/LICENSE",
+        "lifecircle/maps/assets/leaflet/images/layers.png",
+        "lifecircle/maps/assets/leaflet/images/layers-2x.png",
+        "lifecircle/maps/assets/leaflet/images/marker-icon.png",
         "lifecircle/__main__.py",
     ):
         assert needed in names

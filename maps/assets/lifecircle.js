@@ -114,6 +114,8 @@ LC.addLayer = function (group, spec) {
       if (spec.renderer === 'canvas') { o.renderer = LC.canvasIn(o.pane); }
       return L.circleMarker(ll, o);
     };
+  } else if (spec.point === 'label') {
+    opts.pointToLayer = function (f, ll) { return LC.label(f.properties, ll, spec); };
   } else if (spec.point === 'icon') {
     opts.pointToLayer = function (f, ll) {
       return L.marker(ll, {icon: LC.icons[f.properties[spec.iconBy]] || LC.icons._default,
@@ -138,8 +140,52 @@ LC.addLayer = function (group, spec) {
   var geo = L.geoJSON(data, opts);
   geo.addTo(group);
   LC.layers[spec.key] = geo;
+  if (spec.point === 'label') { LC.labelLayers.push(geo); LC.showLabels(); }
   if (spec.legend) { LC.legendOf[L.stamp(group)] = spec.legend; }
   return geo;
+};
+// A text label (vector basemap): the name, escaped, turned by the property 'a' (degrees),
+// shown from the zoom in property 'z' on (LC.showLabels).
+LC.labelLayers = [];
+LC.label = function (p, ll, spec) {
+  var turn = p.a ? ' rotate(' + Number(p.a) + 'deg)' : '';
+  var html = '<span style="transform:translate(-50%,-50%)' + turn + '">' +
+    LC.esc(p[spec.label]) + '</span>';
+  return L.marker(ll, {icon: L.divIcon({html: html, className: spec.labelClass, iconSize: null}),
+    interactive: false, keyboard: false, pane: spec.pane, lcMinZoom: Number(p.z) || 0});
+};
+LC.showLabels = function () {
+  var z = LC.map.getZoom();
+  LC.labelLayers.forEach(function (geo) {
+    geo.eachLayer(function (l) {
+      var el = l.getElement();
+      if (el) { el.style.display = z >= l.options.lcMinZoom ? '' : 'none'; }
+    });
+  });
+};
+// A note on the map, once, when a basemap tile fails to load (blocked or offline network).
+LC.watchTiles = function (map, text) {
+  var shown = false;
+  function fail() {
+    if (shown) { return; }
+    shown = true;
+    var note = L.control({position: 'bottomleft'});
+    note.onAdd = function () {
+      var div = L.DomUtil.create('div', 'lc-tile-note');
+      div.id = 'lc-tile-note';
+      div.textContent = text;
+      return div;
+    };
+    note.addTo(map);
+  }
+  function watch(layer) {
+    if (layer instanceof L.TileLayer && !layer._lcWatched) {
+      layer._lcWatched = true;
+      layer.on('tileerror', fail);
+    }
+  }
+  map.eachLayer(watch);
+  map.on('layeradd', function (e) { watch(e.layer); });
 };
 LC.fill = function (group, spec, key) {
   LC.groups[key] = group;
@@ -182,7 +228,8 @@ LC.setIcons = function (svgs) {
   }
   LC.icons._default = LC.icons[Object.keys(svgs)[0]];
 };
-// Before any layer: the map, its panes, the category names and colours, the icons.
+// Before any layer: the map, its panes, the category names and colours, the icons, the
+// tile-failure note and the label zoom rule.
 LC.setup = function (map, config) {
   LC.lang = config.lang;
   LC.map = map;
@@ -190,6 +237,8 @@ LC.setup = function (map, config) {
   LC.cats = config.cats;
   LC.setIcons(config.icons);
   if (config.vectorBasemap) { map.getContainer().classList.add('lc-vector-basemap'); }
+  LC.watchTiles(map, config.tileError);
+  map.on('zoomend', LC.showLabels);
 };
 // After every layer: scale bar, data attribution, the initial view, the legend.
 LC.finish = function (config) {
