@@ -36,7 +36,12 @@ from lifecircle.maps.style import (
 from lifecircle.standards.profile import Profile
 
 MAP_KINDS: tuple[str, ...] = ("life_circle", "fitness_circle", "care_coverage")
-AREA_SIMPLIFY_M = 5.0
+# Display tolerances (m), each under 1 % of its layer's area (tests/test_map_payload.py).
+AREA_SIMPLIFY_M = 5.0  # service areas: 0.5 % on the demo and the central box
+# Gap zones are unions of 16-gon discs: at 5 m a disc of radius < 66 m loses every
+# other vertex (4.4 % of the demo's gap area); 2 m keeps discs from 26 m up (0.4 %).
+GAP_SIMPLIFY_M = 2.0
+CONTEXT_SIMPLIFY_M = 1.5  # boundary, water, railways: about one screen pixel at zoom 16
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,9 @@ class MapContext:
     def meta(self) -> dict[str, Any]:
         return self.results.layerset.meta
 
-    def display(self, name: str, frame: gpd.GeoDataFrame, simplify_m: float = 1.5):
+    def display(
+        self, name: str, frame: gpd.GeoDataFrame, simplify_m: float = CONTEXT_SIMPLIFY_M
+    ):
         """``frame`` in display coordinates, cached under ``name``."""
         if name not in self.frames:
             self.frames[name] = geojson.to_display(frame, gcj02=self.gcj02, simplify_m=simplify_m)
@@ -373,7 +380,7 @@ def gap_collection(ctx: MapContext, kind: str) -> dict:
     cats = list(map_categories(ctx.profile, kind))
     keys = [*cats, "life_circle"] if kind == "life_circle" else cats
     subset = gaps[gaps["kind_key"].isin(keys)] if not gaps.empty else gaps
-    display = geojson.to_display(subset, gcj02=ctx.gcj02, simplify_m=AREA_SIMPLIFY_M)
+    display = geojson.to_display(subset, gcj02=ctx.gcj02, simplify_m=GAP_SIMPLIFY_M)
     lang = ctx.lang
 
     def walk_text(frame: gpd.GeoDataFrame) -> list[str | None]:
@@ -394,14 +401,13 @@ def gap_collection(ctx: MapContext, kind: str) -> dict:
         "k": "kind",
         "kk": "kind_key",
         "cats": "categories",
-        "rank": "rank",
         "r": "residents",
         "e": "elderly",
         "pa": "people_affected",
         "nw": walk_text,
         "nf": "nearest_facility_id",
     }
-    return geojson.feature_collection(display, props, {"r": 0, "e": 0, "pa": 0, "rank": 0})
+    return geojson.feature_collection(display, props, {"r": 0, "e": 0, "pa": 0})
 
 
 def surface_railways(layerset) -> gpd.GeoDataFrame:

@@ -209,12 +209,13 @@ def test_amap_shifts_overlays_to_gcj02(results):
         return tuple(feature["geometry"]["coordinates"])
 
     lon, lat = first_point("amap")
-    assert lon == pytest.approx(float(expected[0][0]), abs=2e-6)
-    assert lat == pytest.approx(float(expected[1][0]), abs=2e-6)
+    # coordinates are rounded to 5 decimals: within 5e-6 degree (0.56 m N-S, 0.48 m E-W)
+    assert lon == pytest.approx(float(expected[0][0]), abs=5.1e-6)
+    assert lat == pytest.approx(float(expected[1][0]), abs=5.1e-6)
     shift_m = _metres(wgs.x, wgs.y, lon, lat)
     assert 300 < shift_m < 700, f"GCJ-02 shift in Shanghai should be ~500 m, got {shift_m:.0f} m"
     lon, lat = first_point("osm")
-    assert _metres(wgs.x, wgs.y, lon, lat) < 0.2, "with OSM tiles nothing is shifted"
+    assert _metres(wgs.x, wgs.y, lon, lat) < 0.8, "with OSM tiles nothing is shifted"
 
 
 def _metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
