@@ -31,7 +31,7 @@ test: $(STAMP_TEST)
 
 test-fast: $(STAMP_TEST)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	$(BIN)/python -m pytest -m "not slow and not browser" -n 2
 
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/bench_access.py

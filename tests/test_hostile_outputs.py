@@ -32,6 +32,9 @@ from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import STANDARDS_DIR
 from tests.osm_fixtures import grid_osm, lonlat
 
+# real runs, signals and concurrent subprocesses: in the full suite, not in make test-fast
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 KINDERGARTEN = {"amenity": "kindergarten", "name": "测试幼儿园"}
 LEFTOVER_MARKS = (".partial-", "lifecircle-lock", "lifecircle-probe")
