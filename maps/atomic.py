@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -35,6 +36,8 @@ _NAME_BYTES_KEPT = 60
 
 #: Free space (bytes) under which a failed write is reported as a full disk.
 FULL_DISK_BYTES = 1 << 20
+#: How writers (SQLite inside GDAL, the C library) say that the disk is full.
+_FULL_DISK_WORDS = re.compile(r"disk is full|no space left on device|disk full", re.IGNORECASE)
 
 #: errno → (what went wrong, how to fix it), for errors of the disk or the path.
 _STORAGE_ERRORS: dict[int, tuple[str, str]] = {
@@ -88,9 +91,10 @@ def write_error(
 
     An ``OSError`` of the disk or the path is translated by
     :func:`storage_error`. Other writers (GDAL through pyogrio) report a full
-    disk in their own words, so any error raised while the disk holding
-    ``staging`` has less than :data:`FULL_DISK_BYTES` free is reported as a
-    full disk, with the writer's message.
+    disk in their own words, so an error that says so ("database or disk is
+    full"), or any error raised while the disk holding ``staging`` has less
+    than :data:`FULL_DISK_BYTES` free, is reported as a full disk, with the
+    writer's message.
     """
     if isinstance(exc, LifecircleError):
         return None
@@ -100,7 +104,9 @@ def write_error(
         free = shutil.disk_usage(staging).free
     except OSError:
         return None
-    if free >= FULL_DISK_BYTES:
+    # GDAL may roll its journal back before it raises, freeing the space it had taken,
+    # so the writer's own words count as well as the free space left
+    if free >= FULL_DISK_BYTES and not _FULL_DISK_WORDS.search(str(exc)):
         return None
     return LifecircleError(
         f"Cannot write {path}: the disk is full ({free:,} bytes free; the writer said: {exc}). "
