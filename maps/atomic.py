@@ -37,7 +37,7 @@ _NAME_BYTES_KEPT = 60
 #: Free space (bytes) under which a failed write is reported as a full disk.
 FULL_DISK_BYTES = 1 << 20
 #: How writers (SQLite inside GDAL, the C library) say that the disk is full.
-_FULL_DISK_WORDS = re.compile(r"disk is full|no space left on device|disk full", re.IGNORECASE)
+_FULL_DISK_WORDS = re.compile(r"database or disk is full|no space left on device", re.IGNORECASE)
 
 #: errno → (what went wrong, how to fix it), for errors of the disk or the path.
 _STORAGE_ERRORS: dict[int, tuple[str, str]] = {
