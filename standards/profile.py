@@ -360,6 +360,7 @@ class Profile:
 
 
 def _is_positive_number(value: Any) -> bool:
+    """A number greater than zero (booleans are not numbers here)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
@@ -568,7 +569,7 @@ class _ProfileParser:
             raw = {"value": raw, "source": "assumption", "confidence": "I"}
             self.sources.setdefault("assumption", "lifecircle default")
         fig = self.figure(key, raw)
-        if not isinstance(fig.value, int | float) or isinstance(fig.value, bool) or fig.value <= 0:
+        if not _is_positive_number(fig.value):
             raise self.fail(
                 key,
                 f"'{key}' must be a positive number, got {fig.value!r}.",
