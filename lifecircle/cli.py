@@ -194,8 +194,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     """Merge the run config file (if any) with command-line options (which win)."""
-    from lifecircle.pipeline import parse_bbox
-
     config = load_config(getattr(args, "config", None))
     if getattr(args, "osm", None):
         config.osm = list(args.osm)
@@ -207,7 +205,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         config.boundary = {"path": args.boundary}
         config.bbox = None
     if getattr(args, "bbox", None):
-        config.bbox = parse_bbox(args.bbox)
+        config.bbox = _pipeline().parse_bbox(args.bbox)
         config.boundary = None
     if args.profile:
         config.profile = args.profile
@@ -296,25 +294,34 @@ def _sigterm_as_interrupt() -> Iterator[None]:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _dispatch(args: argparse.Namespace) -> None:
+def _pipeline():
+    """The pipeline module, imported only once the command's inputs have been checked.
+
+    It loads geopandas, the readers and the maps (about 2 s), so a mistyped config is
+    refused before that cost.
+    """
     from lifecircle import pipeline
 
+    return pipeline
+
+
+def _dispatch(args: argparse.Namespace) -> None:
     config_file = [args.config] if getattr(args, "config", None) else []
     if args.command == "demo":
         config = RunConfig(output=args.out, profile=args.profile or "shanghai")
         _apply_map_options(config, args)
-        outputs = pipeline.run(config, demo=True, quiet=args.quiet)
+        outputs = _pipeline().run(config, demo=True, quiet=args.quiet)
         _print_outputs(outputs.files)
     elif args.command == "run":
         config = config_from_args(args)
         _apply_map_options(config, args)
-        outputs = pipeline.run(config, quiet=args.quiet, inputs=config_file)
+        outputs = _pipeline().run(config, quiet=args.quiet, inputs=config_file)
         _print_outputs(outputs.files)
     elif args.command == "sites":
         _run_sites(args)
     elif args.command == "layers":
         config = config_from_args(args)
-        path = pipeline.write_layers_only(config, args.out, quiet=args.quiet, inputs=config_file)
+        path = _pipeline().write_layers_only(config, args.out, quiet=args.quiet, inputs=config_file)
         _print_outputs([path])
 
 
