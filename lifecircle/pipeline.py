@@ -224,6 +224,8 @@ def run(
     )
     if demo:
         config.name = layerset.meta.get("name", config.name)
+    else:  # the config's `name:` titles the maps and the report
+        layerset.meta.setdefault("name", config.name)
     for line in population_lines(layerset.meta["population"], options.lang):
         progress.line(line)
     summary = base_summary(config, profile, layerset)
