@@ -63,7 +63,7 @@ def table(
     """
     vertical = vertical or [False] * len(headers)
     head = "".join(
-        f'<th class="v"><span>{escape(h)}</span></th>' if v else f"<th>{escape(h)}</th>"
+        f'<th class="v"><span>{_lines(h)}</span></th>' if v else f"<th>{_lines(h)}</th>"
         for h, v in zip(headers, vertical, strict=True)
     )
     body = "".join(

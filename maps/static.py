@@ -17,14 +17,16 @@ from pathlib import Path
 import geopandas as gpd
 import matplotlib
 import numpy as np
+import shapely
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from scipy.spatial import cKDTree
 
-from lifecircle.analyses.gaps import linking_distance_m, zone_polygons
+from lifecircle.analyses.gaps import linking_distance_m
 from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.maps import mapdata
 from lifecircle.maps.atomic import write_bytes_atomic
@@ -301,7 +303,8 @@ def circle_gap(results: RunFrames, kind: str, lang: str) -> tuple[gpd.GeoSeries,
     Life circle: residents without a complete circle (over categories with data);
     fitness: residents reaching no fitness category; care: older residents
     reaching no care type. Never another circle's or a single category's gaps,
-    so the zone never covers residents the map colours as served.
+    and each point's disc stops short of the nearest served resident, so the
+    zone never covers residents the map colours as served.
     """
     demand = results.demand
     profile = results.profile
@@ -330,10 +333,13 @@ def circle_gap(results: RunFrames, kind: str, lang: str) -> tuple[gpd.GeoSeries,
     if rows.size == 0:
         return gpd.GeoSeries([], crs=demand.crs), label
     grid = results.layerset.meta.get("demand_grid", {}).get("size_m")
-    link_m = linking_distance_m(demand, grid)
+    radius = np.full(rows.size, linking_distance_m(demand, grid) / 2)
     xy = np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
-    polygons = zone_polygons(xy, rows, np.zeros(rows.size, dtype=int), link_m / 2, {})
-    return gpd.GeoSeries(polygons, crs=demand.crs), label
+    if (~lacking).any():  # a disc stops short of the nearest served resident
+        distance, _ = cKDTree(xy[~lacking]).query(xy[rows])
+        radius = np.minimum(radius, 0.45 * distance)
+    discs = shapely.buffer(shapely.points(xy[rows]), radius, quad_segs=4)
+    return gpd.GeoSeries([shapely.union_all(discs)], crs=demand.crs), label
 
 
 def draw_gap(ax: Axes, zones: gpd.GeoSeries) -> None:
@@ -349,8 +355,8 @@ def gap_handle(label: str) -> Patch:
                  linewidth=1.3, label=label)
 
 
-def draw_map(results: RunFrames, kind: str, options: MapOptions) -> bytes:
-    """One static map as PNG bytes, drawn at print size with its legend below.
+def map_figure(results: RunFrames, kind: str, options: MapOptions) -> Figure:
+    """One static map as a matplotlib Figure, drawn at print size with its legend below.
 
     Demand points are coloured by the circle's headline figure (life: categories
     missing; fitness: minutes to the nearest fitness facility; care: care types
@@ -419,6 +425,13 @@ def draw_map(results: RunFrames, kind: str, options: MapOptions) -> bytes:
             fig, ax, legend_ax, results, handles, classes.title,
             mapdata.map_title(ctx, kind), lang, ctx.today, extent,
         )
+        return fig
+
+
+def draw_map(results: RunFrames, kind: str, options: MapOptions) -> bytes:
+    """One static map as PNG bytes (:func:`map_figure`), at ``options.dpi``."""
+    fig = map_figure(results, kind, options)
+    with matplotlib.rc_context(_rc(static_lang(options.lang))):
         return _png(fig, options.dpi)
 
 
@@ -466,6 +479,12 @@ def circle_target(profile, kind: str) -> float | None:
 
 
 def coverage_chart(results: RunFrames, lang: str, dpi: int) -> bytes:
+    """The coverage chart (:func:`coverage_figure`) as PNG bytes."""
+    with matplotlib.rc_context(_rc(lang)):
+        return _png(coverage_figure(results, lang), dpi)
+
+
+def coverage_figure(results: RunFrames, lang: str) -> Figure:
     """Coverage per category, one panel per circle, each with only its own target line.
 
     Each panel starts with the circle-level total(s) (complete circle; any / all
@@ -496,7 +515,7 @@ def coverage_chart(results: RunFrames, lang: str, dpi: int) -> bytes:
             if i == len(panels) - 1:
                 ax.set_xlabel(t("coverage_axis", lang), fontsize=LEGEND_PT)
         fig.suptitle(t("coverage_chart", lang), fontsize=11, x=0.01, ha="left")
-        return _png(fig, dpi)
+        return fig
 
 
 def _coverage_panel(ax: Axes, profile, kind: str, rows: list, lang: str) -> None:

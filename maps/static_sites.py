@@ -30,7 +30,14 @@ def sites_category(overlay: SitesOverlay) -> str | None:
 
 
 def draw_sites_map(results: RunFrames, overlay: SitesOverlay, options: MapOptions) -> bytes:
-    """The sites map as PNG bytes, at print size with its legend below.
+    """The sites map as PNG bytes (:func:`sites_figure`), at ``options.dpi``."""
+    fig = sites_figure(results, overlay, options)
+    with matplotlib.rc_context(static._rc(static.static_lang(options.lang))):
+        return static._png(fig, options.dpi)
+
+
+def sites_figure(results: RunFrames, overlay: SitesOverlay, options: MapOptions):
+    """The sites map as a matplotlib Figure, at print size with its legend below.
 
     Parameters
     ----------
@@ -105,4 +112,4 @@ def draw_sites_map(results: RunFrames, overlay: SitesOverlay, options: MapOption
         handles += static.context_handles(results.layerset, lang)
         static.finish_map(fig, ax, legend_ax, results, handles, None, title, lang, ctx.today,
                           extent)
-        return static._png(fig, options.dpi)
+        return fig
