@@ -69,6 +69,9 @@ CJK_FONT_DIRS = (
 #: The map's height as a share of its width, at least and at most (a page holds 1.25).
 MAP_MIN_ASPECT = 0.55
 MAP_MAX_ASPECT = 1.2
+#: The tallest map figure (inches): A4's text height (263 mm, 10.35 in) less a heading
+#: and a caption, so the first map keeps its section heading on its page.
+MAX_FIGURE_HEIGHT_IN = 9.0
 
 
 @lru_cache(maxsize=1)
@@ -139,10 +142,13 @@ def _map_layout(
     pad = 0.04 * max(xmax - xmin, ymax - ymin, 1.0)
     xmin, xmax, ymin, ymax = xmin - pad, xmax + pad, ymin - 3 * pad, ymax + 2.5 * pad
     width_in = PRINT_WIDTH_IN - 0.1
-    aspect = float(np.clip((ymax - ymin) / (xmax - xmin), MAP_MIN_ASPECT, MAP_MAX_ASPECT))
-    map_in = width_in * aspect
     legend_in = 0.45 + 0.19 * math.ceil(legend_rows / 2)
     title_in, footer_in = 0.45, 0.5
+    # the whole figure fits one printed page: a tall area is shown wider instead
+    tallest = (MAX_FIGURE_HEIGHT_IN - legend_in - title_in - footer_in) / width_in
+    aspect = float(np.clip((ymax - ymin) / (xmax - xmin), MAP_MIN_ASPECT, MAP_MAX_ASPECT))
+    aspect = max(min(aspect, tallest), 0.3)
+    map_in = width_in * aspect
     height = title_in + map_in + legend_in + footer_in
     fig = Figure(figsize=(PRINT_WIDTH_IN, height))
     ax = fig.add_axes(
@@ -291,6 +297,14 @@ def _demand_values(ctx, results: RunFrames, kind: str, lang: str) -> tuple[np.nd
     """The headline value per demand point of a circle map, and its classes."""
     if kind == "care_coverage":
         count, members = care_types_reached(results)
+        if not members:  # no care data: every point is "no data", not "0 types"
+            classes = Classes(
+                title=t("rp_care_count_title", lang, n=0),
+                breaks=(math.inf,),
+                colours=("#cccccc",),
+                labels=(t("no_data", lang),),
+            )
+            return np.full(len(count), np.nan), classes
         return count, care_count_classes(len(members), lang)
     layer = mapdata.demand_layers(ctx, kind)[0]
     frame, _, _ = mapdata.demand_frame(ctx, kind)
