@@ -42,14 +42,17 @@ def scale_bar(ax: Axes) -> None:
     y0 = ymin + 0.035 * (ymax - ymin)
     half = length / 2
     for i, colour in enumerate(("black", "white")):
-        ax.add_patch(
-            _rect(x0 + i * half, y0, half, 0.012 * (ymax - ymin), colour)
-        )
+        ax.add_patch(_rect(x0 + i * half, y0, half, 0.012 * (ymax - ymin), colour))
     label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
     ax.text(x0, y0 + 0.02 * (ymax - ymin), "0", ha="center", va="bottom", fontsize=LEGEND_PT)
     ax.text(
-        x0 + length, y0 + 0.02 * (ymax - ymin), label, ha="center", va="bottom",
-        fontsize=LEGEND_PT, gid="scale-bar",
+        x0 + length,
+        y0 + 0.02 * (ymax - ymin),
+        label,
+        ha="center",
+        va="bottom",
+        fontsize=LEGEND_PT,
+        gid="scale-bar",
     )
 
 
@@ -69,8 +72,16 @@ def north_arrow(ax: Axes, lang: str) -> None:
         zorder=10,
     )
     ax.text(
-        0.05, 0.94, t("rp_north", lang), transform=ax.transAxes, ha="center", va="bottom",
-        fontsize=10, fontweight="bold", zorder=10, gid="north-arrow",
+        0.05,
+        0.94,
+        t("rp_north", lang),
+        transform=ax.transAxes,
+        ha="center",
+        va="bottom",
+        fontsize=10,
+        fontweight="bold",
+        zorder=10,
+        gid="north-arrow",
     )
 
 
@@ -101,6 +112,12 @@ def footer(fig: Figure, meta: dict, crs: object, lang: str, date: str) -> None:
         f"{t('rp_crs', lang, crs=crs_text(crs))} · {t('date', lang)}: {date}",
     ]
     fig.text(
-        0.01, 0.008, "\n".join(lines), fontsize=FOOTER_PT, color="#333333", va="bottom",
-        gid="source-crs", wrap=True,
+        0.01,
+        0.008,
+        "\n".join(lines),
+        fontsize=FOOTER_PT,
+        color="#333333",
+        va="bottom",
+        gid="source-crs",
+        wrap=True,
     )

@@ -107,7 +107,7 @@ def contents(entries: Sequence[tuple[str, str]], lang: str) -> str:
 
 
 def _source(results: RunFrames, figure: dict[str, Any] | None, value: str, lang: str) -> str:
-    """"目标 2.6 m²（依据：…，S 见于原文）" for a profile figure, or "" without one."""
+    """ "目标 2.6 m²（依据：…，S 见于原文）" for a profile figure, or "" without one."""
     if not figure:
         return ""
     source = str(figure.get("source", ""))
@@ -142,8 +142,10 @@ def headline(results: RunFrames, lang: str, care_no_data: str) -> str:
     no_data = t("no_data", lang)
     rows: list[list[Cell]] = [
         [(t("population", lang), False), (fmt_number(results.demand["residents"].sum()), True)],
-        [(t("elderly_population", lang), False),
-         (fmt_number(results.demand["elderly"].sum()), True)],
+        [
+            (t("elderly_population", lang), False),
+            (fmt_number(results.demand["elderly"].sum()), True),
+        ],
     ]
     target = profile.circles["life_circle"].figure("target_share")
     labels = life.get("completeness_labels", {})
@@ -155,18 +157,24 @@ def headline(results: RunFrames, lang: str, care_no_data: str) -> str:
             continue
         text = fmt_share(value)
         if target is not None:
-            text += f"（{_met(value, float(target.value), lang)}；" if lang == "zh" else (
-                f" ({_met(value, float(target.value), lang)}; "
+            text += (
+                f"（{_met(value, float(target.value), lang)}；"
+                if lang == "zh"
+                else (f" ({_met(value, float(target.value), lang)}; ")
             )
             text += _source(results, target.to_dict(), fmt_share(target.value), lang)
             text += "）" if lang == "zh" else ")"
         rows.append([(label, False), (text, True)])
     fitness_cats = profile.circles["fitness_circle"].categories
     fitness_data = len(fitness.get("categories_no_data", [])) < len(fitness_cats)
-    rows.append([
-        (t("fitness_share", lang), False),
-        (fmt_share(fitness.get("population_share")), True) if fitness_data else (no_data, False),
-    ])
+    rows.append(
+        [
+            (t("fitness_share", lang), False),
+            (fmt_share(fitness.get("population_share")), True)
+            if fitness_data
+            else (no_data, False),
+        ]
+    )
     area = fitness.get("sports_area_m2_per_person_within_reach")
     area_target = fitness.get("sports_area_target_m2_per_person")
     if area is None:
@@ -177,10 +185,13 @@ def headline(results: RunFrames, lang: str, care_no_data: str) -> str:
             value = float(area_target["value"])
             sep = "；" if lang == "zh" else "; "
             text += (
-                f"（{_met(area, value, lang)}{sep}"
-                if lang == "zh" else f" ({_met(area, value, lang)}{sep}"
-            ) + _source(results, area_target, f"{value:g} m²", lang) + (
-                "）" if lang == "zh" else ")"
+                (
+                    f"（{_met(area, value, lang)}{sep}"
+                    if lang == "zh"
+                    else f" ({_met(area, value, lang)}{sep}"
+                )
+                + _source(results, area_target, f"{value:g} m²", lang)
+                + ("）" if lang == "zh" else ")")
             )
         rows.append([(t("rp_sports_area", lang), False), (text, True)])
     with_data = care.get("categories_with_data") or []
@@ -189,17 +200,17 @@ def headline(results: RunFrames, lang: str, care_no_data: str) -> str:
         ("all_categories_share", t("rp_care_all_share", lang, n=len(with_data))),
     ):
         value = care.get(key)
-        rows.append([
-            (label, False),
-            (fmt_share(value), True) if value is not None else (care_no_data, False),
-        ])
+        rows.append(
+            [
+                (label, False),
+                (fmt_share(value), True) if value is not None else (care_no_data, False),
+            ]
+        )
     rows.append([(t("per_1000", lang), False), _per_1000(results, care, care_no_data, lang)])
     return table([t("summary", lang), ""], rows, css="kpis")
 
 
-def _per_1000(
-    results: RunFrames, care: dict[str, Any], care_no_data: str, lang: str
-) -> Cell:
+def _per_1000(results: RunFrames, care: dict[str, Any], care_no_data: str, lang: str) -> Cell:
     """Floor area per 1,000 residents against each target: "no data", or a lower bound."""
     status = care.get("per_1000_m2_status", "ok")
     value = care.get("per_1000_m2")
@@ -218,8 +229,7 @@ def _per_1000(
         target = float(figure["value"])
         met = _met(value, target, lang) if status == "ok" or value >= target else ""
         parts.append(
-            f"{_source(results, figure, f'{target:g} m²', lang)}"
-            + (f" {met}" if met else "")
+            f"{_source(results, figure, f'{target:g} m²', lang)}" + (f" {met}" if met else "")
         )
     if parts:
         text += "（" + "；".join(parts) + "）" if lang == "zh" else " (" + "; ".join(parts) + ")"
@@ -251,17 +261,22 @@ def units_tables(results: RunFrames, lang: str) -> str:
     life_cats = [c for c in profile.circles["life_circle"].categories]
     life_by_unit = (
         life.assign(unit_id=life["unit_id"].astype(str)).set_index("unit_id")
-        if life is not None and not life.empty else pd.DataFrame()
+        if life is not None and not life.empty
+        else pd.DataFrame()
     )
     headers = [t("unit", lang), t("residents", lang), t("rp_complete_vs", lang)]
-    headers += [category_label(profile, c, profile.rule(c).threshold_minutes, lang)
-                for c in life_cats]
+    headers += [
+        category_label(profile, c, profile.rule(c).threshold_minutes, lang) for c in life_cats
+    ]
     rows = []
     for rec in figures.to_dict(orient="records"):
         unit = life_by_unit.loc[rec["unit_id"]] if rec["unit_id"] in life_by_unit.index else {}
         rows.append(
-            [(_unit_name(rec, lang), False), (fmt_number(rec["residents"]), True),
-             _share_cell(rec["life_share"], lang)]
+            [
+                (_unit_name(rec, lang), False),
+                (fmt_number(rec["residents"]), True),
+                _share_cell(rec["life_share"], lang),
+            ]
             + [
                 _share_cell(unit.get(f"share_{c}") if results.access.has_data(c) else None, lang)
                 for c in life_cats
@@ -276,8 +291,11 @@ def units_tables(results: RunFrames, lang: str) -> str:
         for c in fitness_cats
     ]
     rows = [
-        [(_unit_name(rec, lang), False), (fmt_number(rec["residents"]), True),
-         _share_cell(rec["fitness_share"], lang)]
+        [
+            (_unit_name(rec, lang), False),
+            (fmt_number(rec["residents"]), True),
+            _share_cell(rec["fitness_share"], lang),
+        ]
         + [_share_cell(rec.get(f"fitness_{c}"), lang) for c in fitness_cats]
         for rec in figures.to_dict(orient="records")
     ]
@@ -287,37 +305,42 @@ def units_tables(results: RunFrames, lang: str) -> str:
     care_cats = list(profile.circles["care_coverage"].categories)
     care_by_unit = (
         care.assign(unit_id=care["unit_id"].astype(str)).set_index("unit_id")
-        if care is not None and not care.empty else pd.DataFrame()
+        if care is not None and not care.empty
+        else pd.DataFrame()
     )
     headers = [t("unit", lang), t("elderly", lang), t("care_any_share", lang)]
-    headers += [category_label(profile, c, profile.rule(c).threshold_minutes, lang)
-                for c in care_cats]
+    headers += [
+        category_label(profile, c, profile.rule(c).threshold_minutes, lang) for c in care_cats
+    ]
     headers += [t("per_1000", lang) + " (m²)"]
     rows = []
     for rec in figures.to_dict(orient="records"):
         unit = care_by_unit.loc[rec["unit_id"]] if rec["unit_id"] in care_by_unit.index else {}
         per_1000 = rec.get("per_1000_m2")
         rows.append(
-            [(_unit_name(rec, lang), False), (fmt_number(rec["elderly"]), True),
-             _share_cell(rec["care_any_share"], lang)]
+            [
+                (_unit_name(rec, lang), False),
+                (fmt_number(rec["elderly"]), True),
+                _share_cell(rec["care_any_share"], lang),
+            ]
             + [
                 _share_cell(unit.get(f"share_{c}") if results.access.has_data(c) else None, lang)
                 for c in care_cats
             ]
-            + [(fmt_number(per_1000, 1), True) if per_1000 == per_1000
-               else (t("no_data", lang), False)]
+            + [
+                (fmt_number(per_1000, 1), True)
+                if per_1000 == per_1000
+                else (t("no_data", lang), False)
+            ]
         )
     parts.append(_unit_block(profile, "care_coverage", headers, rows, lang, fixed=3))
     return "".join(parts)
 
 
-def _unit_block(
-    profile, kind: str, headers: list[str], rows: list, lang: str, fixed: int
-) -> str:
+def _unit_block(profile, kind: str, headers: list[str], rows: list, lang: str, fixed: int) -> str:
     vertical = [False] * fixed + [True] * (len(headers) - fixed)
-    return (
-        f"<h3>{escape(circle_name(profile, kind, lang))}</h3>"
-        + table(headers, rows, css="units", vertical=vertical)
+    return f"<h3>{escape(circle_name(profile, kind, lang))}</h3>" + table(
+        headers, rows, css="units", vertical=vertical
     )
 
 
@@ -347,9 +370,7 @@ def project_table(results: RunFrames) -> pd.DataFrame:
     )
 
 
-def _site_for(
-    project: dict[str, Any], sites: pd.DataFrame | None, walk_m: float
-) -> str | None:
+def _site_for(project: dict[str, Any], sites: pd.DataFrame | None, walk_m: float) -> str | None:
     """The proposed site of the project's category nearest it, within the category's walk."""
     if sites is None or sites.empty:
         return None
@@ -364,9 +385,7 @@ def _site_for(
     return f"{int(site['rank'])}|{site.get('road') or '—'}"
 
 
-def projects_section(
-    results: RunFrames, lang: str, sites: pd.DataFrame | None
-) -> str:
+def projects_section(results: RunFrames, lang: str, sites: pd.DataFrame | None) -> str:
     """The ranked 补缺 project list (``#projects``) with its ranking rule."""
     projects = project_table(results)
     if projects.empty:
@@ -378,9 +397,15 @@ def projects_section(
     shown = shown.assign(_x=metric.x.to_numpy(), _y=metric.y.to_numpy())
     sep = "、" if lang == "zh" else ", "
     headers = [
-        t("rp_project", lang), t("category", lang), t("unit", lang), t("rp_road", lang),
-        f"{t('rp_coords_wgs84', lang)}\n{t('rp_coords_gcj02', lang)}", t("residents", lang),
-        t("elderly", lang), t("rp_circle_people", lang), t("rp_nearest_facility", lang),
+        t("rp_project", lang),
+        t("category", lang),
+        t("unit", lang),
+        t("rp_road", lang),
+        f"{t('rp_coords_wgs84', lang)}\n{t('rp_coords_gcj02', lang)}",
+        t("residents", lang),
+        t("elderly", lang),
+        t("rp_circle_people", lang),
+        t("rp_nearest_facility", lang),
         t("rp_proposed_site", lang),
     ]
     rows = []
@@ -396,8 +421,11 @@ def projects_section(
         facility = rec.get("nearest_facility_name")
         walk = rec.get("nearest_walk_m")
         if facility and facility == facility:
-            near = f"{facility} ({t('walk_m', lang, m=fmt_number(walk))})" if walk == walk else (
-                str(facility))
+            near = (
+                f"{facility} ({t('walk_m', lang, m=fmt_number(walk))})"
+                if walk == walk
+                else (str(facility))
+            )
         else:
             limit = results.access.limit(cats[0]) if cats else results.access.max_minutes
             near = t("none_within", lang, m=f"{limit:g}")
@@ -407,33 +435,36 @@ def projects_section(
             site_text = t("rp_site_ref", lang, rank=rank, road=road)
         else:
             site_text = "—"
-        rows.append([
-            (t("rp_project_id", lang, n=int(rec["project_rank"])), False),
-            (category, False),
-            (str(unit) if unit == unit and unit else "—", False),
-            (str(rec["road"]) if rec.get("road") else "—", False),
-            (
-                f"{rec['lon_wgs84']:.6f}, {rec['lat_wgs84']:.6f}\n"
-                f"{rec['lon_gcj02']:.6f}, {rec['lat_gcj02']:.6f}",
-                True,
-            ),
-            (fmt_number(rec["residents"]), True),
-            (fmt_number(rec["elderly"]), True),
-            (fmt_number(rec["circle_people"]), True),
-            (near, False),
-            (site_text, False),
-        ])
+        rows.append(
+            [
+                (t("rp_project_id", lang, n=int(rec["project_rank"])), False),
+                (category, False),
+                (str(unit) if unit == unit and unit else "—", False),
+                (str(rec["road"]) if rec.get("road") else "—", False),
+                (
+                    f"{rec['lon_wgs84']:.6f}, {rec['lat_wgs84']:.6f}\n"
+                    f"{rec['lon_gcj02']:.6f}, {rec['lat_gcj02']:.6f}",
+                    True,
+                ),
+                (fmt_number(rec["residents"]), True),
+                (fmt_number(rec["elderly"]), True),
+                (fmt_number(rec["circle_people"]), True),
+                (near, False),
+                (site_text, False),
+            ]
+        )
     minutes = results.summary.get("fitness_circle", {}).get("minutes") or 10
     rule = t(
-        "rp_rank_rule", lang, fm=f"{minutes:g}", w=f"{MIN_WEIGHT:g}", cap=CAP_PER_CATEGORY,
-        n=len(projects), k=len(shown),
+        "rp_rank_rule",
+        lang,
+        fm=f"{minutes:g}",
+        w=f"{MIN_WEIGHT:g}",
+        cap=CAP_PER_CATEGORY,
+        n=len(projects),
+        k=len(shown),
     )
     note = "" if sites is not None else f'<p class="small">{escape(t("rp_run_sites", lang))}</p>'
-    return (
-        table(headers, rows, css="projects")
-        + f'<p class="small">{escape(rule)}</p>'
-        + note
-    )
+    return table(headers, rows, css="projects") + f'<p class="small">{escape(rule)}</p>' + note
 
 
 def sites_frame(results: RunFrames, overlay: SitesOverlay | None) -> pd.DataFrame | None:
@@ -462,50 +493,67 @@ def sites_section(
     cat_text = sep.join(category_name(profile, c, lang) for c in cats)
     parts = [f'<h2 id="sites" class="break">{escape(t("rp_sites_title", lang, cat=cat_text))}</h2>']
     headers = [
-        t("site_rank", lang), t("rp_location", lang) + " WGS84", "GCJ-02", t("rp_road", lang),
-        t("unit", lang), t("new_residents", lang), t("new_elderly", lang),
+        t("site_rank", lang),
+        t("rp_location", lang) + " WGS84",
+        "GCJ-02",
+        t("rp_road", lang),
+        t("unit", lang),
+        t("new_residents", lang),
+        t("new_elderly", lang),
         t("cumulative_share", lang),
     ]
     rows = []
     for rec in sites.to_dict(orient="records"):
         unit = rec.get("unit_name_en") if lang == "en" else rec.get("unit_name")
         unit = unit if unit == unit and unit else rec.get("unit_name")
-        rows.append([
-            (str(int(rec["rank"])), True),
-            (f"{rec['lon_wgs84']:.6f}, {rec['lat_wgs84']:.6f}", True),
-            (f"{rec['lon_gcj02']:.6f}, {rec['lat_gcj02']:.6f}", True),
-            (str(rec.get("road") or "—"), False),
-            (str(unit) if unit == unit and unit else "—", False),
-            (fmt_number(rec.get("new_residents_covered")), True),
-            (fmt_number(rec.get("new_elderly_covered")), True),
-            (fmt_share(rec.get("cumulative_share")), True),
-        ])
+        rows.append(
+            [
+                (str(int(rec["rank"])), True),
+                (f"{rec['lon_wgs84']:.6f}, {rec['lat_wgs84']:.6f}", True),
+                (f"{rec['lon_gcj02']:.6f}, {rec['lat_gcj02']:.6f}", True),
+                (str(rec.get("road") or "—"), False),
+                (str(unit) if unit == unit and unit else "—", False),
+                (fmt_number(rec.get("new_residents_covered")), True),
+                (fmt_number(rec.get("new_elderly_covered")), True),
+                (fmt_share(rec.get("cumulative_share")), True),
+            ]
+        )
     parts.append(table(headers, rows, css="sites"))
     if block:
         gap = block.get("gap")
         parts.append(
             '<p class="small">'
-            + escape(t(
-                "rp_sites_method", lang,
-                model=str(block.get("model", "—")), method=str(block.get("method", "—")),
-                optimal=t("rp_optimal" if block.get("optimal") else "rp_not_optimal", lang),
-                bound=fmt_number(block.get("upper_bound")),
-                gap=fmt_share(gap) if gap is not None else "—",
-                before=fmt_share(block.get("share_before")),
-                after=fmt_share(block.get("share_after")),
-            ))
+            + escape(
+                t(
+                    "rp_sites_method",
+                    lang,
+                    model=str(block.get("model", "—")),
+                    method=str(block.get("method", "—")),
+                    optimal=t("rp_optimal" if block.get("optimal") else "rp_not_optimal", lang),
+                    bound=fmt_number(block.get("upper_bound")),
+                    gap=fmt_share(gap) if gap is not None else "—",
+                    before=fmt_share(block.get("share_before")),
+                    after=fmt_share(block.get("share_after")),
+                )
+            )
             + "</p>"
         )
     elif evaluation:
         eval_rows = [
-            [(category_name(profile, str(r.get("category")), lang), False),
-             (fmt_share(r.get("share_before")), True), (fmt_share(r.get("share_after")), True)]
+            [
+                (category_name(profile, str(r.get("category")), lang), False),
+                (fmt_share(r.get("share_before")), True),
+                (fmt_share(r.get("share_after")), True),
+            ]
             for r in evaluation.get("categories", [])
         ]
-        parts.append(f"<h3>{escape(t('rp_sites_eval', lang))}</h3>" + table(
-            [t("category", lang), t("rp_share_before", lang), t("rp_share_after", lang)],
-            eval_rows,
-        ))
+        parts.append(
+            f"<h3>{escape(t('rp_sites_eval', lang))}</h3>"
+            + table(
+                [t("category", lang), t("rp_share_before", lang), t("rp_share_after", lang)],
+                eval_rows,
+            )
+        )
     if sites_png:
         caption = t("rp_sites_title", lang, cat=cat_text)
         parts.append(

@@ -57,9 +57,11 @@ def sites_figure(results: RunFrames, overlay: SitesOverlay, options: MapOptions)
     cats = [category] if category else sorted(sites["category"].dropna().astype(str).unique())
     names = "、".join if lang == "zh" else ", ".join
     cat_text = names(category_name(results.profile, c, lang) for c in cats)
-    gained = float(sites.get("new_target_covered", sites.get("new_residents_covered")).sum()) if (
-        "new_target_covered" in sites or "new_residents_covered" in sites
-    ) else float("nan")
+    gained = (
+        float(sites.get("new_target_covered", sites.get("new_residents_covered")).sum())
+        if ("new_target_covered" in sites or "new_residents_covered" in sites)
+        else float("nan")
+    )
     title = t("rp_sites_map_title", lang, cat=cat_text, n=fmt_number(gained))
     gaps = results.gaps
     if not gaps.empty:
@@ -75,41 +77,112 @@ def sites_figure(results: RunFrames, overlay: SitesOverlay, options: MapOptions)
             handles.append(static.gap_handle(t("rp_gap_category", lang, cat=cat_text)))
         if overlay.service_areas is not None and not overlay.service_areas.empty:
             areas = overlay.service_areas.to_crs(crs)
-            areas.plot(ax=ax, facecolor=AREA_COLOUR, alpha=0.12, edgecolor=AREA_COLOUR,
-                       linewidth=1.0, zorder=3)
-            handles.append(Patch(facecolor=(0.13, 0.4, 0.67, 0.12), edgecolor=AREA_COLOUR,
-                                 label=t("rp_site_area", lang)))
+            areas.plot(
+                ax=ax,
+                facecolor=AREA_COLOUR,
+                alpha=0.12,
+                edgecolor=AREA_COLOUR,
+                linewidth=1.0,
+                zorder=3,
+            )
+            handles.append(
+                Patch(
+                    facecolor=(0.13, 0.4, 0.67, 0.12),
+                    edgecolor=AREA_COLOUR,
+                    label=t("rp_site_area", lang),
+                )
+            )
         if overlay.newly_covered is not None and not overlay.newly_covered.empty:
             covered = overlay.newly_covered.to_crs(crs)
-            ax.scatter(covered.geometry.x, covered.geometry.y, s=14, c=COVERED_COLOUR,
-                       edgecolors="#333333", linewidths=0.3, zorder=4)
-            handles.append(Line2D([], [], marker="o", linestyle="", markersize=6,
-                                  markerfacecolor=COVERED_COLOUR, markeredgecolor="#333333",
-                                  label=t("rp_newly_covered", lang)))
+            ax.scatter(
+                covered.geometry.x,
+                covered.geometry.y,
+                s=14,
+                c=COVERED_COLOUR,
+                edgecolors="#333333",
+                linewidths=0.3,
+                zorder=4,
+            )
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="",
+                    markersize=6,
+                    markerfacecolor=COVERED_COLOUR,
+                    markeredgecolor="#333333",
+                    label=t("rp_newly_covered", lang),
+                )
+            )
         existing = results.facilities[results.facilities["category"].isin(cats)].to_crs(crs)
         for cat in cats:
             subset = existing[existing["category"] == cat]
             symbol = symbols.get(cat)
             if subset.empty or symbol is None:
                 continue
-            ax.scatter(subset.geometry.x, subset.geometry.y, marker=symbol.mpl_marker, s=60,
-                       c=symbol.colour, edgecolors="black", linewidths=0.9, zorder=5)
-            handles.append(Line2D(
-                [], [], marker=symbol.mpl_marker, linestyle="", markersize=8,
-                markerfacecolor=symbol.colour, markeredgecolor="black",
-                label=t("rp_existing", lang, cat=category_name(results.profile, cat, lang)),
-            ))
+            ax.scatter(
+                subset.geometry.x,
+                subset.geometry.y,
+                marker=symbol.mpl_marker,
+                s=60,
+                c=symbol.colour,
+                edgecolors="black",
+                linewidths=0.9,
+                zorder=5,
+            )
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker=symbol.mpl_marker,
+                    linestyle="",
+                    markersize=8,
+                    markerfacecolor=symbol.colour,
+                    markeredgecolor="black",
+                    label=t("rp_existing", lang, cat=category_name(results.profile, cat, lang)),
+                )
+            )
         ordered = sites.sort_values("rank") if "rank" in sites else sites
         for number, (_, site) in enumerate(ordered.iterrows(), start=1):
             rank = int(site["rank"]) if "rank" in site and site["rank"] == site["rank"] else number
-            ax.scatter([site.geometry.x], [site.geometry.y], s=330, c=SITE_COLOUR,
-                       edgecolors="white", linewidths=1.5, zorder=7, marker="o")
-            ax.text(site.geometry.x, site.geometry.y, str(rank), ha="center", va="center",
-                    color="white", fontsize=9, fontweight="bold", zorder=8, gid=f"site-{rank}")
-        handles.insert(0, Line2D([], [], marker="o", linestyle="", markersize=11,
-                                 markerfacecolor=SITE_COLOUR, markeredgecolor="white",
-                                 label=t("rp_site_marker", lang)))
+            ax.scatter(
+                [site.geometry.x],
+                [site.geometry.y],
+                s=330,
+                c=SITE_COLOUR,
+                edgecolors="white",
+                linewidths=1.5,
+                zorder=7,
+                marker="o",
+            )
+            ax.text(
+                site.geometry.x,
+                site.geometry.y,
+                str(rank),
+                ha="center",
+                va="center",
+                color="white",
+                fontsize=9,
+                fontweight="bold",
+                zorder=8,
+                gid=f"site-{rank}",
+            )
+        handles.insert(
+            0,
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=11,
+                markerfacecolor=SITE_COLOUR,
+                markeredgecolor="white",
+                label=t("rp_site_marker", lang),
+            ),
+        )
         handles += static.context_handles(results.layerset, lang)
-        static.finish_map(fig, ax, legend_ax, results, handles, None, title, lang, ctx.today,
-                          extent)
+        static.finish_map(
+            fig, ax, legend_ax, results, handles, None, title, lang, ctx.today, extent
+        )
         return fig

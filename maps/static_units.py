@@ -95,9 +95,7 @@ def unit_figures(results: RunFrames) -> pd.DataFrame:
     def share(column: str, base: str) -> pd.Series:
         return out[column] / out[base].where(out[base] > 0)
 
-    has_life = any(
-        results.access.has_data(c) for c in profile.circles["life_circle"].categories
-    )
+    has_life = any(results.access.has_data(c) for c in profile.circles["life_circle"].categories)
     out["life_share"] = share("_life", "residents") if has_life else np.nan
     out["fitness_share"] = share("_fit", "residents") if fitness_cats else np.nan
     out["care_any_share"] = share("_care", "elderly") if members else np.nan
@@ -126,8 +124,10 @@ def share_classes(title: str, target: float | None, lang: str) -> UnitClasses:
             t("rp_class_range", lang, a=_pct(0.5), b=_pct(0.8)),
             t("rp_class_below", lang, v=_pct(0.5)),
         )
-        title = f"{title}\n（{t('rp_no_share_target', lang)}）" if lang == "zh" else (
-            f"{title}\n({t('rp_no_share_target', lang)})"
+        title = (
+            f"{title}\n（{t('rp_no_share_target', lang)}）"
+            if lang == "zh"
+            else (f"{title}\n({t('rp_no_share_target', lang)})")
         )
     else:
         near, far = round(0.8 * target, 2), round(0.5 * target, 2)
@@ -167,13 +167,24 @@ def panels(results: RunFrames, lang: str) -> list[tuple[str, str, UnitClasses, s
         "rp_units_share_title", lang, circle=circle_name(profile, "fitness_circle", lang)
     )
     return [
-        ("life_share", circle_name(profile, "life_circle", lang),
-         share_classes(life_title, static.circle_target(profile, "life_circle"), lang), "share"),
-        ("fitness_share", circle_name(profile, "fitness_circle", lang),
-         share_classes(fitness_title, static.circle_target(profile, "fitness_circle"), lang),
-         "share"),
-        ("per_1000_m2", circle_name(profile, "care_coverage", lang),
-         per_1000_classes(targets, lang), "m2"),
+        (
+            "life_share",
+            circle_name(profile, "life_circle", lang),
+            share_classes(life_title, static.circle_target(profile, "life_circle"), lang),
+            "share",
+        ),
+        (
+            "fitness_share",
+            circle_name(profile, "fitness_circle", lang),
+            share_classes(fitness_title, static.circle_target(profile, "fitness_circle"), lang),
+            "share",
+        ),
+        (
+            "per_1000_m2",
+            circle_name(profile, "care_coverage", lang),
+            per_1000_classes(targets, lang),
+            "m2",
+        ),
     ]
 
 
@@ -199,17 +210,27 @@ def units_map(results: RunFrames, lang: str, dpi: int, today: str) -> bytes | No
             ax = fig.add_axes((left, bottom / height, panel_w / PRINT_WIDTH_IN, map_h / height))
             values = figures[column].reindex(shapes.index)
             shapes.plot(
-                ax=ax, color=[classes.colour_of(v) for v in values], edgecolor="#333333",
+                ax=ax,
+                color=[classes.colour_of(v) for v in values],
+                edgecolor="#333333",
                 linewidth=0.7,
             )
             for unit_id, point in shapes.geometry.representative_point().items():
                 value = values.get(unit_id)
                 text = (
-                    t("no_data", lang) if value is None or value != value
+                    t("no_data", lang)
+                    if value is None or value != value
                     else (f"{100 * value:.0f}%" if kind == "share" else fmt_number(value, 0))
                 )
-                ax.text(point.x, point.y, text, ha="center", va="center", fontsize=7.5,
-                        bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1})
+                ax.text(
+                    point.x,
+                    point.y,
+                    text,
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1},
+                )
             ax.set_aspect("equal")
             ax.set_axis_off()
             ax.set_title(title, fontsize=LEGEND_PT + 0.5, loc="left")
@@ -222,14 +243,25 @@ def units_map(results: RunFrames, lang: str, dpi: int, today: str) -> bytes | No
                     Patch(facecolor=NO_DATA_COLOUR, edgecolor="#333333", label=t("no_data", lang))
                 )
             fig.legend(
-                handles=handles, loc="upper left", fontsize=LEGEND_PT, frameon=False,
-                bbox_to_anchor=(left, (bottom - 0.1) / height), title=classes.title,
-                title_fontsize=LEGEND_PT, alignment="left",
+                handles=handles,
+                loc="upper left",
+                fontsize=LEGEND_PT,
+                frameon=False,
+                bbox_to_anchor=(left, (bottom - 0.1) / height),
+                title=classes.title,
+                title_fontsize=LEGEND_PT,
+                alignment="left",
             )
             if i == 0:
                 north_arrow(ax, lang)
                 scale_bar(ax)
-        fig.text(0.01, 1 - 0.1 / height, t("rp_units_map", lang), fontsize=11, va="top",
-                 fontweight="bold")
+        fig.text(
+            0.01,
+            1 - 0.1 / height,
+            t("rp_units_map", lang),
+            fontsize=11,
+            va="top",
+            fontweight="bold",
+        )
         footer(fig, results.layerset.meta, results.demand.crs, lang, today)
         return static._png(fig, dpi)

@@ -23,11 +23,18 @@ def print_to_pdf(chromium: str, page: Path, pdf: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="lc-print-") as profile:
         subprocess.run(
             [
-                chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
-                "--no-pdf-header-footer", f"--user-data-dir={profile}",
-                f"--print-to-pdf={pdf}", page.resolve().as_uri(),
+                chromium,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                f"--user-data-dir={profile}",
+                f"--print-to-pdf={pdf}",
+                page.resolve().as_uri(),
             ],
-            check=True, capture_output=True, timeout=120,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
     return pdf
 
@@ -48,7 +55,9 @@ def test_report_prints_on_numbered_a4_pages(chromium, demo_run, tmp_path):
     for number in (1, pages):
         text = subprocess.run(
             ["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(pdf), "-"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         assert f"{number} / {pages}" in text, (number, text[-200:])
 

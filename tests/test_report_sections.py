@@ -52,8 +52,11 @@ def _headers(table_html: str) -> list[str]:
     ("lang", "name", "words"),
     [
         ("zh", "示范街道（合成数据）", ("目录", "主要指标", "补缺项目清单", "各居委指标")),
-        ("en", "Demo sub-district (synthetic data)",
-         ("Contents", "Key figures", "Gap-filling projects", "Figures per sub-unit")),
+        (
+            "en",
+            "Demo sub-district (synthetic data)",
+            ("Contents", "Key figures", "Gap-filling projects", "Figures per sub-unit"),
+        ),
     ],
 )
 def test_report_sections_in_both_languages(reports, demo_results, lang, name, words):
@@ -93,8 +96,15 @@ def test_report_sections_in_both_languages(reports, demo_results, lang, name, wo
     expected = (
         ["编号", "类别", "居委", "最近道路", "居民（人）", "老年人（人）", "建议选址"]
         if lang == "zh"
-        else ["Id", "Category", "Sub-unit", "Nearest road", "Residents", "Older residents",
-              "Proposed site"]
+        else [
+            "Id",
+            "Category",
+            "Sub-unit",
+            "Nearest road",
+            "Residents",
+            "Older residents",
+            "Proposed site",
+        ]
     )
     for header in expected:
         assert header in headers, (header, headers)
@@ -124,9 +134,14 @@ def _with_summary(results, summary):
     from lifecircle.analyses.subdistrict import RunFrames
 
     return RunFrames(
-        demand=results.demand, facilities=results.facilities,
-        service_areas=results.service_areas, gaps=results.gaps, tables=results.tables,
-        summary=summary, access=results.access, layerset=results.layerset,
+        demand=results.demand,
+        facilities=results.facilities,
+        service_areas=results.service_areas,
+        gaps=results.gaps,
+        tables=results.tables,
+        summary=summary,
+        access=results.access,
+        layerset=results.layerset,
         profile=results.profile,
     )
 
@@ -138,12 +153,15 @@ def test_title_carries_the_config_name(tmp_path):
     from tests.osm_fixtures import grid_osm
 
     osm = grid_osm(
-        tmp_path / "g.osm", n=8, spacing_m=100.0,
+        tmp_path / "g.osm",
+        n=8,
+        spacing_m=100.0,
         facilities=[(350, 350, {"amenity": "kindergarten", "name": "中心幼儿园"})],
     )
     named = run(
-        RunConfig(name="宜川路街道", osm=[osm], output=tmp_path / "named",
-                  maps={"basemap": "none"}),
+        RunConfig(
+            name="宜川路街道", osm=[osm], output=tmp_path / "named", maps={"basemap": "none"}
+        ),
         quiet=True,
     )
     html = (named.folder / "report.html").read_text(encoding="utf-8")
@@ -242,10 +260,16 @@ def test_fitness_zone_of_residents_with_another_fitness_facility_ranks_last():
     )
     boundary = gpd.GeoDataFrame(
         {"unit_id": ["u1"], "name": ["一居委"], "name_en": ["Unit 1"]},
-        geometry=[box(-100, -100, 600, 400)], crs=crs,
+        geometry=[box(-100, -100, 600, 400)],
+        crs=crs,
     )
     projects = gap_projects(
-        gaps, demand, profile, roads, boundary, {"f1": "东菜场"},
+        gaps,
+        demand,
+        profile,
+        roads,
+        boundary,
+        {"f1": "东菜场"},
         {"life_circle": 0.5, "fitness_circle": 1.0, "care_coverage": 0.9},
     )
     assert n == 15
@@ -332,8 +356,10 @@ def test_png_width_is_the_print_width(demo_results):
     [
         ("life_circle", lambda d, r: d["life_circle_complete_with_data"].astype(bool)),
         ("fitness_circle", lambda d, r: d["fitness_ok"].astype(bool)),
-        ("care_coverage", lambda d, r: pd.Series(static_maps.care_types_reached(r)[0] > 0,
-                                                  index=d.index)),
+        (
+            "care_coverage",
+            lambda d, r: pd.Series(static_maps.care_types_reached(r)[0] > 0, index=d.index),
+        ),
     ],
 )
 def test_a_map_gap_never_covers_residents_it_shows_as_served(demo_results, kind, served):
@@ -353,9 +379,7 @@ def test_units_choropleth_and_chart_panels(demo_results):
     assert figures["life_share"].between(0, 1).all()
     assert figures["fitness_share"].between(0, 1).all()
     life = demo_results.tables["units_life_circle"].set_index("unit_id")
-    assert np.allclose(
-        figures.set_index("unit_id")["life_share"], life["complete_share_with_data"]
-    )
+    assert np.allclose(figures.set_index("unit_id")["life_share"], life["complete_share_with_data"])
 
 
 def test_coverage_chart_labels_carry_minutes_and_each_circle_its_own_target(demo_results):
@@ -369,8 +393,11 @@ def test_coverage_chart_labels_carry_minutes_and_each_circle_its_own_target(demo
     assert sum("合计" in label for label in labels) == 4, "circle totals (care: any and all)"
     targets = {line.get_gid() for ax in panels for line in ax.get_lines() if line.get_gid()}
     assert targets == {"target-life_circle"}, "only the life circle has a share target"
-    life_panel = next(ax for ax in panels if any(
-        line.get_gid() == "target-life_circle" for line in ax.get_lines()))
+    life_panel = next(
+        ax
+        for ax in panels
+        if any(line.get_gid() == "target-life_circle" for line in ax.get_lines())
+    )
     assert any("生活圈完整" in label.get_text() for label in life_panel.get_yticklabels())
 
 
