@@ -249,89 +249,77 @@ def _unit_name(rec: dict[str, Any], lang: str) -> str:
     return str(name or rec.get("unit_id"))
 
 
+def _by_unit(frame: pd.DataFrame | None) -> pd.DataFrame:
+    """A per-unit table indexed by ``unit_id`` (text), or an empty one."""
+    if frame is None or frame.empty:
+        return pd.DataFrame()
+    return frame.assign(unit_id=frame["unit_id"].astype(str)).set_index("unit_id")
+
+
+def _circle_rows(
+    figures: pd.DataFrame,
+    people: str,
+    total: str,
+    shares: list[tuple[pd.DataFrame, str]],
+    lang: str,
+) -> list[list[Cell]]:
+    """Per-unit rows: name, ``people`` count, the circle's ``total`` share, then each
+    ``(table, column)`` share ("no data" for a category the input lacks)."""
+    rows = []
+    for rec in figures.to_dict(orient="records"):
+        row = [
+            (_unit_name(rec, lang), False),
+            (fmt_number(rec[people]), True),
+            _share_cell(rec[total], lang),
+        ]
+        for frame, column in shares:
+            if frame is figures:
+                value = rec.get(column)
+            else:
+                value = frame[column].get(rec["unit_id"]) if column in frame else None
+            row.append(_share_cell(value, lang))
+        rows.append(row)
+    return rows
+
+
 def units_tables(results: RunFrames, lang: str) -> str:
     """One per-居委 table for each circle (life, fitness, care); names never wrap."""
     figures = unit_figures(results)
     if figures.empty:
         return f"<p>{escape(t('not_applicable', lang))}</p>"
-    profile = results.profile
+    profile, access = results.profile, results.access
     parts = []
     # life circle: complete-circle share, then each category's share
-    life = results.tables.get("units_life_circle")
-    life_cats = [c for c in profile.circles["life_circle"].categories]
-    life_by_unit = (
-        life.assign(unit_id=life["unit_id"].astype(str)).set_index("unit_id")
-        if life is not None and not life.empty
-        else pd.DataFrame()
-    )
+    life = _by_unit(results.tables.get("units_life_circle"))
+    cats = list(profile.circles["life_circle"].categories)
     headers = [t("unit", lang), t("residents", lang), t("rp_complete_vs", lang)]
-    headers += [
-        category_label(profile, c, profile.rule(c).threshold_minutes, lang) for c in life_cats
-    ]
-    rows = []
-    for rec in figures.to_dict(orient="records"):
-        unit = life_by_unit.loc[rec["unit_id"]] if rec["unit_id"] in life_by_unit.index else {}
-        rows.append(
-            [
-                (_unit_name(rec, lang), False),
-                (fmt_number(rec["residents"]), True),
-                _share_cell(rec["life_share"], lang),
-            ]
-            + [
-                _share_cell(unit.get(f"share_{c}") if results.access.has_data(c) else None, lang)
-                for c in life_cats
-            ]
-        )
+    headers += [category_label(profile, c, profile.rule(c).threshold_minutes, lang) for c in cats]
+    shares = [(life if access.has_data(c) else pd.DataFrame(), f"share_{c}") for c in cats]
+    rows = _circle_rows(figures, "residents", "life_share", shares, lang)
     parts.append(_unit_block(profile, "life_circle", headers, rows, lang, fixed=3))
     # fitness circle: any fitness category, then each one
-    fitness_cats = list(profile.circles["fitness_circle"].categories)
+    cats = list(profile.circles["fitness_circle"].categories)
     headers = [t("unit", lang), t("residents", lang), t("fitness_share", lang)]
     headers += [
         category_label(profile, c, profile.rule(c, "fitness_circle").threshold_minutes, lang)
-        for c in fitness_cats
+        for c in cats
     ]
-    rows = [
-        [
-            (_unit_name(rec, lang), False),
-            (fmt_number(rec["residents"]), True),
-            _share_cell(rec["fitness_share"], lang),
-        ]
-        + [_share_cell(rec.get(f"fitness_{c}"), lang) for c in fitness_cats]
-        for rec in figures.to_dict(orient="records")
-    ]
+    shares = [(figures, f"fitness_{c}") for c in cats]
+    rows = _circle_rows(figures, "residents", "fitness_share", shares, lang)
     parts.append(_unit_block(profile, "fitness_circle", headers, rows, lang, fixed=3))
-    # care circle: older residents reaching each type, any type, floor area per 1,000
-    care = results.tables.get("units_care")
-    care_cats = list(profile.circles["care_coverage"].categories)
-    care_by_unit = (
-        care.assign(unit_id=care["unit_id"].astype(str)).set_index("unit_id")
-        if care is not None and not care.empty
-        else pd.DataFrame()
-    )
+    # care circle: older residents reaching any type, each type, floor area per 1,000
+    care = _by_unit(results.tables.get("units_care"))
+    cats = list(profile.circles["care_coverage"].categories)
     headers = [t("unit", lang), t("elderly", lang), t("care_any_share", lang)]
-    headers += [
-        category_label(profile, c, profile.rule(c).threshold_minutes, lang) for c in care_cats
-    ]
+    headers += [category_label(profile, c, profile.rule(c).threshold_minutes, lang) for c in cats]
     headers += [t("per_1000", lang) + " (m²)"]
-    rows = []
-    for rec in figures.to_dict(orient="records"):
-        unit = care_by_unit.loc[rec["unit_id"]] if rec["unit_id"] in care_by_unit.index else {}
-        per_1000 = rec.get("per_1000_m2")
-        rows.append(
-            [
-                (_unit_name(rec, lang), False),
-                (fmt_number(rec["elderly"]), True),
-                _share_cell(rec["care_any_share"], lang),
-            ]
-            + [
-                _share_cell(unit.get(f"share_{c}") if results.access.has_data(c) else None, lang)
-                for c in care_cats
-            ]
-            + [
-                (fmt_number(per_1000, 1), True)
-                if per_1000 == per_1000
-                else (t("no_data", lang), False)
-            ]
+    shares = [(care if access.has_data(c) else pd.DataFrame(), f"share_{c}") for c in cats]
+    rows = _circle_rows(figures, "elderly", "care_any_share", shares, lang)
+    for row, per_1000 in zip(rows, figures["per_1000_m2"], strict=True):
+        row.append(
+            (fmt_number(per_1000, 1), True)
+            if per_1000 == per_1000
+            else (t("no_data", lang), False)
         )
     parts.append(_unit_block(profile, "care_coverage", headers, rows, lang, fixed=3))
     return "".join(parts)

@@ -363,6 +363,24 @@ def draw_gap(ax: Axes, zones: gpd.GeoSeries) -> None:
         zones.boundary.plot(ax=ax, color=GAP_COLOUR, linewidth=1.3, zorder=3)
 
 
+def marker_handle(
+    label: str, colour: str, marker: str = "o", size: float = 6.0, edge: str = "#555555"
+) -> Line2D:
+    """A legend row for point symbols."""
+    return Line2D(
+        [], [], marker=marker, linestyle="", markersize=size, markerfacecolor=colour,
+        markeredgecolor=edge, label=label,
+    )
+
+
+def draw_facilities(ax: Axes, facilities: gpd.GeoDataFrame, symbol) -> None:
+    """Existing facilities: larger than resident dots, black-edged, in their category's shape."""
+    ax.scatter(
+        facilities.geometry.x, facilities.geometry.y, marker=symbol.mpl_marker, s=60,
+        c=symbol.colour, edgecolors="black", linewidths=0.9, zorder=5,
+    )
+
+
 def gap_handle(label: str) -> Patch:
     """The legend row of :func:`draw_gap`."""
     return Patch(facecolor=(*matplotlib.colors.to_rgb(GAP_COLOUR), 0.10), edgecolor=GAP_COLOUR,
@@ -413,24 +431,15 @@ def map_figure(results: RunFrames, kind: str, options: MapOptions) -> Figure:
             subset = facilities[facilities["category"] == cat]
             if subset.empty:
                 continue
-            ax.scatter(
-                subset.geometry.x, subset.geometry.y, marker=symbols[cat].mpl_marker, s=60,
-                c=symbols[cat].colour, edgecolors="black", linewidths=0.9, zorder=5,
-            )
-        rows = list(classes.legend_rows())
-        handles: list = [
-            Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=c,
-                   markeredgecolor="#555555", label=lab)
-            for c, lab in rows
-        ]
+            draw_facilities(ax, subset, symbols[cat])
+        handles: list = [marker_handle(lab, c) for c, lab in classes.legend_rows()]
         if not zones.empty:
             handles.append(gap_handle(gap_label))
         handles += [
-            Line2D(
-                [], [], marker=symbols[c].mpl_marker, linestyle="", markersize=8,
-                markerfacecolor=symbols[c].colour, markeredgecolor="black",
-                label=category_name(results.profile, c, lang)
+            marker_handle(
+                category_name(results.profile, c, lang)
                 + ("" if results.access.has_data(c) else f" — {t('no_data', lang)}"),
+                symbols[c].colour, symbols[c].mpl_marker, 8, "black",
             )
             for c in cats
         ]

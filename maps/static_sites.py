@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 
 import matplotlib
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from lifecircle.analyses.subdistrict import RunFrames
@@ -103,45 +102,17 @@ def sites_figure(results: RunFrames, overlay: SitesOverlay, options: MapOptions)
                 linewidths=0.3,
                 zorder=4,
             )
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    linestyle="",
-                    markersize=6,
-                    markerfacecolor=COVERED_COLOUR,
-                    markeredgecolor="#333333",
-                    label=t("rp_newly_covered", lang),
-                )
-            )
+            handles.append(static.marker_handle(t("rp_newly_covered", lang), COVERED_COLOUR))
         existing = results.facilities[results.facilities["category"].isin(cats)].to_crs(crs)
         for cat in cats:
             subset = existing[existing["category"] == cat]
             symbol = symbols.get(cat)
             if subset.empty or symbol is None:
                 continue
-            ax.scatter(
-                subset.geometry.x,
-                subset.geometry.y,
-                marker=symbol.mpl_marker,
-                s=60,
-                c=symbol.colour,
-                edgecolors="black",
-                linewidths=0.9,
-                zorder=5,
-            )
+            static.draw_facilities(ax, subset, symbol)
+            label = t("rp_existing", lang, cat=category_name(results.profile, cat, lang))
             handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker=symbol.mpl_marker,
-                    linestyle="",
-                    markersize=8,
-                    markerfacecolor=symbol.colour,
-                    markeredgecolor="black",
-                    label=t("rp_existing", lang, cat=category_name(results.profile, cat, lang)),
-                )
+                static.marker_handle(label, symbol.colour, symbol.mpl_marker, 8, "black")
             )
         ordered = sites.sort_values("rank") if "rank" in sites else sites
         for number, (_, site) in enumerate(ordered.iterrows(), start=1):
@@ -168,19 +139,8 @@ def sites_figure(results: RunFrames, overlay: SitesOverlay, options: MapOptions)
                 zorder=8,
                 gid=f"site-{rank}",
             )
-        handles.insert(
-            0,
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markersize=11,
-                markerfacecolor=SITE_COLOUR,
-                markeredgecolor="white",
-                label=t("rp_site_marker", lang),
-            ),
-        )
+        marker = static.marker_handle(t("rp_site_marker", lang), SITE_COLOUR, "o", 11, "white")
+        handles.insert(0, marker)
         handles += static.context_handles(results.layerset, lang)
         static.finish_map(
             fig, ax, legend_ax, results, handles, None, title, lang, ctx.today, extent
