@@ -13,6 +13,8 @@ import pytest
 
 from tests.browser import Browser
 
+pytestmark = pytest.mark.browser
+
 #: The A4 text width (182 mm) in CSS pixels (96 per inch).
 PRINT_WIDTH_PX = 182 / 25.4 * 96
 
