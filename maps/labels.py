@@ -317,6 +317,11 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Model: {model}; solver: {method}; {optimal}; upper bound {bound} people, "
         "optimality gap {gap}. Coverage rises from {before} to {after}.",
     },
+    "rp_sites_none": {
+        "zh": "没有候选点能新增覆盖尚未覆盖的人：可加 --generate，在缺口片区的街道上生成候选点。",
+        "en": "No candidate reaches anyone not yet covered: add --generate to place "
+        "candidates on the streets inside the gap zones.",
+    },
     "rp_optimal": {"zh": "已证明最优", "en": "proven optimal"},
     "rp_not_optimal": {"zh": "未证明最优", "en": "not proven optimal"},
     "rp_location": {"zh": "位置", "en": "Location"},

@@ -38,6 +38,7 @@ from lifecircle.maps.report_sections import (
     report_title,
     sites_frame,
     sites_section,
+    sites_title,
     units_tables,
 )
 from lifecircle.maps.report_sections import (
@@ -225,10 +226,7 @@ def write_report(
         ("projects", t("rp_projects", lang)),
     ]
     if sites_table is not None:
-        cats = sorted(sites_table["category"].dropna().astype(str).unique())
-        sep = "、" if lang == "zh" else ", "
-        names = sep.join(category_name(profile, c, lang) for c in cats)
-        sections.append(("sites", t("rp_sites_title", lang, cat=names)))
+        sections.append(("sites", sites_title(results, sites_table, lang)))
     sections.append(("data", t("data_section", lang)))
     parts: list[str] = [
         "<!DOCTYPE html>",

@@ -456,8 +456,9 @@ def projects_section(results: RunFrames, lang: str, sites: pd.DataFrame | None) 
 
 
 def sites_frame(results: RunFrames, overlay: SitesOverlay | None) -> pd.DataFrame | None:
-    """The sites with coordinates, 居委, nearest road and metric x/y, or None."""
-    if overlay is None or overlay.sites is None or overlay.sites.empty:
+    """The sites with coordinates, 居委, nearest road and metric x/y; None without sites
+    (an empty frame when ``lifecircle sites`` found no site that adds anyone)."""
+    if overlay is None or overlay.sites is None:
         return None
     sites = overlay.sites.to_crs(results.demand.crs)
     located = with_locations(sites, results.layerset.boundary)
@@ -469,6 +470,16 @@ def sites_frame(results: RunFrames, overlay: SitesOverlay | None) -> pd.DataFram
     return located.sort_values("rank").reset_index(drop=True)
 
 
+def sites_title(results: RunFrames, sites: pd.DataFrame, lang: str) -> str:
+    """"新设施选址：日间照料中心": the sites' categories, or the one asked for when none."""
+    cats = sorted(sites["category"].dropna().astype(str).unique()) if "category" in sites else []
+    if not cats and (results.summary.get("sites") or {}).get("category"):
+        cats = [str(results.summary["sites"]["category"])]
+    sep = "、" if lang == "zh" else ", "
+    names = sep.join(category_name(results.profile, c, lang) for c in cats)
+    return t("rp_sites_title", lang, cat=names)
+
+
 def sites_section(
     results: RunFrames, lang: str, sites: pd.DataFrame, sites_png: bytes | None
 ) -> str:
@@ -476,10 +487,8 @@ def sites_section(
     profile = results.profile
     block = results.summary.get("sites") or {}
     evaluation = results.summary.get("sites_evaluation")
-    cats = sorted(sites["category"].dropna().astype(str).unique())
-    sep = "、" if lang == "zh" else ", "
-    cat_text = sep.join(category_name(profile, c, lang) for c in cats)
-    parts = [f'<h2 id="sites" class="break">{escape(t("rp_sites_title", lang, cat=cat_text))}</h2>']
+    title = sites_title(results, sites, lang)
+    parts = [f'<h2 id="sites" class="break">{escape(title)}</h2>']
     headers = [
         t("site_rank", lang),
         t("rp_location", lang) + " WGS84",
@@ -506,7 +515,10 @@ def sites_section(
                 (fmt_share(rec.get("cumulative_share")), True),
             ]
         )
-    parts.append(table(headers, rows, css="sites"))
+    if rows:
+        parts.append(table(headers, rows, css="sites"))
+    else:
+        parts.append(f"<p>{escape(t('rp_sites_none', lang))}</p>")
     if block:
         gap = block.get("gap")
         parts.append(
@@ -543,7 +555,7 @@ def sites_section(
             )
         )
     if sites_png:
-        caption = t("rp_sites_title", lang, cat=cat_text)
+        caption = title
         parts.append(
             f'<figure class="map">{img(sites_png, caption)}'
             f"<figcaption>{escape(caption)} (maps/sites.png)</figcaption></figure>"

@@ -52,7 +52,7 @@ def sites_figure(results: RunFrames, overlay: SitesOverlay, options: MapOptions)
     ctx = make_context(results, options)
     crs = results.demand.crs
     sites = overlay.sites.to_crs(crs)
-    category = sites_category(overlay)
+    category = sites_category(overlay) or (results.summary.get("sites") or {}).get("category")
     cats = [category] if category else sorted(sites["category"].dropna().astype(str).unique())
     names = "、".join if lang == "zh" else ", ".join
     cat_text = names(category_name(results.profile, c, lang) for c in cats)

@@ -405,3 +405,23 @@ def test_report_paths_exist(reports):
     for lang, html in reports.items():
         for name in ("life_circle", "fitness_circle", "care_coverage", "units_map"):
             assert f"maps/{name}.png" in html, (lang, name)
+
+
+def test_sites_that_add_nobody_still_get_a_section_that_says_so(demo_results, tmp_path):
+    from lifecircle.maps import SitesOverlay
+
+    summary = json.loads(json.dumps(demo_results.summary, default=str))
+    summary["sites"] = {"category": "meal_point", "model": "maximal_covering", "method": "greedy",
+                        "optimal": True, "upper_bound": 0.0, "gap": 0.0,
+                        "share_before": 0.36, "share_after": 0.36}
+    empty = gpd.GeoDataFrame(
+        {"site_id": [], "rank": [], "category": [], "new_residents_covered": []},
+        geometry=[], crs=demo_results.demand.crs,
+    )
+    frames = _with_summary(demo_results, summary)
+    html = write_report(
+        frames, tmp_path, MapOptions(lang="en"), [], sites=SitesOverlay(sites=empty)
+    ).read_text(encoding="utf-8")
+    section = _section(html, "sites")
+    assert "Elderly canteen" in section and "No candidate reaches anyone" in section
+    assert 'href="#sites"' in html
