@@ -519,7 +519,9 @@ def sites_section(
         parts.append(table(headers, rows, css="sites"))
     else:
         parts.append(f"<p>{escape(t('rp_sites_none', lang))}</p>")
-    if block:
+    # proposed sites (``--evaluate``) carry no gains; recommended ones do
+    evaluated = "new_residents_covered" not in sites.columns and bool(evaluation)
+    if block and not evaluated:
         gap = block.get("gap")
         parts.append(
             '<p class="small">'
@@ -538,7 +540,7 @@ def sites_section(
             )
             + "</p>"
         )
-    elif evaluation:
+    elif evaluated:
         eval_rows = [
             [
                 (category_name(profile, str(r.get("category")), lang), False),
