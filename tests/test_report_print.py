@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import Browser
+from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +54,7 @@ def test_report_prints_on_numbered_a4_pages(chromium, demo_run, tmp_path):
     size = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf.read_bytes())
     assert size and abs(float(size.group(1)) - 595) < 2 and abs(float(size.group(2)) - 842) < 2
     if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed: page numbers not read back")
+        skip_or_fail("pdftotext (poppler-utils) is not installed: page numbers not read back")
     for number in (1, pages):
         text = subprocess.run(
             ["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(pdf), "-"],
