@@ -41,6 +41,9 @@ class UnitOutcome:
         The unit's ``summary.json`` content, None when failed.
     seconds : float
         Wall time the unit took on its worker (s); 0 when skipped.
+    peak_rss_mb : float or None
+        Peak resident memory of the worker process when the unit ended (MB);
+        None when skipped or when the worker was lost.
     """
 
     unit_id: str
@@ -51,3 +54,4 @@ class UnitOutcome:
     indicators: pd.DataFrame | None = None
     summary: dict[str, Any] | None = None
     seconds: float = 0.0
+    peak_rss_mb: float | None = None
