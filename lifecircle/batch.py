@@ -34,8 +34,9 @@ import pandas as pd
 
 from lifecircle.analyses.subdistrict import SubdistrictResults
 from lifecircle.batch_types import UnitOutcome
-from lifecircle.batch_units import UnitTask, read_units, unit_halo_m, unit_tasks
+from lifecircle.batch_units import UnitTask, read_units, unit_tasks
 from lifecircle.config import check_settings, load_config
+from lifecircle.layers.load import halo_m
 from lifecircle.output import atomic_folder, write_json
 from lifecircle.output_guard import check_output_folder, read_marker, write_marker
 from lifecircle.pipeline import map_options, run, run_inputs
@@ -135,7 +136,7 @@ def run_batch(request: BatchRequest) -> BatchResult:
     tasks = unit_tasks(units, config, profile, out, (request.config_path,), lang)
     progress.line(
         f"{len(tasks)} units of {Path(config.boundary['path']).name}, halo "
-        f"{unit_halo_m(profile):,.0f} m -> {out}"
+        f"{halo_m(profile):,.0f} m -> {out}"
     )
     done = {task.unit_id: resumed(task, out) for task in tasks} if request.resume else {}
     done = {key: outcome for key, outcome in done.items() if outcome is not None}
@@ -398,7 +399,7 @@ def city_summary(
         "name_column": config.boundary["name_column"],
         "lang": lang,
         "profile": profile.to_summary(),
-        "halo_m": unit_halo_m(profile),
+        "halo_m": halo_m(profile),
         "engine": engine,
         "units_count": counts,
         "units": [

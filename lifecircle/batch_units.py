@@ -1,12 +1,15 @@
 """The units of ``lifecircle batch``: read from one boundary file, checked, and cut into windows.
 
 Every unit (街道/镇) is one row of ``study_area.boundary``, named by its
-``name_column``. A unit is computed with a halo (:func:`unit_halo_m`) wide
-enough that every figure of its demand points equals what one run over the whole
-boundary gives: nothing farther than the access cap plus the snap limit can
-change a walk time. Each unit reads only the features in its window
-(:class:`lifecircle.layers.load.ReadWindow`), all in the whole area's CRS, and
-keeps only those the whole area's run keeps (they meet the whole area's halo).
+``name_column``. A unit is computed with the halo one run uses
+(:func:`lifecircle.layers.load.halo_m`: the longest threshold plus the snap
+limit), and the access table reports walks up to that horizon only (halo minus
+snap limit; :func:`lifecircle.analyses.access.clip_horizon_m`). A walk that
+short from a point of the unit stays within the unit's halo, so every figure of
+its demand points equals what one run over the whole boundary gives. Each unit
+reads only the features in its window (:class:`lifecircle.layers.load.ReadWindow`),
+all in the whole area's CRS, and keeps only those the whole area's run keeps
+(they also meet the whole area's halo).
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from lifecircle.analyses.access import cap_minutes
 from lifecircle.config import RunConfig
 from lifecircle.layers.assemble import repair_geometries, trim_unit_overlaps
 from lifecircle.layers.load import ReadWindow, halo_m
@@ -71,18 +73,6 @@ class UnitTask:
     def folder(self) -> str:
         """The unit's run folder, relative to the batch output folder."""
         return f"{UNITS_FOLDER}/{self.unit_id}"
-
-
-def unit_halo_m(profile: Profile) -> float:
-    """Metres of context around each unit: the access cap at the fastest speed, plus two snaps.
-
-    The access table reports minutes up to :func:`~lifecircle.analyses.access.cap_minutes`
-    (30 by default), not only up to the thresholds, so the halo covers the
-    longest walk reported (at the fastest walking speed of the profile), the
-    demand point's connector to the network and the facility's.
-    """
-    fastest = max(rule.speed_mps for rule in profile.all_rules())
-    return cap_minutes(profile) * 60.0 * fastest + 2.0 * float(profile.max_snap_m.value)
 
 
 def unit_id_of(name: str) -> str:
@@ -184,8 +174,8 @@ def unit_tasks(
     crs = local_metric_crs(centre.x, centre.y)
     report: list[dict] = []
     metric = trim_unit_overlaps(repair_geometries(units.to_crs(crs), "boundary", report), report)
-    whole_halo = metric.geometry.union_all().buffer(halo_m(profile))
-    halo = unit_halo_m(profile)
+    halo = halo_m(profile)
+    whole_halo = metric.geometry.union_all().buffer(halo)
     profile_digest = hashlib.sha256(Path(profile.path).read_bytes()).hexdigest()
     tasks = []
     for row in range(len(metric)):
