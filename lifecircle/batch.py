@@ -134,6 +134,8 @@ def run_batch(request: BatchRequest) -> BatchResult:
     read = run_inputs(config, profile, [request.config_path])
     out = claim_output(config.output, read)
     tasks = unit_tasks(units, config, profile, out, (request.config_path,), lang)
+    for task in tasks:  # before any work: each unit folder is new or a lifecircle output
+        check_output_folder(task.config.output, read)
     progress.line(
         f"{len(tasks)} units of {Path(config.boundary['path']).name}, halo "
         f"{halo_m(profile):,.0f} m -> {out}"
