@@ -1,0 +1,220 @@
+"""city_report.html: the batch's units ranked, the 城市体检 table and the failures, for A4.
+
+Same style and print rules as a run's ``report.html`` (:data:`lifecircle.maps.report.REPORT_CSS`),
+one self-contained file that links to the overview map and to each unit's maps.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+import pandas as pd
+
+from lifecircle.maps.city_view import (
+    DONE,
+    CityView,
+    IndicatorKey,
+    ct,
+    failures_frame,
+    ranking_frame,
+    unit_text,
+    value_classes,
+)
+from lifecircle.maps.labels import profile_title
+from lifecircle.maps.report import REPORT_CSS, _table
+
+LABELS: dict[str, dict[str, str]] = {
+    "ranking": {"zh": "各单元排名", "en": "Units ranked"},
+    "ranking_note": {
+        "zh": "按各指标（路网步行与单元内设施）排名的平均值排序；1 为最好。"
+        "直线半径的数值见“路网步行与直线半径对比”。",
+        "en": "Ordered by the mean of the units' ranks on each indicator (network walks and "
+        "facilities in the unit); 1 is best. Straight-line figures are compared below.",
+    },
+    "table": {"zh": "城市体检指标表", "en": "City examination indicators"},
+    "table_note": {
+        "zh": "各单元数值的最小值、中位数和最大值，以及达到目标的单元数。"
+        "完整的逐单元表见 city_tables.xlsx。",
+        "en": "Lowest, median and highest value over the units, and the units meeting the "
+        "target. The full table per unit is in city_tables.xlsx.",
+    },
+    "lowest": {"zh": "最低", "en": "Lowest"},
+    "median": {"zh": "中位数", "en": "Median"},
+    "highest": {"zh": "最高", "en": "Highest"},
+    "meeting": {"zh": "达标单元", "en": "Units meeting it"},
+    "with_value": {"zh": "有数据单元", "en": "Units with data"},
+    "gap_title": {
+        "zh": "路网步行与直线半径对比",
+        "en": "Network walk against straight-line radius",
+    },
+    "gap_note": {
+        "zh": "官方定义按设施周边直线半径内的居住用地计算；"
+        "本工具按居民沿步行路网实际走到最近设施计算。"
+        "直线半径不计河流、铁路、围墙和缺少的通道，也不计街道的绕行，因此通常偏高；"
+        "两者之差即步行绕行造成的覆盖缺口，是规划需要关注的问题。",
+        "en": "The official definitions count residential land within a straight-line radius of "
+        "a facility; lifecircle follows residents' walks on the network to the nearest one. A "
+        "radius ignores rivers, railways, walls, missing paths and the detours of real streets, "
+        "so it usually reads higher: the gap is the coverage lost to detours, a finding in "
+        "itself.",
+    },
+    "network_median": {"zh": "路网步行（中位数）", "en": "Network walk (median)"},
+    "straight_median": {"zh": "直线半径（中位数）", "en": "Straight-line radius (median)"},
+    "gap_median": {"zh": "差值中位数（百分点）", "en": "Median gap (points)"},
+    "largest_gap": {"zh": "差值最大的单元", "en": "Largest gap"},
+    "failures": {"zh": "计算失败的单元", "en": "Units that failed"},
+    "no_failures": {"zh": "所有单元均已完成。", "en": "Every unit finished."},
+    "links": {"zh": "地图", "en": "Maps"},
+    "overview_map": {"zh": "城市体检总览图", "en": "Overview map"},
+}
+
+
+def rt(key: str, lang: str) -> str:
+    """A report label in ``lang``."""
+    return LABELS[key][lang]
+
+
+def _cell(value: object) -> tuple[str, bool]:
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "—", False
+    if isinstance(value, float):
+        return (f"{value:,.1f}" if value % 1 else f"{value:,.0f}"), True
+    return str(value), isinstance(value, int | np.integer)
+
+
+def _frame_table(frame: pd.DataFrame) -> str:
+    rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
+    return _table([str(c) for c in frame.columns], rows)
+
+
+def _ranking(view: CityView) -> str:
+    """The ranking table of the report: the units' own figures only (A4 width)."""
+    frame = ranking_frame(view)
+    lang = view.lang
+    own = [view.label(k) for k in view.indicator_keys() if k.method != "straight_line"]
+    columns = [ct("rank", lang), ct("unit", lang), ct("run_status", lang), *own,
+               ct("mean_rank", lang)]
+    return _frame_table(frame[columns])
+
+
+def _summary_row(view: CityView, key: IndicatorKey) -> list[tuple[str, bool]]:
+    info = view.info(key)
+    unit = str(info["unit"])
+    done = view.units.loc[view.units["status"].isin(DONE), "unit_id"]
+    values = view.rows(key)["value"].astype(float).reindex(done)
+    finite = values[np.isfinite(values.to_numpy())]
+    scale = 100.0 if unit == "share" else 1.0
+    classes = value_classes(view, key)
+    meeting = int((classes == "meets").sum()) if np.isfinite(float(info["target"])) else None
+
+    def number(value: float) -> tuple[str, bool]:
+        return (f"{value * scale:,.1f}", True) if np.isfinite(value) else ("—", False)
+
+    return [
+        (view.label(key, with_unit=False), False),
+        (unit_text(unit, view.lang), False),
+        number(float(finite.min()) if len(finite) else np.nan),
+        number(float(finite.median()) if len(finite) else np.nan),
+        number(float(finite.max()) if len(finite) else np.nan),
+        number(float(info["target"])),
+        (f"{len(finite)}", True),
+        (f"{meeting}" if meeting is not None else "—", meeting is not None),
+        (str(info["source"]), False),
+        (str(info["confidence"]), False),
+    ]
+
+
+def _indicator_table(view: CityView) -> str:
+    lang = view.lang
+    headers = [
+        ct("indicator", lang), ct("value_unit", lang), rt("lowest", lang), rt("median", lang),
+        rt("highest", lang), ct("target", lang), rt("with_value", lang), rt("meeting", lang),
+        ct("source", lang), ct("confidence", lang),
+    ]
+    return _table(headers, [_summary_row(view, key) for key in view.indicator_keys()])
+
+
+def _gap_table(view: CityView) -> str:
+    lang = view.lang
+    names = view.units.set_index("unit_id")["name"]
+    rows = []
+    for key in view.indicator_keys():
+        if key.method != "straight_line":
+            continue
+        network = view.rows(IndicatorKey(key.indicator_id, "network"))["value"].astype(float)
+        straight = view.rows(key)["value"].astype(float)
+        both = pd.concat([network.rename("n"), straight.rename("s")], axis=1).dropna()
+        gap = (both["s"] - both["n"]) * 100.0
+        largest = gap.idxmax() if len(gap) else None
+        rows.append([
+            (str(view.info(key)["name"]), False),
+            (f"{both['n'].median() * 100:.1f}%" if len(both) else "—", len(both) > 0),
+            (f"{both['s'].median() * 100:.1f}%" if len(both) else "—", len(both) > 0),
+            (f"{gap.median():+.1f}" if len(gap) else "—", len(gap) > 0),
+            (f"{names.get(largest, largest)} ({gap.max():+.1f})" if largest is not None else "—",
+             False),
+        ])
+    if not rows:
+        return ""
+    headers = [ct("indicator", lang), rt("network_median", lang), rt("straight_median", lang),
+               rt("gap_median", lang), rt("largest_gap", lang)]
+    return (
+        f"<h2>{escape(rt('gap_title', lang))}</h2>"
+        f'<p class="small">{escape(rt("gap_note", lang))}</p>{_table(headers, rows)}'
+    )
+
+
+def _failures(view: CityView) -> str:
+    lang = view.lang
+    frame = failures_frame(view)
+    body = (
+        f"<p>{escape(rt('no_failures', lang))}</p>" if frame.empty else _frame_table(frame)
+    )
+    return f"<h2>{escape(rt('failures', lang))}</h2>{body}"
+
+
+def _links(view: CityView, map_name: str) -> str:
+    lang = view.lang
+    items = [f'<li><a href="{escape(map_name)}">{escape(rt("overview_map", lang))}</a></li>']
+    for name, href in zip(view.units["name"], view.units["href"], strict=True):
+        if isinstance(href, str) and href:
+            items.append(f'<li><a href="{escape(href)}">{escape(str(name))}</a></li>')
+    return f"<h2>{escape(rt('links', lang))}</h2><ul>{''.join(items)}</ul>"
+
+
+def city_report_html(view: CityView, today: str, map_name: str) -> str:
+    """The city report page (self-contained HTML).
+
+    Parameters
+    ----------
+    view : CityView
+    today : str
+        Date shown under the title (ISO).
+    map_name : str
+        File name of the overview map beside the report (linked).
+    """
+    lang = view.lang
+    title = ct("report_title", lang)
+    counts = ct("units_count", lang, **view.counts())
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title><style>{REPORT_CSS}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+        f'<p class="meta">{escape(ct("profile", lang))}: '
+        f"{escape(profile_title(view.profile, lang))} · {escape(ct('date', lang))}: "
+        f"{escape(today)} · {escape(counts)}</p>",
+        f"<h2>{escape(rt('table', lang))}</h2>",
+        f'<p class="small">{escape(rt("table_note", lang))}</p>',
+        _indicator_table(view),
+        _gap_table(view),
+        _failures(view),
+        f'<h2 class="break">{escape(rt("ranking", lang))}</h2>',
+        f'<p class="small">{escape(rt("ranking_note", lang))}</p>',
+        _ranking(view),
+        _links(view, map_name),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
