@@ -176,7 +176,7 @@ def _legend_html(view: CityView) -> str:
     if not all(math.isfinite(t) for t in targets):
         sections.append(f'<div class="lc-sec">{rows(QUARTILE_CLASSES)}</div>')
     sections.append(f'<div class="lc-sec">{rows(("no_data", "failed"))}</div>')
-    return legend_block(ct("value", lang), sections)
+    return legend_block(ct("against_target", lang), sections)
 
 
 def city_map_html(view: CityView, today: str) -> str:

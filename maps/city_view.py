@@ -47,7 +47,8 @@ LABELS: dict[str, dict[str, str]] = {
     "status_failed": {"zh": "失败", "en": "failed"},
     "no_data": {"zh": "无数据", "en": "no data"},
     "no_people": {"zh": "无居民", "en": "no residents"},
-    "lower_bound": {"zh": "（下限）", "en": " (lower bound)"},
+    "bound": {"zh": "（区间值，见说明）", "en": " (a bound, see note)"},
+    "against_target": {"zh": "对照目标", "en": "Against the target"},
     "method_network": {"zh": "路网步行", "en": "network walk"},
     "method_straight_line": {"zh": "直线半径", "en": "straight-line radius"},
     "method_count": {"zh": "单元内设施", "en": "facilities in the unit"},
@@ -232,7 +233,7 @@ def value_text(value: Any, unit: str, status: str, lang: str) -> str:
     if number is None:
         return ct("no_data", lang)
     text = f"{number:.1f}%" if unit == SHARE_UNIT else f"{number:,.1f} {unit_text(unit, lang)}"
-    return text + (ct("lower_bound", lang) if status == PARTIAL else "")
+    return text + (ct("bound", lang) if status == PARTIAL else "")
 
 
 def target_class(value: float, target: float) -> str:
