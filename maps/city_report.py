@@ -75,12 +75,21 @@ def rt(key: str, lang: str) -> str:
     return LABELS[key][lang]
 
 
+RANKING_CSS = """
+table.ranking th { font-size: 8pt; text-align: center; }
+table.ranking td:nth-child(2) { white-space: nowrap; }
+ol.keys { font-size: 8.5pt; color: #555; padding-left: 2em; }
+"""
+
+
 def _cell(value: object) -> tuple[str, bool]:
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and not np.isfinite(value)):
         return "—", False
-    if isinstance(value, float):
-        return (f"{value:,.1f}" if value % 1 else f"{value:,.0f}"), True
-    return str(value), isinstance(value, int | np.integer)
+    if isinstance(value, int | np.integer):
+        return f"{value:,}", True
+    if isinstance(value, float | np.floating):
+        return f"{value:,.1f}", True
+    return str(value), False
 
 
 def _frame_table(frame: pd.DataFrame) -> str:
@@ -89,13 +98,18 @@ def _frame_table(frame: pd.DataFrame) -> str:
 
 
 def _ranking(view: CityView) -> str:
-    """The ranking table of the report: the units' own figures only (A4 width)."""
+    """The ranking table of the report: the units' own figures, indicators numbered (A4)."""
     frame = ranking_frame(view)
     lang = view.lang
     own = [view.label(k) for k in view.indicator_keys() if k.method != "straight_line"]
-    columns = [ct("rank", lang), ct("unit", lang), ct("run_status", lang), *own,
-               ct("mean_rank", lang)]
-    return _frame_table(frame[columns])
+    rank, unit, status, mean_rank = (
+        ct("rank", lang), ct("unit", lang), ct("run_status", lang), ct("mean_rank", lang))
+    table = frame[[rank, unit, status, *own, mean_rank]].copy()
+    table[rank] = table[rank].astype("Int64")
+    table = table.rename(columns={label: str(i) for i, label in enumerate(own, start=1)})
+    keys = "".join(f"<li>{escape(label)}</li>" for label in own)
+    html = _frame_table(table).replace("<table>", '<table class="ranking">', 1)
+    return f'{html}<ol class="keys">{keys}</ol>'
 
 
 def _summary_row(view: CityView, key: IndicatorKey) -> list[tuple[str, bool]]:
@@ -201,7 +215,7 @@ def city_report_html(view: CityView, today: str, map_name: str) -> str:
         "<!DOCTYPE html>",
         f'<html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title><style>{REPORT_CSS}</style></head><body>",
+        f"<title>{escape(title)}</title><style>{REPORT_CSS}{RANKING_CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         f'<p class="meta">{escape(ct("profile", lang))}: '
         f"{escape(profile_title(view.profile, lang))} · {escape(ct('date', lang))}: "

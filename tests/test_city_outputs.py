@@ -237,3 +237,15 @@ def test_overview_map_in_chromium(city, chromium, tmp_path_factory):
             )
             assert HOSTILE_NAME in labels  # a name is text, never markup
             assert record.dialogs == [] and browser.record.dialogs == []
+
+
+def test_every_unit_failed_still_writes_the_city_folder(demo_results, tmp_path):
+    units = [UnitOutcome(f"u{k}", f"第{k}街道", "failed", f"units/u{k}", error=f"error {k}")
+             for k in range(6)]
+    files = write_city_outputs(tmp_path / "city", units, _boundary(), lang="en",
+                               profile=demo_results.profile)
+    table = pd.read_csv(files[0], encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert len(table) == 6 and set(table["Run status"]) == {"failed"}
+    report = files[3].read_text(encoding="utf-8")
+    assert all(f"error {k}" in report for k in range(6))
+    assert _map_data(files[2].read_text(encoding="utf-8"))["keys"] == []
