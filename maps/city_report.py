@@ -24,57 +24,6 @@ from lifecircle.maps.city_view import (
 from lifecircle.maps.labels import profile_title
 from lifecircle.maps.report import REPORT_CSS, _table
 
-LABELS: dict[str, dict[str, str]] = {
-    "ranking": {"zh": "各单元排名", "en": "Units ranked"},
-    "ranking_note": {
-        "zh": "按各指标（路网步行与单元内设施）排名的平均值排序；1 为最好。"
-        "直线半径的数值见“路网步行与直线半径对比”。",
-        "en": "Ordered by the mean of the units' ranks on each indicator (network walks and "
-        "facilities in the unit); 1 is best. Straight-line figures are compared below.",
-    },
-    "table": {"zh": "城市体检指标表", "en": "City examination indicators"},
-    "table_note": {
-        "zh": "各单元数值的最小值、中位数和最大值，以及达到目标的单元数。"
-        "完整的逐单元表见 city_tables.xlsx。",
-        "en": "Lowest, median and highest value over the units, and the units meeting the "
-        "target. The full table per unit is in city_tables.xlsx.",
-    },
-    "lowest": {"zh": "最低", "en": "Lowest"},
-    "median": {"zh": "中位数", "en": "Median"},
-    "highest": {"zh": "最高", "en": "Highest"},
-    "meeting": {"zh": "达标单元", "en": "Units meeting it"},
-    "with_value": {"zh": "有数据单元", "en": "Units with data"},
-    "gap_title": {
-        "zh": "路网步行与直线半径对比",
-        "en": "Network walk against straight-line radius",
-    },
-    "gap_note": {
-        "zh": "官方定义按设施周边直线半径内的居住用地计算；"
-        "本工具按居民沿步行路网实际走到最近设施计算。"
-        "直线半径不计河流、铁路、围墙和缺少的通道，也不计街道的绕行，因此通常偏高；"
-        "两者之差即步行绕行造成的覆盖缺口，是规划需要关注的问题。",
-        "en": "The official definitions count residential land within a straight-line radius of "
-        "a facility; lifecircle follows residents' walks on the network to the nearest one. A "
-        "radius ignores rivers, railways, walls, missing paths and the detours of real streets, "
-        "so it usually reads higher: the gap is the coverage lost to detours, a finding in "
-        "itself.",
-    },
-    "network_median": {"zh": "路网步行（中位数）", "en": "Network walk (median)"},
-    "straight_median": {"zh": "直线半径（中位数）", "en": "Straight-line radius (median)"},
-    "gap_median": {"zh": "差值中位数（百分点）", "en": "Median gap (points)"},
-    "largest_gap": {"zh": "差值最大的单元", "en": "Largest gap"},
-    "failures": {"zh": "计算失败的单元", "en": "Units that failed"},
-    "no_failures": {"zh": "所有单元均已完成。", "en": "Every unit finished."},
-    "links": {"zh": "地图", "en": "Maps"},
-    "overview_map": {"zh": "城市体检总览图", "en": "Overview map"},
-}
-
-
-def rt(key: str, lang: str) -> str:
-    """A report label in ``lang``."""
-    return LABELS[key][lang]
-
-
 RANKING_CSS = """
 table.ranking th { font-size: 8pt; text-align: center; }
 table.ranking td:nth-child(2) { white-space: nowrap; }
@@ -142,8 +91,8 @@ def _summary_row(view: CityView, key: IndicatorKey) -> list[tuple[str, bool]]:
 def _indicator_table(view: CityView) -> str:
     lang = view.lang
     headers = [
-        ct("indicator", lang), ct("value_unit", lang), rt("lowest", lang), rt("median", lang),
-        rt("highest", lang), ct("target", lang), rt("with_value", lang), rt("meeting", lang),
+        ct("indicator", lang), ct("value_unit", lang), ct("lowest", lang), ct("median", lang),
+        ct("highest", lang), ct("target", lang), ct("with_value", lang), ct("meeting", lang),
         ct("source", lang), ct("confidence", lang),
     ]
     return _table(headers, [_summary_row(view, key) for key in view.indicator_keys()])
@@ -171,11 +120,11 @@ def _gap_table(view: CityView) -> str:
         ])
     if not rows:
         return ""
-    headers = [ct("indicator", lang), rt("network_median", lang), rt("straight_median", lang),
-               rt("gap_median", lang), rt("largest_gap", lang)]
+    headers = [ct("indicator", lang), ct("network_median", lang), ct("straight_median", lang),
+               ct("gap_median", lang), ct("largest_gap", lang)]
     return (
-        f"<h2>{escape(rt('gap_title', lang))}</h2>"
-        f'<p class="small">{escape(rt("gap_note", lang))}</p>{_table(headers, rows)}'
+        f"<h2>{escape(ct('gap_title', lang))}</h2>"
+        f'<p class="small">{escape(ct("gap_note", lang))}</p>{_table(headers, rows)}'
     )
 
 
@@ -183,18 +132,18 @@ def _failures(view: CityView) -> str:
     lang = view.lang
     frame = failures_frame(view)
     body = (
-        f"<p>{escape(rt('no_failures', lang))}</p>" if frame.empty else _frame_table(frame)
+        f"<p>{escape(ct('no_failures', lang))}</p>" if frame.empty else _frame_table(frame)
     )
-    return f"<h2>{escape(rt('failures', lang))}</h2>{body}"
+    return f"<h2>{escape(ct('failures', lang))}</h2>{body}"
 
 
 def _links(view: CityView, map_name: str) -> str:
     lang = view.lang
-    items = [f'<li><a href="{escape(map_name)}">{escape(rt("overview_map", lang))}</a></li>']
+    items = [f'<li><a href="{escape(map_name)}">{escape(ct("overview_map", lang))}</a></li>']
     for name, href in zip(view.units["name"], view.units["href"], strict=True):
         if isinstance(href, str) and href:
             items.append(f'<li><a href="{escape(href)}">{escape(str(name))}</a></li>')
-    return f"<h2>{escape(rt('links', lang))}</h2><ul>{''.join(items)}</ul>"
+    return f"<h2>{escape(ct('links', lang))}</h2><ul>{''.join(items)}</ul>"
 
 
 def city_report_html(view: CityView, today: str, map_name: str) -> str:
@@ -220,13 +169,13 @@ def city_report_html(view: CityView, today: str, map_name: str) -> str:
         f'<p class="meta">{escape(ct("profile", lang))}: '
         f"{escape(profile_title(view.profile, lang))} · {escape(ct('date', lang))}: "
         f"{escape(today)} · {escape(counts)}</p>",
-        f"<h2>{escape(rt('table', lang))}</h2>",
-        f'<p class="small">{escape(rt("table_note", lang))}</p>',
+        f"<h2>{escape(ct('table', lang))}</h2>",
+        f'<p class="small">{escape(ct("table_note", lang))}</p>',
         _indicator_table(view),
         _gap_table(view),
         _failures(view),
-        f'<h2 class="break">{escape(rt("ranking", lang))}</h2>',
-        f'<p class="small">{escape(rt("ranking_note", lang))}</p>',
+        f'<h2 class="break">{escape(ct("ranking", lang))}</h2>',
+        f'<p class="small">{escape(ct("ranking_note", lang))}</p>',
         _ranking(view),
         _links(view, map_name),
         "</body></html>",

@@ -89,6 +89,50 @@ LABELS: dict[str, dict[str, str]] = {
     "choose_indicator": {"zh": "着色指标", "en": "Colour by"},
     "date": {"zh": "日期", "en": "Date"},
     "profile": {"zh": "标准", "en": "Standards"},
+    # the city report
+    "ranking": {"zh": "各单元排名", "en": "Units ranked"},
+    "ranking_note": {
+        "zh": "按各指标（路网步行与单元内设施）排名的平均值排序；1 为最好。"
+        "直线半径的数值见“路网步行与直线半径对比”。",
+        "en": "Ordered by the mean of the units' ranks on each indicator (network walks and "
+        "facilities in the unit); 1 is best. Straight-line figures are compared below.",
+    },
+    "table": {"zh": "城市体检指标表", "en": "City examination indicators"},
+    "table_note": {
+        "zh": "各单元数值的最小值、中位数和最大值，以及达到目标的单元数。"
+        "完整的逐单元表见 city_tables.xlsx。",
+        "en": "Lowest, median and highest value over the units, and the units meeting the "
+        "target. The full table per unit is in city_tables.xlsx.",
+    },
+    "lowest": {"zh": "最低", "en": "Lowest"},
+    "median": {"zh": "中位数", "en": "Median"},
+    "highest": {"zh": "最高", "en": "Highest"},
+    "meeting": {"zh": "达标单元", "en": "Units meeting it"},
+    "with_value": {"zh": "有数据单元", "en": "Units with data"},
+    "gap_title": {
+        "zh": "路网步行与直线半径对比",
+        "en": "Network walk against straight-line radius",
+    },
+    "gap_note": {
+        "zh": "官方定义按设施周边直线半径内的居住用地计算；"
+        "本工具按居民沿步行路网实际走到最近设施计算。"
+        "直线半径不计河流、铁路、围墙和缺少的通道，也不计街道的绕行，因此通常偏高；"
+        "两者之差即步行绕行造成的覆盖缺口，是规划需要关注的问题。",
+        "en": "The official definitions count residential land within a straight-line radius of "
+        "a facility; lifecircle follows residents' walks on the network to the nearest one. A "
+        "radius ignores rivers, railways, walls, missing paths and the detours of real streets, "
+        "so it usually reads higher: the gap is the coverage lost to detours, a finding in "
+        "itself.",
+    },
+    "network_median": {"zh": "路网步行（中位数）", "en": "Network walk (median)"},
+    "straight_median": {"zh": "直线半径（中位数）", "en": "Straight-line radius (median)"},
+    "gap_median": {"zh": "差值中位数（百分点）", "en": "Median gap (points)"},
+    "largest_gap": {"zh": "差值最大的单元", "en": "Largest gap"},
+    "failures": {"zh": "计算失败的单元", "en": "Units that failed"},
+    "no_failures": {"zh": "所有单元均已完成。", "en": "Every unit finished."},
+    "links": {"zh": "地图", "en": "Maps"},
+    "overview_map": {"zh": "城市体检总览图", "en": "Overview map"},
+
     "units_count": {
         "zh": "共 {n} 个单元：{ok} 个完成，{failed} 个失败",
         "en": "{n} units: {ok} done, {failed} failed",
