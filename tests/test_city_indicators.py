@@ -253,6 +253,8 @@ def test_demo_indicators(demo_results):
     assert _row(frame, "park_5min", "straight_line")["basis"] == "residential_buildings"
 
 
+@pytest.mark.shared_data
+@pytest.mark.slow
 def test_real_box_indicators(shanghai_central):
     from lifecircle.config import RunConfig
     from lifecircle.pipeline import build_layerset

@@ -204,6 +204,7 @@ def test_refuses_bad_input(demo_frame, demo_results, tmp_path):
     assert not (tmp_path / "b" / RANKING_CSV).exists()
 
 
+@pytest.mark.browser
 def test_overview_map_in_chromium(city, chromium, tmp_path_factory):
     shots = tmp_path_factory.mktemp("city_shots")
     for lang, (city_dir, _) in city.items():
