@@ -84,6 +84,10 @@ _NOTES = {
         "zh": "下限：{cats} 无数据",
         "en": "lower bound: no data for {cats}",
     },
+    "upper_bound": {
+        "zh": "上限：{cats} 无数据，未计入完整性",
+        "en": "upper bound: no data for {cats}, left out of completeness",
+    },
     "unsized": {
         "zh": "{n} 处设施未给出用地面积，未计入",
         "en": "{n} facilities without a site area are left out",
@@ -210,16 +214,20 @@ def network_coverage(
     return _row(ind, NETWORK, value=value, status=status, **base) | {"note": note}
 
 
+def _site_areas(facilities: pd.DataFrame) -> np.ndarray:
+    """``site_area_m2`` per facility (m²; NaN where the input gives none)."""
+    if "site_area_m2" not in facilities:
+        return np.full(len(facilities), np.nan)
+    return pd.to_numeric(facilities["site_area_m2"], errors="coerce").to_numpy(dtype=float)
+
+
 def facility_radii(facilities: pd.DataFrame, tiers: tuple[StraightLineTier, ...]) -> np.ndarray:
     """Straight-line radius (m) per facility: the largest tier its site area qualifies for.
 
     A tier with no ``min_site_area`` applies to every facility; a facility with no
     (or an unknown) site area qualifies only for such tiers. NaN: no tier applies.
     """
-    if "site_area_m2" in facilities:
-        area = pd.to_numeric(facilities["site_area_m2"], errors="coerce").to_numpy(dtype=float)
-    else:
-        area = np.full(len(facilities), np.nan)
+    area = _site_areas(facilities)
     radii = np.full(len(facilities), np.nan)
     for tier in tiers:
         radius = float(tier.radius.value)
@@ -286,11 +294,16 @@ def straight_line_coverage(
         return _row(ind, STRAIGHT_LINE, value=np.nan, status=NO_DATA, **base)
     radii = facility_radii(members, ind.straight_line)
     sized = np.isfinite(radii)
+    # a facility too small for every tier has no radius by definition; one whose site
+    # area the input does not give might have had one: the figure is a lower bound
+    unsized = ~sized & np.isnan(_site_areas(members))
     notes = [_note("lower_bound", lang, cats=", ".join(missing))] if missing else []
-    if (~sized).any():
-        notes.append(_note("unsized", lang, n=int((~sized).sum())))
+    if unsized.any():
+        notes.append(_note("unsized", lang, n=int(unsized.sum())))
     if not sized.any():
-        return _row(ind, STRAIGHT_LINE, value=np.nan, status=NO_DATA, **base) | {
+        status = NO_DATA if unsized.any() else OK
+        value = np.nan if unsized.any() else 0.0
+        return _row(ind, STRAIGHT_LINE, value=value, status=status, **base) | {
             "note": "; ".join(notes)
         }
     if areas.sum() <= 0:
@@ -303,7 +316,7 @@ def straight_line_coverage(
         value = float(covered_area.sum() / areas.sum())
     else:
         value = _share(shapely.contains_xy(reach, *shapely.get_coordinates(land).T), areas)
-    status = PARTIAL if missing or (~sized).any() else OK
+    status = PARTIAL if missing or unsized.any() else OK
     return _row(ind, STRAIGHT_LINE, value=value, status=status, **base) | {
         "note": "; ".join(notes)
     }
@@ -336,8 +349,8 @@ def complete_circle(
     complete = demand[column].fillna(False).to_numpy(dtype=bool)
     value = _share(complete, demand["residents"].to_numpy(dtype=float))
     status = NO_PEOPLE if not np.isfinite(value) else PARTIAL if missing else OK
-    note = _note("lower_bound", lang, cats=", ".join(missing)) if missing else ""
-    # strictly, a no-data category is unreached: the with-data share is an upper bound
+    # a category the input lacks may be out of reach on the ground: an upper bound
+    note = _note("upper_bound", lang, cats=", ".join(missing)) if missing else ""
     return _row(ind, NETWORK, value=value, status=status, **base) | {"note": note}
 
 
@@ -402,7 +415,8 @@ def unit_indicators(results: RunFrames, profile: Profile, *, lang: str) -> pd.Da
         (``per_1000``: facilities inside the unit); ``value`` is a share 0-1 or a
         per-1,000 figure (``unit``), NaN when ``status`` is ``no_data`` (no
         facilities of the categories in the input, or no stated capacity) or
-        ``no_people``; ``partial`` marks a lower bound (see ``note``);
+        ``no_people``; ``partial`` marks a bound (``note`` says which: a lower
+        bound, or for a complete circle an upper one);
         ``source`` and ``confidence`` (S/M/I, the least settled of the row's
         figures) come from the profile; ``basis`` says what was weighted
         (``residents``, ``residential_buildings``, ``demand_cells``,
