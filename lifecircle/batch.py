@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import resource
+import socket
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ from lifecircle.standards.profile import Profile, load_profile
 #: Exit status when some units failed (the others and the city folder were written).
 EXIT_SOME_FAILED = 1
 CITY_FOLDER = "city"
+#: Longest wait for a first worker on a --scheduler cluster (seconds).
+WORKER_WAIT_S = 60.0
 #: Keys of a unit's summary.json left out of the city summary (the same for every unit,
 #: or long lists that stay in the unit's own folder).
 UNIT_KEYS_LEFT_OUT = ("profile", "input_report", "timings_s", "batch", "maps")
@@ -148,7 +151,7 @@ def run_batch(request: BatchRequest) -> BatchResult:
     bar = UnitBar(len(tasks), progress, start=len(done))
     computed: dict[str, UnitOutcome] = {}
     engine: dict[str, Any] = {"workers": 0, "scheduler": request.scheduler or "LocalCluster"}
-    if todo:
+    if todo or request.scheduler:  # a scheduler address is checked even when all is done
         with dask_client(request.scheduler, request.workers) as client:
             engine["workers"] = len(client.scheduler_info().get("workers", {}))
             progress.line(f"Dask: {engine['scheduler']}, {engine['workers']} workers")
@@ -214,6 +217,16 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
                 "tcp://HOST:8786) and workers with `dask worker tcp://HOST:8786`.",
             ) from exc
         with client:
+            try:
+                client.wait_for_workers(1, timeout=WORKER_WAIT_S)
+            except TimeoutError as exc:
+                raise LifecircleError(
+                    f"The Dask scheduler at {scheduler} has no worker, and none joined "
+                    f"within {WORKER_WAIT_S:.0f} s.",
+                    where=f"--scheduler {scheduler}",
+                    fix=f"Start workers with `dask worker {scheduler}` on the machines "
+                    "that have lifecircle and the data.",
+                ) from exc
             yield client
         return
     with (
@@ -293,6 +306,7 @@ def run_unit(task: UnitTask) -> UnitOutcome:
             error=str(exc) if isinstance(exc, LifecircleError) else f"{type(exc).__name__}: {exc}",
             seconds=time.perf_counter() - began,
             peak_rss_mb=peak_rss_mb(),
+            worker=worker_name(),
         )
     return UnitOutcome(
         unit_id=task.unit_id,
@@ -303,7 +317,13 @@ def run_unit(task: UnitTask) -> UnitOutcome:
         summary=outputs.summary,
         seconds=time.perf_counter() - began,
         peak_rss_mb=peak_rss_mb(),
+        worker=worker_name(),
     )
+
+
+def worker_name() -> str:
+    """``host:pid`` of this process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def peak_rss_mb() -> float:
@@ -413,6 +433,7 @@ def city_summary(
                 "error": outcome.error,
                 "seconds": round(outcome.seconds, 3),
                 "peak_rss_mb": outcome.peak_rss_mb,
+                "worker": outcome.worker,
                 "indicators": (
                     json.loads(outcome.indicators.to_json(orient="records", force_ascii=False))
                     if outcome.indicators is not None

@@ -44,6 +44,8 @@ class UnitOutcome:
     peak_rss_mb : float or None
         Peak resident memory of the worker process when the unit ended (MB);
         None when skipped or when the worker was lost.
+    worker : str or None
+        ``host:pid`` of the worker process that computed the unit.
     """
 
     unit_id: str
@@ -55,3 +57,4 @@ class UnitOutcome:
     summary: dict[str, Any] | None = None
     seconds: float = 0.0
     peak_rss_mb: float | None = None
+    worker: str | None = None
