@@ -39,7 +39,7 @@ import geopandas as gpd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.batch_seams import make_boundary, seam_differences  # noqa: E402
+from tests.batch_seams import central_case, seam_differences  # noqa: E402
 
 SHARED = Path(os.environ.get("LIFECIRCLE_SHARED_DATA", REPO.parent / "shared" / "data"))
 CENTRAL = SHARED / "shanghai-central"
@@ -56,21 +56,8 @@ def _timed(command: list[str]) -> tuple[float, float]:
 
 
 def run_case(folder: Path, workers: int, cols: int, rows: int) -> dict[str, Any]:
-    units = make_boundary(folder / "units.gpkg", cols=cols, rows=rows, data=CENTRAL)
-    area_km2 = float(gpd.read_file(units).to_crs(32651).area.sum() / 1e6)
-    config = folder / "batch.yml"
-    config.write_text(
-        f"""
-sources:
-  osm: {CENTRAL / "roads.osm"}
-  geofabrik: {CENTRAL / "geofabrik"}
-study_area:
-  boundary: {{path: units.gpkg, name_column: 街道}}
-maps: {{basemap: none, offline: true}}
-output: out
-""",
-        encoding="utf-8",
-    )
+    config = central_case(folder, CENTRAL, cols, rows)
+    area_km2 = float(gpd.read_file(folder / "units.gpkg").to_crs(32651).area.sum() / 1e6)
     whole_s, whole_rss = _timed(
         [str(LIFECIRCLE), "run", str(config), "--out", str(folder / "whole"), "--quiet"]
     )

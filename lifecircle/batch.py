@@ -35,7 +35,7 @@ import pandas as pd
 
 from lifecircle.analyses.subdistrict import SubdistrictResults
 from lifecircle.batch_types import UnitOutcome
-from lifecircle.batch_units import UnitTask, read_units, unit_tasks
+from lifecircle.batch_units import UNITS_FOLDER, UnitTask, read_units, unit_tasks
 from lifecircle.config import check_settings, load_config
 from lifecircle.layers.load import halo_m
 from lifecircle.output import atomic_folder, write_json
@@ -135,26 +135,33 @@ def run_batch(request: BatchRequest) -> BatchResult:
     profile = load_profile(config.profile, config.overrides, base_dir=config.base_dir)
     units = read_units(config, request.config_path)
     read = run_inputs(config, profile, [request.config_path])
-    out = claim_output(config.output, read)
+    out = check_batch_folder(config.output, read)
     tasks = unit_tasks(units, config, profile, out, (request.config_path,), lang)
     for task in tasks:  # before any work: each unit folder is new or a lifecircle output
         check_output_folder(task.config.output, read)
-    progress.line(
-        f"{len(tasks)} units of {Path(config.boundary['path']).name}, halo "
-        f"{halo_m(profile):,.0f} m -> {out}"
-    )
-    done = {task.unit_id: resumed(task, out) for task in tasks} if request.resume else {}
-    done = {key: outcome for key, outcome in done.items() if outcome is not None}
-    todo = [task for task in tasks if task.unit_id not in done]
-    if done:
-        progress.line(f"--resume: {len(done)} units complete, {len(todo)} to compute")
-    bar = UnitBar(len(tasks), progress, start=len(done))
-    computed: dict[str, UnitOutcome] = {}
     engine: dict[str, Any] = {"workers": 0, "scheduler": request.scheduler or "LocalCluster"}
-    if todo or request.scheduler:  # a scheduler address is checked even when all is done
-        with dask_client(request.scheduler, request.workers) as client:
+    computed: dict[str, UnitOutcome] = {}
+    with contextlib.ExitStack() as stack:
+        # a scheduler address is checked before anything is written, even when all is done
+        client = (
+            stack.enter_context(dask_client(request.scheduler, None)) if request.scheduler else None
+        )
+        mark_batch_folder(out)
+        progress.line(
+            f"{len(tasks)} units of {Path(config.boundary['path']).name}, halo "
+            f"{halo_m(profile):,.0f} m -> {out}"
+        )
+        done = {task.unit_id: resumed(task, out) for task in tasks} if request.resume else {}
+        done = {key: outcome for key, outcome in done.items() if outcome is not None}
+        todo = [task for task in tasks if task.unit_id not in done]
+        if done:
+            progress.line(f"--resume: {len(done)} units complete, {len(todo)} to compute")
+        if todo and client is None:
+            client = stack.enter_context(dask_client(None, request.workers))
+        if client is not None:
             engine["workers"] = len(client.scheduler_info().get("workers", {}))
             progress.line(f"Dask: {engine['scheduler']}, {engine['workers']} workers")
+            bar = UnitBar(len(tasks), progress, start=len(done))
             for outcome in compute(client, todo):
                 computed[outcome.unit_id] = outcome
                 bar.advance(outcome)
@@ -165,8 +172,8 @@ def run_batch(request: BatchRequest) -> BatchResult:
     return BatchResult(folder=out, city_files=city_files, outcomes=outcomes)
 
 
-def claim_output(out: Path, inputs: Sequence[Path]) -> Path:
-    """Check the batch folder (new, empty, or an earlier batch output) and mark it as ours.
+def check_batch_folder(out: Path, inputs: Sequence[Path]) -> Path:
+    """Check the batch folder (new, empty, or an earlier batch output); return its absolute path.
 
     Raises
     ------
@@ -174,8 +181,6 @@ def claim_output(out: Path, inputs: Sequence[Path]) -> Path:
         When the folder is refused by :func:`~lifecircle.output_guard.check_output_folder`
         or is the output of another lifecircle command.
     """
-    from lifecircle import __version__
-
     out = check_output_folder(out, inputs)
     marker = read_marker(out)
     if marker is not None and marker.get("command") != "batch":
@@ -185,9 +190,15 @@ def claim_output(out: Path, inputs: Sequence[Path]) -> Path:
             where=f"--out {out}",
             fix=f"Choose a new folder, for example --out {out.parent / (out.name + '-batch')}.",
         )
-    (out / "units").mkdir(parents=True, exist_ok=True)
-    write_marker(out, "batch", __version__)
     return out
+
+
+def mark_batch_folder(out: Path) -> None:
+    """Create ``OUT/units`` and mark ``OUT`` as a batch output (listing what it holds)."""
+    from lifecircle import __version__
+
+    (out / UNITS_FOLDER).mkdir(parents=True, exist_ok=True)
+    write_marker(out, "batch", __version__)
 
 
 @contextlib.contextmanager

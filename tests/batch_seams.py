@@ -34,6 +34,28 @@ def make_boundary(
     return path
 
 
+def central_case(folder: Path, data: Path, cols: int = 4, rows: int = 3) -> Path:
+    """A ``cols`` × ``rows`` unit boundary over the central box and a batch config over it.
+
+    Returns the config path; its output is ``folder/out``, without maps' tiles.
+    """
+    make_boundary(folder / "units.gpkg", cols=cols, rows=rows, data=data)
+    config = folder / "batch.yml"
+    config.write_text(
+        f"""
+sources:
+  osm: {data / "roads.osm"}
+  geofabrik: {data / "geofabrik"}
+study_area:
+  boundary: {{path: units.gpkg, name_column: 街道}}
+maps: {{basemap: none, offline: true}}
+output: out
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
 def demand_minutes(results_gpkg: Path) -> pd.DataFrame:
     """The ``min_<category>`` columns of a run's demand layer, indexed by ``demand_id``."""
     frame = pyogrio.read_dataframe(results_gpkg, layer="demand", read_geometry=False)

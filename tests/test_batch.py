@@ -17,7 +17,7 @@ import shapely
 
 from lifecircle.cli import main
 from lifecircle.output_guard import MARKER_NAME, read_marker
-from tests.batch_seams import make_boundary, seam_differences
+from tests.batch_seams import central_case, make_boundary, seam_differences
 from tests.osm_fixtures import grid_osm, lonlat
 
 GRID_N = 14
@@ -241,25 +241,47 @@ def test_an_output_of_another_command_is_refused(grid_batch, capsys):
 
 @pytest.mark.slow
 def test_central_box_as_12_units_equals_the_whole_box_run(shanghai_central, tmp_path):
-    make_boundary(tmp_path / "units.gpkg", cols=4, rows=3, data=shanghai_central)
-    config = tmp_path / "batch.yml"
-    config.write_text(
-        f"""
-sources:
-  osm: {shanghai_central / "roads.osm"}
-  geofabrik: {shanghai_central / "geofabrik"}
-study_area:
-  boundary: {{path: units.gpkg, name_column: 街道}}
-maps: {{basemap: none, offline: true}}
-output: out
-""",
-        encoding="utf-8",
-    )
+    config = central_case(tmp_path, shanghai_central)
     assert main(["batch", str(config), "--workers", "2", "--quiet"]) == 0
     assert main(["run", str(config), "--out", str(tmp_path / "whole"), "--quiet"]) == 0
     seams = seam_differences(tmp_path / "whole", tmp_path / "out")
-    assert seams["points"] > 5000
+    assert seams["points"] > 4000
     assert seams["missing"] == seams["extra"] == seams["duplicated"] == 0
     assert seams["nan_mismatches"] == 0
     assert seams["max_abs_minutes"] <= 1e-6
     assert _city(tmp_path / "out")["units_count"]["ok"] == 12
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--workers", "0"], "at least one worker"),
+        (["--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"], "give one"),
+    ],
+)
+def test_worker_options_are_checked_before_any_work(tmp_path, capsys, args, expected):
+    config = _grid_case(tmp_path)
+    assert main(["batch", str(config), *args]) == 2
+    assert expected in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_empty_name_column_is_refused_by_the_schema(tmp_path, capsys):
+    config = _grid_case(tmp_path)
+    _config(tmp_path, name_column='" "')
+    assert main(["batch", str(config)]) == 2
+    assert "study_area.boundary.name_column" in capsys.readouterr().err
+
+
+def test_a_scheduler_that_does_not_answer_is_a_user_error(tmp_path, capsys):
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = _grid_case(tmp_path)
+    address = f"tcp://127.0.0.1:{port}"
+    assert main(["batch", str(config), "--scheduler", address, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"No Dask scheduler answered at {address}" in err and "dask scheduler" in err
+    assert not (tmp_path / "out").exists()
