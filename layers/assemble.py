@@ -380,7 +380,7 @@ def assemble_layerset(
     facilities = clip(facility_frames, "facilities", halo)
     if extra_facilities is not None and not extra_facilities.empty:
         _refuse_clashing_planner_ids(extra_facilities)
-        _report_planner_outside(extra_facilities.to_crs(crs), area, halo, halo_m, report)
+        _report_planner_outside(extra_facilities.to_crs(crs), area, halo, halo_m, report, outer)
         planner = clip([extra_facilities], "facilities", halo)
         facilities = _with_schema(
             gpd.GeoDataFrame(pd.concat([facilities, planner], ignore_index=True), crs=crs),
@@ -435,10 +435,17 @@ def _report_planner_outside(
     halo: shapely.Geometry,
     halo_m: float,
     report: list[dict],
+    outer: shapely.Geometry | None = None,
 ) -> None:
-    """Report the planner's facilities that lie outside the study area (dropped beyond the halo)."""
+    """Report the planner's facilities that lie outside the study area (dropped beyond the halo).
+
+    With ``outer`` (one unit of a batch: the whole area's halo), a facility beyond the
+    unit's halo but within ``outer`` is another unit's and is not reported.
+    """
     points = planner.geometry.values
     beyond = ~shapely.intersects(halo, points)
+    if outer is not None:
+        beyond &= ~shapely.intersects(outer, points)
     in_halo = ~beyond & ~shapely.intersects(area, points)
     for mask, issue in (
         (beyond, f"planner facilities beyond the study area and its {halo_m:g} m halo (not used)"),

@@ -208,7 +208,10 @@ def _add_batch(commands: argparse._SubParsersAction) -> None:
         help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)",
     )
     batch.add_argument(
-        "--workers", type=int, help="worker processes of the local cluster (default: cores)"
+        "--workers",
+        type=int,
+        metavar="N",
+        help="worker processes of the local cluster (default: cores)",
     )
     batch.add_argument(
         "--resume",
@@ -216,7 +219,11 @@ def _add_batch(commands: argparse._SubParsersAction) -> None:
         help="skip units whose folder is complete and made with the same config",
     )
     batch.add_argument(
-        "-o", "--out", type=Path, help="output folder (default: the config's output)"
+        "-o",
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: the config's output)",
     )
     batch.add_argument("--lang", choices=["zh", "en"], help="labels of every output (zh)")
     batch.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
