@@ -55,6 +55,16 @@ def _timed(command: list[str]) -> tuple[float, float]:
     return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
 
 
+def _stage_seconds(summaries: list[Path]) -> dict[str, float]:
+    """Seconds per stage of the runs' own progress timings, summed over the runs."""
+    total: dict[str, float] = {}
+    for path in summaries:
+        timings = json.loads(path.read_text(encoding="utf-8")).get("timings_s", {})
+        for stage, seconds in timings.items():
+            total[stage] = round(total.get(stage, 0.0) + seconds, 1)
+    return total
+
+
 def run_case(folder: Path, workers: int, cols: int, rows: int) -> dict[str, Any]:
     config = central_case(folder, CENTRAL, cols, rows)
     area_km2 = float(gpd.read_file(folder / "units.gpkg").to_crs(32651).area.sum() / 1e6)
@@ -71,6 +81,8 @@ def run_case(folder: Path, workers: int, cols: int, rows: int) -> dict[str, Any]
         if unit["peak_rss_mb"] is not None:
             peaks[unit["worker"]] = max(peaks.get(unit["worker"], 0.0), unit["peak_rss_mb"])
     seams = seam_differences(folder / "whole", folder / "out")
+    stages = {"whole run": _stage_seconds([folder / "whole" / "summary.json"])}
+    stages["units, summed"] = _stage_seconds(sorted(folder.glob("out/units/*/summary.json")))
     per_km2 = sum(unit_s) / area_km2
     return {
         "machine": f"{platform.node()} {os.cpu_count()} cores",
@@ -90,6 +102,7 @@ def run_case(folder: Path, workers: int, cols: int, rows: int) -> dict[str, Any]
         "unit_cpu_s_per_km2": round(per_km2, 2),
         "status": city["units_count"],
         "seams": seams,
+        "stage_s": stages,
         "shanghai_projection_h": {
             "2 cores": round(per_km2 * SHANGHAI_KM2 / 2 / 3600, 2),
             "32 cores": round(per_km2 * SHANGHAI_KM2 / 32 / 3600, 2),
