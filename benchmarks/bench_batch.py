@@ -47,12 +47,23 @@ LIFECIRCLE = Path(sys.executable).with_name("lifecircle")
 SHANGHAI_KM2 = 6_300.0
 
 
-def _timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds of a command and the peak RSS (MB) of its largest child so far."""
+def _cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(command: list[str]) -> tuple[float, float, float]:
+    """Wall and CPU seconds of a command, and the peak RSS (MB) of its largest process so far.
+
+    CPU seconds count the command and every descendant it waited for (the Dask
+    nannies wait for their workers, the batch for its nannies).
+    """
+    cpu = _cpu_of_children()
     began = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - began
-    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    return seconds, _cpu_of_children() - cpu, peak
 
 
 def _stage_seconds(summaries: list[Path]) -> dict[str, float]:
@@ -68,10 +79,11 @@ def _stage_seconds(summaries: list[Path]) -> dict[str, float]:
 def run_case(folder: Path, workers: int, cols: int, rows: int) -> dict[str, Any]:
     config = central_case(folder, CENTRAL, cols, rows)
     area_km2 = float(gpd.read_file(folder / "units.gpkg").to_crs(32651).area.sum() / 1e6)
-    whole_s, whole_rss = _timed(
+    load_before = os.getloadavg()[0]
+    whole_s, whole_cpu, whole_rss = _timed(
         [str(LIFECIRCLE), "run", str(config), "--out", str(folder / "whole"), "--quiet"]
     )
-    batch_s, _ = _timed(
+    batch_s, batch_cpu, _ = _timed(
         [str(LIFECIRCLE), "batch", str(config), "--workers", str(workers), "--quiet"]
     )
     city = json.loads((folder / "out" / "city" / "summary.json").read_text(encoding="utf-8"))
@@ -92,6 +104,9 @@ def run_case(folder: Path, workers: int, cols: int, rows: int) -> dict[str, Any]
         "whole_run_s": round(whole_s, 1),
         "batch_s": round(batch_s, 1),
         "speed_up": round(whole_s / batch_s, 2),
+        "whole_run_cpu_s": round(whole_cpu, 1),
+        "batch_cpu_s": round(batch_cpu, 1),
+        "load_1min_before_after": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "whole_run_peak_rss_mb": round(whole_rss, 1),
         "worker_peak_rss_mb": sorted(round(v, 1) for v in peaks.values()),
         "unit_s_min_median_max": [
