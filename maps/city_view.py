@@ -10,6 +10,7 @@ classes), the rank of each unit on each indicator, and the ranking table.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import geopandas as gpd
@@ -217,11 +218,18 @@ class CityView:
             if (ind, method) in present
         ]
 
+    @cached_property
+    def _rows_by_key(self) -> dict[tuple[str, str], pd.DataFrame]:
+        return {
+            (str(ind), str(method)): rows.drop_duplicates("unit_id").set_index("unit_id")
+            for (ind, method), rows in self.indicators.groupby(
+                ["indicator_id", "method"], sort=False
+            )
+        }
+
     def rows(self, key: IndicatorKey) -> pd.DataFrame:
         """The indicator rows of ``key``, indexed by ``unit_id``."""
-        table = self.indicators
-        chosen = (table["indicator_id"] == key.indicator_id) & (table["method"] == key.method)
-        return table[chosen.to_numpy()].drop_duplicates("unit_id").set_index("unit_id")
+        return self._rows_by_key[(key.indicator_id, key.method)]
 
     def info(self, key: IndicatorKey) -> dict[str, Any]:
         """Name, unit and target of ``key`` (from its first row)."""
