@@ -22,7 +22,8 @@ from lifecircle.maps.city_view import (
     value_classes,
 )
 from lifecircle.maps.labels import profile_title
-from lifecircle.maps.report import REPORT_CSS, _table
+from lifecircle.maps.report import REPORT_CSS
+from lifecircle.maps.report_sections import table as _table
 
 RANKING_CSS = """
 table.ranking th { font-size: 8pt; text-align: center; }
