@@ -19,7 +19,7 @@ from branca.element import Element
 
 from lifecircle.maps import basemap_labels, geojson, mapdata, offline
 from lifecircle.maps.basemaps import tile_layers
-from lifecircle.maps.gap_counts import missing_count_zones
+from lifecircle.maps.gap_counts import missing_count_zones, uncovered_zones
 from lifecircle.maps.js import Script, closing_script, page_css, setup_script
 from lifecircle.maps.labels import category_name, profile_title, t
 from lifecircle.maps.mapdata import MapContext, SitesOverlay
@@ -36,7 +36,6 @@ from lifecircle.maps.overlays import (
     add_sites_layers,
     add_vector_basemap,
     context_legend,
-    gap_count_minimum,
 )
 from lifecircle.maps.page import (
     TitleInfo,
@@ -237,12 +236,13 @@ def _gap_key(feature: dict[str, Any]) -> str | None:
 def _gap_count_data(ctx: MapContext, circle_kind: str) -> dict[str, Any]:
     """The circle's gap view: pieces of the gap zones by the number of categories missing."""
     cats = mapdata.map_categories(ctx.profile, circle_kind)
-    zones = missing_count_zones(
-        ctx.results.gaps,
-        cats,
-        ctx.results.demand,
-        min_missing=gap_count_minimum(ctx, circle_kind, cats),
-    )
+    demand = ctx.results.demand
+    if circle_kind == "fitness_circle" and "fitness_ok" in demand:
+        grid = ctx.results.layerset.meta.get("demand_grid", {}).get("size_m")
+        ok = demand["fitness_ok"].fillna(False).astype(bool).to_numpy()
+        zones = uncovered_zones(demand, ~ok, grid)
+    else:
+        zones = missing_count_zones(ctx.results.gaps, cats, demand)
     display = geojson.to_display(zones, gcj02=ctx.gcj02, simplify_m=mapdata.GAP_SIMPLIFY_M)
     return geojson.feature_collection(
         display,

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from lifecircle.analyses.gaps import ZONE_QUAD_SEGS, linking_distance_m
+
 GRID_M = 0.01  # metres
 COUNT_COLUMNS = ["n_missing", "categories", "residents", "elderly", "geometry"]
 
@@ -107,3 +109,48 @@ def _polygonal(geometries: np.ndarray) -> np.ndarray:
         ]
         out.append(shapely.union_all(parts) if parts else shapely.Polygon())
     return np.asarray(out, dtype=object)
+
+
+def uncovered_zones(
+    demand: gpd.GeoDataFrame, uncovered: np.ndarray, grid_size_m: float | None
+) -> gpd.GeoDataFrame:
+    """Zones around the demand points a circle leaves uncovered, drawn as the gap zones are.
+
+    For a circle met by any of its categories (the fitness circle), a point is
+    a gap only when it reaches none of them in the circle's minutes: the
+    per-category zones cannot tell that, so the zones come from the circle's
+    own mask. Discs of half the linking distance
+    (:func:`lifecircle.analyses.gaps.linking_distance_m`) around each point,
+    merged where they touch.
+
+    Parameters
+    ----------
+    demand : GeoDataFrame
+        Demand points (metric CRS) with ``residents`` and ``elderly`` (people).
+    uncovered : ndarray of bool
+        Per demand point: the circle is not met.
+    grid_size_m : float or None
+        The demand grid's cell size (m), if demand is a grid.
+
+    Returns
+    -------
+    GeoDataFrame
+        Columns as :func:`missing_count_zones` (``n_missing`` 1, ``categories`` empty).
+    """
+    empty = gpd.GeoDataFrame({c: [] for c in COUNT_COLUMNS[:-1]}, geometry=[], crs=demand.crs)
+    mask = np.asarray(uncovered, dtype=bool)
+    if demand.empty or not mask.any():
+        return empty
+    radius = linking_distance_m(demand, grid_size_m) / 2.0
+    points = demand.geometry.to_numpy()[mask]
+    discs = shapely.buffer(points, radius, quad_segs=ZONE_QUAD_SEGS)
+    parts = shapely.get_parts(shapely.union_all(discs))
+    zones = gpd.GeoDataFrame(
+        {"categories": [""] * len(parts), "n_missing": np.ones(len(parts), dtype=int)},
+        geometry=list(parts),
+        crs=demand.crs,
+    )
+    zones = zones.join(_people_in(zones, demand[mask]))
+    zones[["residents", "elderly"]] = zones[["residents", "elderly"]].fillna(0.0)
+    zones = zones.sort_values("residents", ascending=False)
+    return gpd.GeoDataFrame(zones[COUNT_COLUMNS].reset_index(drop=True), crs=demand.crs)

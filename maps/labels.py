@@ -251,7 +251,7 @@ LABELS: dict[str, dict[str, str]] = {
     "grp_sites": {"zh": "选址", "en": "Sites"},
     "grp_basemap": {"zh": "底图", "en": "Basemap"},
     "layer_control": {"zh": "图层", "en": "Layers"},
-    "gaps_off": {"zh": "不显示缺口", "en": "No gap zones"},
+    "gaps_off": {"zh": "不显示", "en": "None"},
     "layer_gap_count": {"zh": "服务缺口：缺少设施类别数", "en": "Gap zones: categories missing"},
     "layer_gap_circle": {
         "zh": "健身圈缺口（{m} 分钟内无任何健身设施）",

@@ -458,13 +458,6 @@ def mapdata_gap_classes(ctx: MapContext, circle_kind: str, cats: Sequence[str]) 
     return gap_count_classes(len(with_data), lang)
 
 
-def gap_count_minimum(ctx: MapContext, circle_kind: str, cats: Sequence[str]) -> int:
-    """Fewest missing categories a piece needs to be drawn: all of them on the fitness map."""
-    if circle_kind == "fitness_circle":
-        return max(1, sum(ctx.results.access.has_data(c) for c in cats))
-    return 1
-
-
 def _gap_count_popup(ctx: MapContext) -> dict[str, Any]:
     """Popup of a piece of the gap zones: the categories missing and the people there."""
     lang = ctx.lang
