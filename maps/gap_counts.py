@@ -19,6 +19,7 @@ import shapely
 from lifecircle.analyses.gaps import ZONE_QUAD_SEGS, linking_distance_m
 
 GRID_M = 0.01  # metres
+MIN_PIECE_M2 = 1.0  # smaller pieces are overlay slivers, not places
 COUNT_COLUMNS = ["n_missing", "categories", "residents", "elderly", "geometry"]
 
 
@@ -65,6 +66,7 @@ def missing_count_zones(
     keys = zones["kind_key"].to_numpy()
     lines = shapely.union_all(shapely.boundary(shapes))
     faces = np.asarray(shapely.get_parts(shapely.polygonize([lines])).tolist(), dtype=object)
+    faces = faces[shapely.area(faces) >= MIN_PIECE_M2]  # slivers of near-coincident edges
     if faces.size == 0:
         return empty
     inside = shapely.point_on_surface(faces)

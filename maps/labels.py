@@ -281,8 +281,8 @@ LABELS: dict[str, dict[str, str]] = {
     "layer_units": {"zh": "居委边界与名称", "en": "Neighbourhood committee boundaries and names"},
     "unit_boundary": {"zh": "居委边界", "en": "Neighbourhood committee boundary"},
     "sites_title": {
-        "zh": "{cat}新设施选址：{k} 处，新增覆盖 {gain} 人",
-        "en": "New {cat} sites: {k}, {gain} more people covered",
+        "zh": "{cat}新设施选址：{k} 处，新增覆盖居民 {gain} 人、老年人 {old} 人",
+        "en": "New {cat} sites: {k}, newly covering {gain} residents and {old} older people",
     },
 }
 
