@@ -259,8 +259,9 @@ LC.initLegend = function (map) {
     if (el) { el.style.display = 'none'; }
   }
   map.eachLayer(function (l) { show(l, true); });
-  map.on('overlayadd', function (e) { show(e.layer, true); });
-  map.on('overlayremove', function (e) { show(e.layer, false); });
+  // any way a layer comes and goes (the control, a script) shows or hides its legend
+  map.on('layeradd', function (e) { show(e.layer, true); });
+  map.on('layerremove', function (e) { show(e.layer, false); });
 };
 // The layer control: sections (基础 / 服务范围 / 设施 / 缺口 …) that fold open and shut, a
 // radio section showing one layer at a time. Collapsed to a button at first; opened, its
