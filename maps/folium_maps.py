@@ -416,7 +416,7 @@ def _add_page_script(
         "lang": ctx.lang,
         "panes": PANES,
         "cats": cat_info,
-        "icons": {cat: symbol.svg(16) for cat, symbol in symbols.items()},
+        "icons": {cat: symbol.svg(18) for cat, symbol in symbols.items()},
         "vectorBasemap": ctx.basemap == "none",
         "tileError": t("tiles_failed", ctx.lang),
     }

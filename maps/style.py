@@ -1,7 +1,7 @@
 """Colours, symbols and class breaks shared by the web maps and the static PNGs.
 
 A :class:`Classes` scheme is computed once in Python (from the profile
-thresholds or with mapclassify) and used three times: by the small JavaScript
+thresholds, or fixed breaks) and used three times: by the small JavaScript
 style function in the page, by the HTML legend and by matplotlib. Breaks are
 upper bounds: a value falls in the first class whose bound it does not exceed.
 """

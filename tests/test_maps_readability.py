@@ -272,3 +272,29 @@ def test_sites_map_shows_its_category_gaps_and_ranks(chromium, readable_run, dem
         )
     )
     assert any(names.get(str(f), "\0") in popup for f in nearest["nearest_facility_id"])
+
+
+@pytest.mark.browser
+def test_popups_pan_clear_of_the_title_block(chromium, readable_run):
+    with Browser(chromium, timeout_s=30.0, window=SCREEN) as b:
+        b.open(readable_run / "maps" / "life_circle.html")
+        # the facility drawn nearest the title block's lower right corner opens its popup
+        b.evaluate(
+            "(function () { var t = document.getElementById('lc-title').getBoundingClientRect();"
+            " var best = null, dist = Infinity; Object.keys(LC.layers).forEach(function (k) {"
+            "  if (k.indexOf('fac_') !== 0) { return; }"
+            "  LC.layers[k].eachLayer(function (l) {"
+            "   var p = LC.map.latLngToContainerPoint(l.getLatLng());"
+            "   var d = Math.hypot(p.x - t.right / 2, p.y - t.bottom);"
+            "   if (d < dist) { dist = d; best = l; } }); });"
+            " best.openPopup(); })()"
+        )
+        b.pump(duration_s=1.0)
+        boxes = b.evaluate(
+            "(function () { function box(e) { var r = e.getBoundingClientRect();"
+            " return [r.left, r.top, r.right, r.bottom]; }"
+            " return {title: box(document.getElementById('lc-title')),"
+            " popup: box(document.querySelector('.leaflet-popup'))}; })()"
+        )
+        b.screenshot(SHOTS / "popup_clear_of_title.png")
+    assert not _overlap(boxes["popup"], boxes["title"]), boxes
