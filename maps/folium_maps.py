@@ -15,6 +15,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from branca.element import Element
 
 from lifecircle.maps import basemap_labels, geojson, mapdata, offline
@@ -141,9 +142,9 @@ def page_title(
         return mapdata.map_title(ctx, kind, unit_name)
     frame = sites.sites
     cats = _sites_categories(sites) or []
-    names = "、".join(category_name(ctx.profile, c, ctx.lang) for c in cats)
-    if ctx.lang == "en":
-        names = ", ".join(category_name(ctx.profile, c, ctx.lang) for c in cats)
+    names = (", " if ctx.lang == "en" else "、").join(
+        category_name(ctx.profile, c, ctx.lang) for c in cats
+    )
 
     def total(column: str) -> str:
         if column not in frame:
@@ -260,7 +261,8 @@ def _unit_care_data(ctx: MapContext) -> dict[str, Any] | None:
     figures = units.assign(unit_id=units["unit_id"].astype(str)).set_index("unit_id")
     frame = boundary[["unit_id", "geometry"]].assign(unit_id=boundary["unit_id"].astype(str))
     frame["per_1000"] = frame["unit_id"].map(figures["per_1000_m2"]).astype(float)
-    frame["residents"] = frame["unit_id"].map(figures.get("residents")).astype(float)
+    residents = figures["residents"] if "residents" in figures else pd.Series(dtype=float)
+    frame["residents"] = frame["unit_id"].map(residents).astype(float)
     frame["name"] = frame["unit_id"].map(ctx.unit_names())
     display = geojson.to_display(frame, gcj02=ctx.gcj02, simplify_m=mapdata.CONTEXT_SIMPLIFY_M)
     return geojson.feature_collection(

@@ -1,6 +1,7 @@
 """The layers of a map page, one function per family, in the order Leaflet stacks them.
 
-Each layer is a folium ``FeatureGroup`` (so the layer control lists it) filled
+Each layer is a folium ``FeatureGroup``, listed in a section of the page's
+grouped layer control (:class:`LayerIndex`, ``LC.layerControl``) and filled
 by ``LC.fill`` from a spec: which embedded data set, a filter, a style, the
 popup rows (see ``assets/lifecircle.js``). Panes keep the families in order
 whatever the order they are switched on in.
@@ -115,18 +116,23 @@ def _group(
     show: bool,
 ) -> folium.FeatureGroup:
     """Add a layer ``name`` under ``section``, drawn from ``spec`` by ``LC.addLayer``."""
-    group = folium.FeatureGroup(name=escape(name), show=show, control=False)
-    group.add_child(Fill(spec))
-    m.add_child(group)
-    index.add(section, name, group)
-    return group
+    return _group_of(m, index, section, name, [spec], show)
 
 
 def _group_of(
-    m: folium.Map, index: LayerIndex, section: str, name: str, specs: list[dict[str, Any]]
+    m: folium.Map,
+    index: LayerIndex,
+    section: str,
+    name: str,
+    specs: list[dict[str, Any]],
+    show: bool = True,
 ) -> folium.FeatureGroup:
-    """One layer-control entry drawn from several specs (e.g. a line and its hatch)."""
-    group = folium.FeatureGroup(name=escape(name), show=True, control=False)
+    """One layer-control entry drawn from several specs (e.g. a line and its hatch).
+
+    folium's own layer control is not used (``control=False``): the page's
+    grouped control (``LC.layerControl``) lists the layers from ``index``.
+    """
+    group = folium.FeatureGroup(name=escape(name), show=show, control=False)
     for spec in specs:
         group.add_child(Fill(spec))
     m.add_child(group)
@@ -388,7 +394,7 @@ def add_gap_layers(
     legend: list[str] = []
     gap_cats = [c for c in (only or cats) if ctx.results.access.has_data(c)]
     if only is None:
-        classes = mapdata_gap_classes(ctx, circle_kind, cats)
+        classes = gap_view_classes(ctx, circle_kind, cats)
         section_id = "lc-legend-gap_count"
         name = classes.title
         _group(
@@ -447,7 +453,7 @@ def add_gap_layers(
     return legend
 
 
-def mapdata_gap_classes(ctx: MapContext, circle_kind: str, cats: Sequence[str]) -> Classes:
+def gap_view_classes(ctx: MapContext, circle_kind: str, cats: Sequence[str]) -> Classes:
     """Classes of the circle's gap view: categories missing, or the fitness circle's gap."""
     lang = ctx.lang
     with_data = [c for c in cats if ctx.results.access.has_data(c)]
