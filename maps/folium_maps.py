@@ -110,7 +110,7 @@ def build_map(
         add_vector_basemap(m, ctx, index)
     add_context_layers(m, ctx, index)
     area_legend = add_service_areas(m, ctx, index, cats, symbols)
-    gap_legend = add_gap_layers(m, ctx, index, circle_kind, cats, only)
+    gap_legend = add_gap_layers(m, ctx, index, circle_kind, cats, only, aggregated)
     demand_legend = add_demand_layers(
         m, ctx, index, kind, circle_kind, aggregated, n_features=len(frame)
     )
@@ -173,17 +173,21 @@ def _sites_categories(sites: SitesOverlay | None) -> list[str] | None:
 def _care_types_reached(ctx: MapContext, frame: gpd.GeoDataFrame) -> np.ndarray:
     """Care types within their walking threshold per demand point (or hexagon), 0 … n.
 
-    Counted from the minutes the page shows (``m0`` … per category), so the
-    count agrees with the per-category layers; a hexagon counts its mean minutes.
+    Counted over the care types the input has data for (a type with no
+    facility in the input is a data gap, not a service gap), from the minutes
+    the page shows (``m0`` … per category), so the count agrees with the
+    per-category layers; a hexagon counts its mean minutes. NaN (drawn as
+    "no data") when no care type has data.
     """
     cats = mapdata.map_categories(ctx.profile, "care_coverage")
+    access = ctx.results.access
+    with_data = [(i, c) for i, c in enumerate(cats) if access.has_data(c) and f"m{i}" in frame]
+    if not with_data:
+        return np.full(len(frame), np.nan)
     reached = np.zeros(len(frame))
-    for i, cat in enumerate(cats):
-        column = f"m{i}"
-        if column not in frame:
-            continue
+    for i, cat in with_data:
         limit = mapdata.category_minutes(ctx.results, "care_coverage", cat)
-        minutes = frame[column].to_numpy(dtype=float)
+        minutes = frame[f"m{i}"].to_numpy(dtype=float)
         reached += np.nan_to_num(minutes, nan=np.inf) <= limit + 1e-9
     return reached
 
@@ -238,7 +242,9 @@ def _gap_count_data(ctx: MapContext, circle_kind: str) -> dict[str, Any]:
     """The circle's gap view: pieces of the gap zones by the number of categories missing."""
     cats = mapdata.map_categories(ctx.profile, circle_kind)
     demand = ctx.results.demand
-    if circle_kind == "fitness_circle" and "fitness_ok" in demand:
+    if not any(ctx.results.access.has_data(c) for c in cats):
+        zones = missing_count_zones(ctx.results.gaps.iloc[0:0], cats, demand)  # no gaps
+    elif circle_kind == "fitness_circle" and "fitness_ok" in demand:
         grid = ctx.results.layerset.meta.get("demand_grid", {}).get("size_m")
         ok = demand["fitness_ok"].fillna(False).astype(bool).to_numpy()
         zones = uncovered_zones(demand, ~ok, grid)

@@ -266,6 +266,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "老年人可达养老服务类型数（共 {n} 类）",
         "en": "Care types an older resident reaches (of {n})",
     },
+    "layer_reached_nodata": {
+        "zh": "老年人可达养老服务类型数（输入无养老设施数据）",
+        "en": "Care types an older resident reaches (no care facility in the input)",
+    },
     "reached_k": {"zh": "{k} 类", "en": "{k} of {n}"},
     "reached_popup": {"zh": "可达养老服务类型", "en": "Care types reached"},
     "layer_unit_per_1000": {

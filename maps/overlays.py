@@ -59,6 +59,7 @@ PANES = [
     ["lcGaps", 405, False],
     ["lcRail", 410, True],
     ["lcDemand", 420, False],
+    ["lcGapsAbove", 425, False],  # gap outlines over hexagons (aggregated pages)
     ["lcLines", 430, True],
     ["lcLabels", 440, True],
 ]
@@ -374,6 +375,7 @@ def add_gap_layers(
     circle_kind: str,
     cats: Sequence[str],
     only: Sequence[str] | None = None,
+    aggregated: bool = False,
 ) -> list[str]:
     """Gap zones, one view at a time: the circle's own gaps, or one category's.
 
@@ -383,7 +385,9 @@ def add_gap_layers(
     category counts, only the pieces where every fitness category is missing,
     so no gap is drawn over residents who reach one. The control offers each
     category's own gap zones instead. ``only`` (the sites map) keeps only
-    those categories' zones, shown at first.
+    those categories' zones, shown at first. Over hexagons (``aggregated``)
+    zones are outlines drawn above them: a fill under a hexagon's mean would
+    muddy its colour.
 
     Returns
     -------
@@ -393,7 +397,10 @@ def add_gap_layers(
     lang = ctx.lang
     legend: list[str] = []
     gap_cats = [c for c in (only or cats) if ctx.results.access.has_data(c)]
-    if only is None:
+    pane = "lcGapsAbove" if aggregated else "lcGaps"
+    fill = 0.0 if aggregated else 0.4
+    weight = 3.0 if aggregated else 1.5
+    if only is None and gap_cats:  # no category with data: nothing is a service gap
         classes = gap_view_classes(ctx, circle_kind, cats)
         section_id = "lc-legend-gap_count"
         name = classes.title
@@ -405,11 +412,11 @@ def add_gap_layers(
             {
                 "key": "gap_count",
                 "data": "gap_count",
-                "pane": "lcGaps",
+                "pane": pane,
                 "value": "n",
                 "classes": classes.to_js(),
                 "strokeByClass": True,
-                "style": {"weight": 1.5, "opacity": 0.9, "fillOpacity": 0.4},
+                "style": {"weight": weight, "opacity": 0.9, "fillOpacity": fill},
                 "legend": section_id,
                 "popup": _gap_count_popup(ctx),
             },
@@ -420,7 +427,7 @@ def add_gap_layers(
                 section_id,
                 classes.title,
                 [
-                    (area_swatch(colour, 0.4, None), label)
+                    (area_swatch(colour, fill, None), label)
                     for colour, label in classes.legend_rows()
                 ],
             )
@@ -436,20 +443,21 @@ def add_gap_layers(
             {
                 "key": f"gaps_{cat}",
                 "data": "gaps",
-                "pane": "lcGaps",
+                "pane": pane,
                 "filter": [["k", ["category"]], ["kk", [cat]]],
                 "style": {
                     "color": GAP_COLOUR,
-                    "weight": 1.5,
+                    "weight": weight,
                     "fillColor": GAP_COLOUR,
-                    "fillOpacity": 0.3,
+                    "fillOpacity": fill * 0.75,
                 },
                 "legend": section_id,
                 "popup": _gap_popup(ctx),
             },
             only is not None,
         )
-        legend.append(rows_section(section_id, None, [(area_swatch(GAP_COLOUR, 0.3, None), name)]))
+        swatch = area_swatch(GAP_COLOUR, fill * 0.75, None)
+        legend.append(rows_section(section_id, None, [(swatch, name)]))
     return legend
 
 
@@ -554,13 +562,9 @@ def demand_views(ctx: MapContext, circle_kind: str) -> list[mapdata.DemandLayer]
     if circle_kind != "care_coverage":
         return layers
     cats = mapdata.map_categories(ctx.profile, circle_kind)
-    reached = mapdata.DemandLayer(
-        "reached",
-        t("layer_reached", ctx.lang, n=len(cats)),
-        REACHED_PROP,
-        reached_classes(len(cats), ctx.lang),
-        True,
-    )
+    n_with_data = sum(ctx.results.access.has_data(c) for c in cats)
+    classes = reached_classes(n_with_data, ctx.lang)
+    reached = mapdata.DemandLayer("reached", classes.title, REACHED_PROP, classes, True)
     rest = [
         replace(layer, show=False, classes=sfca_classes(None, ctx.lang))
         if layer.key == "sfca"

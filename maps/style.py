@@ -46,8 +46,10 @@ SFCA_ZERO_COLOUR = "#d73027"
 SFCA_COLOURS = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")
 # Floor area per 1,000 residents against the targets: below the lowest, between, at or above.
 TARGET_COLOURS = ("#d73027", "#fee08b", "#1a9850")
-# Gap zones by the number of categories missing (1, 2, 3, 4 or more).
-GAP_COUNT_COLOURS = ("#fbb4b9", "#f768a1", "#dd3497", "#ae017e")
+# Gap zones by the number of categories missing: light pink (one) to deep magenta (most).
+GAP_COUNT_COLOURS = ("#fcc5c0", "#fa9fb5", "#f768a1", "#c51b8a", "#7a0177")
+# Upper bounds of the gap-count classes when a circle has more categories than colours.
+GAP_COUNT_BREAKS = (1.0, 2.0, 3.0, 5.0)
 GAP_COLOUR = "#dd3497"
 WATER_COLOUR = "#6baed6"
 WATER_FILL = "#c6dbef"
@@ -173,8 +175,18 @@ def missing_classes(n_categories: int, lang: str) -> Classes:
 def reached_classes(n_categories: int, lang: str) -> Classes:
     """Classes of how many of ``n_categories`` care types a resident reaches (0 … n).
 
-    Fixed classes, one per count, so the legend is the same in every run.
+    Fixed classes, one per count, so the legend is the same in every run;
+    ``n_categories`` counts the types the input has data for (missing values,
+    when none has, read "no data").
     """
+    if n_categories <= 0:  # no care type in the input: a data gap, drawn grey
+        return Classes(
+            title=t("layer_reached_nodata", lang),
+            breaks=(math.inf,),
+            colours=("#cccccc",),
+            labels=(t("no_data_short", lang),),
+            null_colour="#cccccc",
+        )
     # one colour per count, spread over the red-to-green ramp (0 is always red, n green)
     last = len(REACHED_COLOURS) - 1
     colours = tuple(
@@ -187,21 +199,39 @@ def reached_classes(n_categories: int, lang: str) -> Classes:
         colours=colours,
         labels=tuple(t("reached_k", lang, k=k, n=n_categories) for k in counts),
         null_colour="#cccccc",
+        null_label=t("no_data_short", lang),
     )
 
 
 def gap_count_classes(n_categories: int, lang: str) -> Classes:
-    """Classes of gap zones by the number of categories missing there (1, 2, 3, 4+)."""
-    top = max(1, min(n_categories, len(GAP_COUNT_COLOURS)))
-    breaks = [float(k) for k in range(1, top)] + [math.inf]
-    labels = [t("gap_missing_k", lang, k=k) for k in range(1, top)]
-    last = top if top == n_categories else f"{top}+"
-    labels.append(t("gap_missing_k", lang, k=last))
+    """Classes of gap zones by the number of categories missing there.
+
+    One class per count up to five categories; above that 1, 2, 3, 4–5 and
+    6 or more (the life circle has ten), so a zone missing seven categories
+    never looks like one missing four.
+    """
+    n = max(1, n_categories)
+    if n <= len(GAP_COUNT_COLOURS):
+        breaks = [*(float(k) for k in range(1, n)), math.inf]
+        texts = [str(k) for k in range(1, n + 1)]
+        last = len(GAP_COUNT_COLOURS) - 1
+        colours = tuple(GAP_COUNT_COLOURS[round(i * last / max(n - 1, 1))] for i in range(n))
+    else:
+        breaks = [*GAP_COUNT_BREAKS, math.inf]
+        lower = 1
+        texts = []
+        for upper in GAP_COUNT_BREAKS:
+            texts.append(str(lower) if upper == lower else f"{lower}–{upper:g}")
+            lower = int(upper) + 1
+        texts.append(str(lower) if lower == n else f"{lower}–{n}")
+        colours = GAP_COUNT_COLOURS
+    if n == 1:
+        colours = (GAP_COUNT_COLOURS[2],)
     return Classes(
         title=t("layer_gap_count", lang),
         breaks=tuple(breaks),
-        colours=GAP_COUNT_COLOURS[:top],
-        labels=tuple(labels),
+        colours=tuple(colours),
+        labels=tuple(t("gap_missing_k", lang, k=k) for k in texts),
     )
 
 

@@ -95,6 +95,12 @@ def test_fixed_classes_do_not_move_with_the_data():
     assert reached.breaks[:-1] == (0.0, 1.0, 2.0, 3.0) and np.isinf(reached.breaks[-1])
     assert reached.labels == tuple(t("reached_k", "zh", k=k, n=4) for k in range(5))
     assert list(reached.classify(np.array([0, 1, 2, 3, 4]))) == [0, 1, 2, 3, 4]
+    # no care type in the input: grey "no data", never the red of "reaches none"
+    nodata = reached_classes(0, "en")
+    assert nodata.colours == ("#cccccc",) and nodata.labels == (t("no_data_short", "en"),)
+    gaps = gap_count_classes(10, "zh")
+    assert list(gaps.classify(np.array([1, 2, 3, 4, 5, 6, 10]))) == [0, 1, 2, 3, 3, 4, 4]
+    assert len(set(gaps.colours)) == len(gaps.colours), "each count class has its own colour"
     rng = np.random.default_rng(1)
     assert sfca_classes(rng.random(50), "en") == sfca_classes(rng.random(500) * 9, "en")
     per_1000 = target_classes([50, 40], "en", "x")
