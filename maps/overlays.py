@@ -56,6 +56,7 @@ CANVAS_ABOVE_POINTS = 3000  # more demand features than this are drawn on a canv
 PANES = [
     ["lcBase", 250, True],
     ["lcWater", 390, True],
+    ["lcUnits", 395, False],  # 居委 choropleths: under the gap zones and the residents
     ["lcGaps", 405, False],
     ["lcRail", 410, True],
     ["lcDemand", 420, False],
@@ -592,10 +593,11 @@ def _add_unit_care_layer(m: folium.Map, ctx: MapContext, index: LayerIndex) -> l
         {
             "key": "unit_care",
             "data": "unit_care",
-            "pane": "lcDemand",
+            "pane": "lcUnits",
             "value": "p",
             "classes": classes.to_js(),
-            "style": {"color": UNIT_COLOUR, "weight": 1.5, "fillOpacity": 0.6},
+            "strokeByClass": True,
+            "style": {"weight": 2, "fillOpacity": 0.35},
             "legend": section_id,
             "popup": {
                 "title": classes.title,
@@ -608,7 +610,8 @@ def _add_unit_care_layer(m: folium.Map, ctx: MapContext, index: LayerIndex) -> l
         },
         False,
     )
-    return [classes_section(section_id, classes, dot=False)]
+    rows = [(area_swatch(colour, 0.35, None), label) for colour, label in classes.legend_rows()]
+    return [rows_section(section_id, classes.title, rows)]
 
 
 def unit_care_classes(ctx: MapContext) -> Classes | None:

@@ -176,8 +176,8 @@ def reached_classes(n_categories: int, lang: str) -> Classes:
     """Classes of how many of ``n_categories`` care types a resident reaches (0 … n).
 
     Fixed classes, one per count, so the legend is the same in every run;
-    ``n_categories`` counts the types the input has data for (missing values,
-    when none has, read "no data").
+    ``n_categories`` counts the types the input has data for (none: one grey
+    "no data" class).
     """
     if n_categories <= 0:  # no care type in the input: a data gap, drawn grey
         return Classes(
@@ -199,7 +199,6 @@ def reached_classes(n_categories: int, lang: str) -> Classes:
         colours=colours,
         labels=tuple(t("reached_k", lang, k=k, n=n_categories) for k in counts),
         null_colour="#cccccc",
-        null_label=t("no_data_short", lang),
     )
 
 

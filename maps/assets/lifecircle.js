@@ -346,6 +346,9 @@ LC.fitLayersPanel = function () {
 };
 LC.toggleLayers = function (open) {
   if (!LC.layersPanel) { return; }
+  // while the list is open the legend gives it room (it scrolls instead)
+  var legend = document.getElementById('lc-legend');
+  if (legend) { legend.classList.toggle('lc-legend-short', open); }
   LC.layersPanel.style.display = open ? '' : 'none';
   LC.layersBox.classList.toggle('lc-layers-open', open);
   LC.fitLayersPanel();
