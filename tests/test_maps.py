@@ -319,9 +319,10 @@ def test_minute_classes_from_thresholds():
     assert fifteen.null_label == "30 分钟内无设施"
 
 
-def test_sfca_classes_use_mapclassify(results):
+def test_sfca_classes_put_zero_on_its_own_with_fixed_breaks(results):
     values = results.demand["care_2sfca"].to_numpy()
     classes = sfca_classes(values, "zh")
+    assert classes == sfca_classes(values[: len(values) // 3], "zh"), "breaks move with the data"
     assert classes.breaks[0] == 0.0 and math.isinf(classes.breaks[-1])
     assert list(classes.breaks) == sorted(classes.breaks)
     index = classes.classify(values)

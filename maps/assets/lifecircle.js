@@ -45,12 +45,16 @@ LC.fmt = function (v, kind, extra) {
       .map(LC.catShort).join(LC.lang === 'en' ? ', ' : '、');
   }
   if (kind === 'label') { return (extra && extra[v] !== undefined) ? extra[v] : String(v); }
+  if (kind === 'fac') { return LC.facName(v) || extra || String(v); }
+  if (kind === 'of') { return String(Math.round(v)) + ' / ' + String(extra); }
+  if (kind === 'num1') { return Number(v).toFixed(1); }
   if (kind === 'cap') { return String(v); }
   return String(v);
 };
 LC.popupHtml = function (p, spec) {
   var h = '<div class="lc-popup">';
-  if (spec.title) { h += '<div class="lc-popup-title">' + LC.esc(spec.title) + '</div>'; }
+  var title = spec.titleFrom ? LC.titleFrom(p, spec.titleFrom) : spec.title;
+  if (title) { h += '<div class="lc-popup-title">' + LC.esc(title) + '</div>'; }
   h += '<table>';
   spec.rows.forEach(function (r) {
     var v = p[r[1]];
@@ -65,6 +69,36 @@ LC.popupHtml = function (p, spec) {
     h += '<tr><th>' + LC.esc(r[0]) + '</th><td>' + LC.esc(text) + '</td></tr>';
   });
   return h + '</table></div>';
+};
+// A facility's name from the page's facility data (popups name facilities, not ids).
+LC.facName = function (id) {
+  if (!LC.facNames) {
+    LC.facNames = {};
+    var fac = LC.data.fac;
+    ((fac && fac.features) || []).forEach(function (f) {
+      if (f.properties.name) { LC.facNames[f.properties.id] = f.properties.name; }
+    });
+  }
+  return LC.facNames[id];
+};
+// A popup title made from the feature: ['gap', '{cat} gap no. {n}'] names a gap zone by its
+// category and its rank in the page's language (the id's trailing number is the rank).
+LC.titleFrom = function (p, how) {
+  if (how[0] === 'gap') {
+    var n = /(\d+)$/.exec(String(p.id || ''));
+    return how[1].replace('{cat}', LC.catShort(p.kk)).replace('{n}', n ? String(Number(n[1])) : '?');
+  }
+  return '';
+};
+// Popups pan clear of the title block (top left) and the legend (bottom right).
+LC.popupOptions = function () {
+  var top = 10, right = 10;
+  var title = document.getElementById('lc-title');
+  if (title) { top = title.getBoundingClientRect().bottom + 10; }
+  var legend = document.getElementById('lc-legend');
+  if (legend && legend.offsetWidth) { right = legend.offsetWidth + 20; }
+  return {maxWidth: 360, autoPanPaddingTopLeft: L.point(10, top),
+    autoPanPaddingBottomRight: L.point(right, 20)};
 };
 LC.canvases = {};
 LC.canvasIn = function (pane) {
@@ -116,6 +150,13 @@ LC.addLayer = function (group, spec) {
     };
   } else if (spec.point === 'label') {
     opts.pointToLayer = function (f, ll) { return LC.label(f.properties, ll, spec); };
+  } else if (spec.point === 'badge') {
+    opts.pointToLayer = function (f, ll) {
+      var html = '<span>' + LC.esc(f.properties[spec.badge]) + '</span>';
+      return L.marker(ll, {icon: L.divIcon({html: html, className: spec.badgeClass,
+        iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -13]}),
+        keyboard: false, riseOnHover: true, pane: spec.pane || 'markerPane'});
+    };
   } else if (spec.point === 'icon') {
     opts.pointToLayer = function (f, ll) {
       return L.marker(ll, {icon: LC.icons[f.properties[spec.iconBy]] || LC.icons._default,
@@ -128,7 +169,7 @@ LC.addLayer = function (group, spec) {
     layer._lcData = spec.key;
     if (spec.popup) {
       layer.bindPopup(function () { return LC.popupHtml(f.properties, spec.popup); },
-        {maxWidth: 360});
+        LC.popupOptions());
     }
     if (spec.tooltip) {
       var tip = f.properties[spec.tooltip];
@@ -218,13 +259,104 @@ LC.initLegend = function (map) {
     if (el) { el.style.display = 'none'; }
   }
   map.eachLayer(function (l) { show(l, true); });
-  map.on('overlayadd', function (e) { show(e.layer, true); });
-  map.on('overlayremove', function (e) { show(e.layer, false); });
+  // any way a layer comes and goes (the control, a script) shows or hides its legend
+  map.on('layeradd', function (e) { show(e.layer, true); });
+  map.on('layerremove', function (e) { show(e.layer, false); });
+};
+// The layer control: sections (基础 / 服务范围 / 设施 / 缺口 …) that fold open and shut, a
+// radio section showing one layer at a time. Collapsed to a button at first; opened, its
+// list stops above the legend and scrolls, so it never covers it. Switching a layer
+// fires overlayadd/overlayremove as Leaflet's own control does (the legend follows).
+LC.layerControl = function (map, config, layers) {
+  var control = L.control({position: 'topright'});
+  control.onAdd = function () {
+    var box = L.DomUtil.create('div', 'leaflet-control lc-layers');
+    box.id = 'lc-layers';
+    var button = L.DomUtil.create('a', 'lc-layers-toggle', box);
+    button.href = '#';
+    button.setAttribute('role', 'button');
+    button.textContent = config.title;
+    var panel = L.DomUtil.create('div', 'lc-layers-panel', box);
+    panel.style.display = 'none';
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    L.DomEvent.on(button, 'click', function (e) {
+      L.DomEvent.preventDefault(e);
+      LC.toggleLayers(panel.style.display === 'none');
+    });
+    config.sections.forEach(function (sec, si) {
+      sec.items = sec.names.map(function (name, i) { return [name, layers[si][i]]; });
+      LC.layerSection(map, panel, sec, si, config.none);
+    });
+    LC.layersBox = box;
+    LC.layersPanel = panel;
+    return box;
+  };
+  control.addTo(map);
+  map.on('resize', function () { LC.fitLayersPanel(); });
+  return control;
+};
+LC.layerSection = function (map, panel, sec, si, noneText) {
+  var wrap = L.DomUtil.create('div', 'lc-layers-sec', panel);
+  wrap.dataset.section = sec.key;
+  var head = L.DomUtil.create('div', 'lc-layers-head', wrap);
+  head.textContent = sec.title;
+  var list = L.DomUtil.create('div', 'lc-layers-list', wrap);
+  if (!sec.open) { wrap.classList.add('lc-closed'); }
+  L.DomEvent.on(head, 'click', function () { wrap.classList.toggle('lc-closed'); });
+  var inputs = [];
+  function row(text, layer) {
+    var label = L.DomUtil.create('label', 'lc-layers-item', list);
+    var input = L.DomUtil.create('input', '', label);
+    input.type = sec.radio ? 'radio' : 'checkbox';
+    if (sec.radio) { input.name = 'lc-layers-' + si; }
+    input.checked = layer ? map.hasLayer(layer) : false;
+    var span = L.DomUtil.create('span', '', label);
+    span.textContent = text;
+    inputs.push([input, layer]);
+    L.DomEvent.on(input, 'change', function () {
+      inputs.forEach(function (pair) {
+        var on = pair[0].checked;
+        if (!pair[1]) { return; }
+        if (on && !map.hasLayer(pair[1])) {
+          map.addLayer(pair[1]);
+          map.fire('overlayadd', {layer: pair[1], name: text});
+        } else if (!on && map.hasLayer(pair[1])) {
+          map.removeLayer(pair[1]);
+          map.fire('overlayremove', {layer: pair[1], name: text});
+        }
+      });
+    });
+    return input;
+  }
+  sec.items.forEach(function (item) { row(item[0], item[1]); });
+  if (sec.radio) {
+    var none = row(noneText, null);
+    none.checked = !sec.items.some(function (item) { return map.hasLayer(item[1]); });
+  }
+};
+LC.fitLayersPanel = function () {
+  var panel = LC.layersPanel;
+  if (!panel || panel.style.display === 'none') { return; }
+  var legend = document.getElementById('lc-legend');
+  var top = panel.getBoundingClientRect().top;
+  var bottom = window.innerHeight - 10;
+  if (legend && legend.offsetHeight) { bottom = legend.getBoundingClientRect().top - 10; }
+  panel.style.maxHeight = Math.max(80, bottom - top) + 'px';
+};
+LC.toggleLayers = function (open) {
+  if (!LC.layersPanel) { return; }
+  // while the list is open the legend gives it room (it scrolls instead)
+  var legend = document.getElementById('lc-legend');
+  if (legend) { legend.classList.toggle('lc-legend-short', open); }
+  LC.layersPanel.style.display = open ? '' : 'none';
+  LC.layersBox.classList.toggle('lc-layers-open', open);
+  LC.fitLayersPanel();
 };
 LC.setIcons = function (svgs) {
   for (var k in svgs) {
-    LC.icons[k] = L.divIcon({html: svgs[k], className: 'lc-icon', iconSize: [16, 16],
-      iconAnchor: [8, 8], popupAnchor: [0, -8]});
+    LC.icons[k] = L.divIcon({html: svgs[k], className: 'lc-icon', iconSize: [18, 18],
+      iconAnchor: [9, 9], popupAnchor: [0, -9]});
   }
   LC.icons._default = LC.icons[Object.keys(svgs)[0]];
 };
