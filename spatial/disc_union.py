@@ -56,19 +56,25 @@ def _distance_field(
     rank[order] = np.arange(n) - np.maximum.accumulate(np.where(first, np.arange(n), 0))
     flat, flat_owner = field.ravel(), owner.ravel()
     reach = int(np.ceil(radius / step)) + 1
+    # stencil nodes within radius + step of some position in the own cell (farther
+    # nodes are outside the disc whatever they hold)
+    stencil = [
+        (ox, oy)
+        for oy in range(-reach, reach + 1)
+        for ox in range(-reach, reach + 1)
+        if (max(abs(ox) - 1, 0) ** 2 + max(abs(oy) - 1, 0) ** 2) * step**2 <= (radius + step) ** 2
+    ]
     for r in range(int(rank.max()) + 1):
-        members = rank == r
+        members = order[rank[order] == r]  # in cell order, so the writes walk the grid
         b, p, g = base[members], xy[members], group[members]
         rel = ((origin + b * step) - p).astype(np.float32)  # own cell's node minus the point
         node = b[:, 1] * shape[0] + b[:, 0]
-        for oy in range(-reach, reach + 1):
-            dy2 = np.square(rel[:, 1] + np.float32(oy * step))
-            for ox in range(-reach, reach + 1):
-                d = np.sqrt(dy2 + np.square(rel[:, 0] + np.float32(ox * step)))
-                at = node + (oy * shape[0] + ox)
-                closer = d < flat[at]
-                flat[at[closer]] = d[closer]
-                flat_owner[at[closer]] = g[closer]
+        for ox, oy in stencil:
+            d = np.hypot(rel[:, 0] + np.float32(ox * step), rel[:, 1] + np.float32(oy * step))
+            at = node + (oy * shape[0] + ox)
+            closer = d < flat[at]
+            flat[at[closer]] = d[closer]
+            flat_owner[at[closer]] = g[closer]
     xs = origin[0] + step * np.arange(shape[0])
     ys = origin[1] + step * np.arange(shape[1])
     return xs, ys, field.astype(np.float64), owner
