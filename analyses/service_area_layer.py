@@ -36,7 +36,7 @@ from lifecircle.standards.profile import Profile
 SERVICE_AREA_BUFFER_M = 30.0
 #: The choices for per-facility service areas in a run.
 FACILITY_AREAS = ("auto", "all", "none")
-#: ``auto`` draws per-facility areas up to this many facilities (about 0.5 s of polygons on real streets).
+#: ``auto`` draws per-facility areas up to this many facilities (about 0.5 s on real streets).
 AUTO_FACILITY_AREAS_MAX = 200
 LAYER_COLUMNS = ("kind", "category", "facility_id", "minutes", "walk_m", "area_m2")
 
