@@ -249,3 +249,18 @@ def test_facility_areas_choice_is_checked(demo_results, demo_prepared):
         service_area_layer(
             demo_results.access, demo_prepared, demo_results.profile, facility_areas="some"
         )
+
+
+def test_run_config_takes_facility_areas(tmp_path):
+    from lifecircle.config import load_config
+    from lifecircle.pipeline import map_options
+    from lifecircle.spatial.errors import LifecircleError
+
+    path = tmp_path / "run.yml"
+    path.write_text("maps:\n  facility_areas: none\n  lang: en\n", encoding="utf-8")
+    config = load_config(path)
+    assert config.maps["facility_areas"] == "none"
+    assert map_options(config).lang == "en"  # the analysis key is not a drawing option
+    path.write_text("maps:\n  facility_areas: some\n", encoding="utf-8")
+    with pytest.raises(LifecircleError):
+        load_config(path)
