@@ -162,7 +162,13 @@ def write_maps(results: SubdistrictResults, out_dir: str | Path, **options: Any)
     return _write_maps(results, Path(out_dir), MapOptions(**options).validated())
 
 
-def analyse_all(layers: LayerSet, profile: Profile | str = "shanghai") -> SubdistrictResults:
-    """Every analysis at once, sharing one access computation."""
+def analyse_all(
+    layers: LayerSet, profile: Profile | str = "shanghai", facility_areas: str = "auto"
+) -> SubdistrictResults:
+    """Every analysis at once, sharing one access computation.
+
+    ``facility_areas`` (auto|all|none) says whether ``service_areas`` also holds each
+    facility's own network area (``auto``: only up to 200 facilities).
+    """
     profile = load_profile(profile) if isinstance(profile, str) else profile
-    return analyse(layers, profile)
+    return analyse(layers, profile, facility_areas=facility_areas)

@@ -56,6 +56,29 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "单个设施服务范围",
         "en": "Service area of each facility",
     },
+    # service-area and gap-zone layers of results.gpkg (issue 14, analysis side): for the
+    # report's data section; {n} facilities, {limit} the auto limit
+    "data_service_areas_layer": {
+        "zh": "service_areas 图层：每类设施一个步行网络服务范围（kind=category），"
+        "每个设施一个直线服务半径圆（kind=radius）",
+        "en": "service_areas layer: one network service area per category "
+        "(kind=category) and one straight-line radius circle per facility (kind=radius)",
+    },
+    "data_facility_areas_on": {
+        "zh": "含每个设施各自的步行网络服务范围（kind=facility，{n} 个设施）",
+        "en": "with each facility's own network service area (kind=facility, {n} facilities)",
+    },
+    "data_facility_areas_off": {
+        "zh": "未绘制单个设施的服务范围（设施超过 {limit} 个；"
+        "运行配置 maps: {{facility_areas: all}} 可绘制全部）",
+        "en": "per-facility service areas not drawn (more than {limit} facilities; "
+        "run config maps: {{facility_areas: all}} draws them all)",
+    },
+    "data_gap_zone_shapes": {
+        "zh": "缺口范围为各居民点周围圆盘的并集（描绘误差小于面积的 1%）",
+        "en": "gap zones are the union of discs around their demand points "
+        "(drawn within 1% of the exact area)",
+    },
     "layer_gaps": {"zh": "服务缺口：各类设施", "en": "Gap zones per category"},
     "layer_gaps_life": {
         "zh": "服务缺口：生活圈不完整",

@@ -38,9 +38,9 @@ from lifecircle.standards.profile import Profile
 MAP_KINDS: tuple[str, ...] = ("life_circle", "fitness_circle", "care_coverage")
 # Display tolerances (m), each under 1 % of its layer's area (tests/test_map_payload.py).
 AREA_SIMPLIFY_M = 5.0  # service areas: 0.5 % on the demo and the central box
-# Gap zones are unions of 16-gon discs: at 5 m a disc of radius < 66 m loses every
-# other vertex (4.4 % of the demo's gap area); 2 m keeps discs from 26 m up (0.4 %).
-GAP_SIMPLIFY_M = 2.0
+# Gap zones are traced smooth (spatial/disc_union.py): at 2 m Douglas-Peucker cuts
+# 1.7 % of the demo's gap area off the arcs; 1 m stays under 1 %.
+GAP_SIMPLIFY_M = 1.0
 CONTEXT_SIMPLIFY_M = 1.5  # boundary, water, railways: about one screen pixel at zoom 16
 
 
