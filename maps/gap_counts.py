@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from lifecircle.analyses.gaps import ZONE_QUAD_SEGS, linking_distance_m
+from lifecircle.analyses.gaps import linking_distance_m
+from lifecircle.spatial.disc_union import disc_union_parts
 
 GRID_M = 0.01  # metres
 MIN_PIECE_M2 = 1.0  # smaller pieces are overlay slivers, not places
@@ -145,8 +146,7 @@ def uncovered_zones(
         return empty
     radius = linking_distance_m(demand, grid_size_m) / 2.0
     points = demand.geometry.to_numpy()[mask]
-    discs = shapely.buffer(points, radius, quad_segs=ZONE_QUAD_SEGS)
-    parts = shapely.get_parts(shapely.union_all(discs))
+    parts = disc_union_parts(shapely.get_coordinates(points), radius)
     zones = gpd.GeoDataFrame(
         {"categories": [""] * len(parts), "n_missing": np.ones(len(parts), dtype=int)},
         geometry=list(parts),
