@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -158,9 +159,14 @@ def script_json(value: Any) -> str:
 
     ``<``, ``>`` and ``&`` are written as ``\\u003c`` etc., so a name such as
     ``</script><img src=x onerror=alert(1)>`` cannot end the script element;
-    U+2028/U+2029 are escaped for older JavaScript parsers.
+    U+2028/U+2029 are escaped for older JavaScript parsers. The page script passes
+    through a Jinja template (branca renders every element's text as one), so
+    ``{{``, ``{%`` and ``{#`` are written ``{\\u007b`` etc.: they can only occur
+    inside a JSON string (a structural ``{`` is followed by ``"`` or ``}``), where
+    the escape reads back as the same text.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = re.sub(r"\{(?=[{%#])", "\\\\u007b", text)
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")

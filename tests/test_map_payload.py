@@ -7,6 +7,7 @@ missing properties must not drop a feature or a value.
 
 from __future__ import annotations
 
+import json
 import math
 
 import geopandas as gpd
@@ -15,8 +16,8 @@ import pytest
 import shapely
 
 from lifecircle.analyses.subdistrict import SubdistrictResults
-from lifecircle.maps import MapOptions, mapdata
-from lifecircle.maps.geojson import COORD_DECIMALS, feature_collection, to_display
+from lifecircle.maps import MapOptions, compact, mapdata
+from lifecircle.maps.geojson import COORD_DECIMALS, feature_collection, script_json, to_display
 
 # Rounding to COORD_DECIMALS moves a vertex by at most half a unit in both axes.
 ROUNDING_M = math.hypot(0.5, 0.5) * 10.0**-COORD_DECIMALS * 111_320.0
@@ -125,3 +126,164 @@ def test_every_feature_and_value_is_embedded(demo_results, kind):
     for name, source in (("water", layerset.water), ("roads", layerset.roads)):
         drawable = source[source.geometry.notna() & ~source.geometry.is_empty]
         assert len(context[name]["features"]) == len(drawable), name
+
+
+# --- compact encoding (maps/compact.py, decoded by LC.decode in the page script) ---
+
+
+def _all_collections(results: SubdistrictResults, kind: str) -> dict[str, dict]:
+    """Every data set a default page of ``kind`` embeds (vector basemap included)."""
+    ctx = mapdata.make_context(results, MapOptions(basemap="none"))
+    frame, _, _ = mapdata.demand_frame(ctx, kind)
+    return {
+        "demand": mapdata.demand_collection(ctx, kind, frame),
+        "fac": mapdata.facility_collection(ctx, kind),
+        "areas": mapdata.area_collection(ctx, kind),
+        "gaps": mapdata.gap_collection(ctx, kind),
+        **mapdata.context_collections(ctx),
+    }
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_polyline_integers_round_trip(signed):
+    rng = np.random.default_rng(7)
+    low = -(2**40) if signed else 0
+    values = np.concatenate(
+        [
+            rng.integers(low, 2**40, 2000),
+            rng.integers(-40 if signed else 0, 40, 2000),
+            [0, 1, 15, 16, 31, 32, 1023, 1024, 2**35, 12_147_000, 3_123_000],
+            [-1, -16, -17, -(2**35), -12_147_000] if signed else [],
+        ]
+    ).astype(np.int64)
+    if signed:
+        assert np.array_equal(compact.decode_signed(compact.encode_signed(values)), values)
+    else:
+        decoded = compact.decode_unsigned(compact.encode_unsigned(values.astype(np.uint64)))
+        assert np.array_equal(decoded.astype(np.int64), values)
+    assert compact.decode_signed(compact.encode_signed(np.zeros(0))).size == 0
+
+
+def test_polyline_text_is_json_and_html_safe():
+    text = compact.encode_signed(np.arange(-5000, 5000, 7))
+    assert text.isascii() and not set(text) & set('"<>&\n')
+    with pytest.raises(ValueError):
+        compact.decode_unsigned("~")  # ends inside a value
+
+
+def test_every_geometry_type_and_property_kind_round_trips():
+    features = [
+        {"type": "Feature", "properties": {"a": 1, "s": "x"}, "geometry": None},
+        {
+            "type": "Feature",
+            "properties": {},
+            "geometry": {"type": "Point", "coordinates": [121.5, 31.2]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"s": "x", "b": False},
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [[121.5, 31.2], [121.50001, 31.19999]],
+            },
+        },
+        {
+            "type": "Feature",
+            "properties": {"s": "y", "a": 0},
+            "geometry": {
+                "type": "MultiPolygon",
+                "coordinates": [
+                    [
+                        [[121.0, 31.0], [121.001, 31.0], [121.001, 31.001], [121.0, 31.0]],
+                        [
+                            [121.0002, 31.0001],
+                            [121.0008, 31.0001],
+                            [121.0008, 31.0005],
+                            [121.0002, 31.0001],
+                        ],
+                    ],
+                    [[[122.0, 30.0], [122.001, 30.0], [122.0, 30.001], [122.0, 30.0]]],
+                ],
+            },
+        },
+        {
+            "type": "Feature",
+            "properties": {"s": None, "u": "名称 <b>"},
+            "geometry": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "MultiPoint", "coordinates": [[121.1, 31.1], [121.2, 31.3]]},
+                    {"type": "MultiLineString", "coordinates": [[[121.1, 31.1], [121.2, 31.3]]]},
+                    {
+                        "type": "Polygon",
+                        "coordinates": [
+                            [[121.0, 31.0], [121.1, 31.0], [121.1, 31.1], [121.0, 31.0]]
+                        ],
+                    },
+                ],
+            },
+        },
+    ] * 3
+    collection = {"type": "FeatureCollection", "features": features}
+    encoded = compact.encode_collection(collection)
+    assert isinstance(encoded["p"]["s"], dict), "repeated texts are a dictionary column"
+    expected = json.loads(json.dumps(collection))
+    for f in expected["features"]:
+        f["properties"] = {k: v for k, v in f["properties"].items() if v is not None}
+    assert compact.decode_collection(json.loads(json.dumps(encoded))) == expected
+
+
+@pytest.mark.parametrize("kind", mapdata.MAP_KINDS)
+def test_demo_data_sets_round_trip_within_grid_and_valid(demo_results, kind):
+    for name, collection in _all_collections(demo_results, kind).items():
+        decoded = compact.decode_collection(compact.encode_collection(collection))
+        assert len(decoded["features"]) == len(collection["features"]), name
+        for before, after in zip(collection["features"], decoded["features"], strict=True):
+            assert after["properties"] == before["properties"], name
+            assert after["geometry"]["type"] == before["geometry"]["type"], name
+        shapes = shapely.from_geojson([json.dumps(f["geometry"]) for f in decoded["features"]])
+        source = shapely.from_geojson([json.dumps(f["geometry"]) for f in collection["features"]])
+        if len(shapes):
+            assert shapely.is_valid(shapes).all() == shapely.is_valid(source).all(), name
+            got, want = shapely.get_coordinates(shapes), shapely.get_coordinates(source)
+            assert np.abs(got - want).max() < 1e-9, f"{name}: decoding moved a vertex"
+
+
+def test_decoded_points_within_0_6_m_of_the_source(demo_results):
+    """The accuracy statement: every drawn point within 0.6 m (per axis) of the source."""
+    ctx = mapdata.make_context(demo_results, MapOptions(basemap="none"))
+    kind = "life_circle"
+    cats = mapdata.map_categories(demo_results.profile, kind)
+    frame, aggregated, _ = mapdata.demand_frame(ctx, kind)
+    assert not aggregated
+    facilities = demo_results.facilities
+    for source, collection in (
+        (frame, mapdata.demand_collection(ctx, kind, frame)),
+        (facilities[facilities["category"].isin(cats)], mapdata.facility_collection(ctx, kind)),
+    ):
+        decoded = compact.decode_collection(compact.encode_collection(collection))
+        lonlat = np.array([f["geometry"]["coordinates"] for f in decoded["features"]])
+        shown = gpd.GeoSeries(shapely.points(lonlat), crs=4326).to_crs(source.crs)
+        dx = np.abs(shown.x.to_numpy() - source.geometry.x.to_numpy())
+        dy = np.abs(shown.y.to_numpy() - source.geometry.y.to_numpy())
+        assert max(dx.max(), dy.max()) < 0.6
+
+
+@pytest.mark.parametrize("kind", mapdata.MAP_KINDS)
+def test_compact_payload_budget(demo_results, kind):
+    """Bytes per data set, relative to GeoJSON text, and per vertex for the polygon layers."""
+    for name, collection in _all_collections(demo_results, kind).items():
+        plain = len(script_json(collection))
+        packed = len(script_json(compact.encode_collection(collection)))
+        if plain < 2000:
+            continue  # a few features: the fixed keys weigh more than the geometry
+        limit = 0.4 if name in ("demand", "fac") else 0.25
+        assert packed <= limit * plain, f"{name}: {packed} bytes, GeoJSON {plain}"
+        if name in ("areas", "gaps", "water", "roads", "buildings"):
+            vertices = sum(
+                len(shapely.get_coordinates(shapely.from_geojson(json.dumps(f["geometry"]))))
+                for f in collection["features"]
+            )
+            # about 3 characters a vertex (GeoJSON: 21), and the properties
+            budget = 4.0 * vertices + 100 * len(collection["features"])
+            assert packed <= budget, f"{name}: {packed} bytes for {vertices} vertices"
