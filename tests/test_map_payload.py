@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -18,6 +19,7 @@ import shapely
 from lifecircle.analyses.subdistrict import SubdistrictResults
 from lifecircle.maps import MapOptions, compact, mapdata
 from lifecircle.maps.geojson import COORD_DECIMALS, feature_collection, script_json, to_display
+from tests.browser import Browser
 
 # Rounding to COORD_DECIMALS moves a vertex by at most half a unit in both axes.
 ROUNDING_M = math.hypot(0.5, 0.5) * 10.0**-COORD_DECIMALS * 111_320.0
@@ -287,3 +289,46 @@ def test_compact_payload_budget(demo_results, kind):
             # about 3 characters a vertex (GeoJSON: 21), and the properties
             budget = 4.0 * vertices + 100 * len(collection["features"])
             assert packed <= budget, f"{name}: {packed} bytes for {vertices} vertices"
+
+
+def _fill_specs(html: str) -> dict[str, dict]:
+    """Layer key → the spec ``LC.fill`` draws it from, as written in the page."""
+    found = re.findall(r"^LC\.fill\([\w]+, (\{.*\}), (\"[^\"]*\")\);$", html, flags=re.M)
+    return {json.loads(key): json.loads(spec) for spec, key in found}
+
+
+def _embedded(html: str) -> dict[str, dict]:
+    found = re.findall(r'^LC\.data\[("[^"]+")\] = (\{.*\});$', html, flags=re.M)
+    return {json.loads(name): json.loads(data) for name, data in found}
+
+
+def _passes(feature: dict, spec: dict) -> bool:
+    return all(feature["properties"].get(p) in allowed for p, allowed in spec.get("filter", []))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kind", mapdata.MAP_KINDS)
+def test_page_decodes_as_python_and_draws_every_feature(chromium, demo_run, kind):
+    """LC.decode gives what decode_collection gives; each layer draws its data's features."""
+    page = demo_run / "maps" / f"{kind}.html"
+    html = page.read_text(encoding="utf-8")
+    data = {name: compact.decode_collection(d) for name, d in _embedded(html).items()}
+    specs = _fill_specs(html)
+    assert data and specs
+    with Browser(chromium, timeout_s=30.0) as b:
+        record = b.open(page)
+        assert b.evaluate("window.LC_READY === true") and record.errors() == []
+        for name, collection in data.items():
+            in_page = json.loads(b.evaluate(f"JSON.stringify(LC.dataset({json.dumps(name)}))"))
+            assert in_page == collection, f"{name}: the page decodes differently"
+        b.evaluate(
+            "Object.keys(LC.groups).forEach(function (k) { LC.map.addLayer(LC.groups[k]); })"
+        )
+        b.pump(duration_s=0.5)
+        drawn = b.evaluate("LC.total()")
+        assert record.errors() == [], record.errors()
+    for key, spec in specs.items():
+        expected = sum(_passes(f, spec) for f in data[spec["data"]]["features"])
+        assert drawn.get(key) == expected, (
+            f"{kind}: layer {key} drew {drawn.get(key)} of {expected}"
+        )
