@@ -17,7 +17,7 @@ import pytest
 import shapely
 
 from lifecircle.analyses.subdistrict import SubdistrictResults
-from lifecircle.maps import MapOptions, compact, mapdata
+from lifecircle.maps import MapOptions, compact, mapdata, write_maps
 from lifecircle.maps.geojson import COORD_DECIMALS, feature_collection, script_json, to_display
 from tests.browser import Browser
 
@@ -332,3 +332,51 @@ def test_page_decodes_as_python_and_draws_every_feature(chromium, demo_run, kind
         assert drawn.get(key) == expected, (
             f"{kind}: layer {key} drew {drawn.get(key)} of {expected}"
         )
+
+
+def _data_bytes(html: str) -> int:
+    return sum(len(line) for line in re.findall(r"^LC\.data\[.*$", html, flags=re.M))
+
+
+def _shapes(collection: dict) -> np.ndarray:
+    return shapely.from_geojson([json.dumps(f["geometry"]) for f in collection["features"]])
+
+
+@pytest.mark.slow
+def test_detail_pages_embed_only_their_units_features(demo_results, tmp_path):
+    """A per-unit page: that unit's demand, the areas and gaps that reach the unit, cut
+    to its window; much smaller than the overview; every piece the unit shows is kept."""
+    options = MapOptions(basemap="none", max_demand_points=100)
+    write_maps(demo_results, tmp_path, options)
+    maps_dir = tmp_path / "maps"
+    overview = (maps_dir / "life_circle.html").read_text(encoding="utf-8")
+    whole = {name: compact.decode_collection(d) for name, d in _embedded(overview).items()}
+    ctx = mapdata.make_context(demo_results, options)
+    boundary = demo_results.layerset.boundary
+    checked = 0
+    for unit_id in boundary["unit_id"].astype(str):
+        page = maps_dir / "detail" / f"life_circle_{unit_id}.html"
+        if not (demo_results.demand["unit_id"].astype(str) == unit_id).any():
+            continue
+        html = page.read_text(encoding="utf-8")
+        data = {name: compact.decode_collection(d) for name, d in _embedded(html).items()}
+        window = mapdata.detail_window(ctx, boundary[boundary["unit_id"].astype(str) == unit_id])
+        demand = data["demand"]["features"]
+        assert len(demand) == int((demo_results.demand["unit_id"].astype(str) == unit_id).sum())
+        for name in ("areas", "gaps"):
+            shapes = _shapes(data[name])
+            assert shapely.is_valid(shapes).all(), name
+            near = shapely.buffer(window.box, 2e-5)  # the grid snap moves an edge by < 1e-5
+            assert shapely.covers(near, shapes).all(), f"{name} reaches outside the window"
+            assert shapely.intersects(shapes, shapely.buffer(window.unit, 1e-5)).all(), name
+            # every overview feature that reaches the unit is on the unit's page
+            reaching = shapely.intersects(_shapes(whole[name]), window.unit).sum()
+            assert len(shapes) == reaching, f"{name}: {len(shapes)} of {reaching}"
+        for name in ("fac", "roads", "buildings"):
+            shapes = _shapes(data[name])
+            assert len(shapes) < len(whole[name]["features"]) or len(boundary) == 1, name
+            assert shapely.intersects(shapes, shapely.buffer(window.box, 2e-5)).all(), name
+        # Leaflet and the page script (about 245 kB) are in every page; the data shrink
+        assert _data_bytes(html) < 0.8 * _data_bytes(overview), "detail data not smaller"
+        checked += 1
+    assert checked >= 2
