@@ -16,7 +16,9 @@ time in headless Chromium (``tests/browser.py``), the median of ``--repeat`` fre
 - ``ready_ms``: ``LC.readyMs``, set by ``LC.finish`` once every layer shown at start is
   added (milliseconds from navigation start; pages older than the compact data lack it);
 - ``load_ms``: the navigation's ``loadEventEnd``, which every page has (``LC.finish``
-  runs in the last inline script, so the two differ by a few milliseconds).
+  runs in the last inline script; the browser lays out and paints before the load event);
+- ``layer_ms`` (JSON only): ``LC.spent``, the milliseconds each layer shown at start took
+  to decode its data and be added to the map, from the last load.
 
 To compare revisions, write the pages with each one and pass both JSON files to
 ``--compare``. A benchmark, not a test: the figures depend on the machine and its load.
@@ -56,16 +58,18 @@ def data_sets(html: str) -> dict[str, dict[str, int]]:
 
 def draw_times(browser: Browser, page: Path, repeat: int) -> dict[str, float | None]:
     """Median ``LC.readyMs`` and ``loadEventEnd`` (ms) over ``repeat`` loads of ``page``."""
-    ready, load = [], []
+    ready, load, spent = [], [], {}
     for _ in range(repeat):
         browser.open(page, settle_s=0.2)
         browser.pump(until=lambda: browser.evaluate("window.LC_READY === true"))
         ready.append(browser.evaluate("window.LC && LC.readyMs !== undefined ? LC.readyMs : null"))
+        spent = browser.evaluate("window.LC && LC.spent ? LC.spent : {}") or spent
         load.append(browser.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
     ready_ok = [r for r in ready if r is not None]
     return {
         "ready_ms": statistics.median(ready_ok) if ready_ok else None,
         "load_ms": statistics.median(load),
+        "layer_ms": spent,  # of the last load: decode and add, per layer shown at start
     }
 
 

@@ -160,7 +160,10 @@ LC.dataset = function (name) {
   if (!LC.decoded[name]) { LC.decoded[name] = LC.decode(LC.data[name]); }
   return LC.decoded[name];
 };
+LC.spent = {};  // milliseconds each layer took to decode and add (benchmarks)
+LC.now = function () { return window.performance ? performance.now() : Date.now(); };
 LC.addLayer = function (group, spec) {
+  var start = LC.now();
   var data = LC.dataset(spec.data);
   var opts = {};
   if (spec.filter) {
@@ -222,6 +225,7 @@ LC.addLayer = function (group, spec) {
   LC.layers[spec.key] = geo;
   if (spec.point === 'label') { LC.labelLayers.push(geo); LC.showLabels(); }
   if (spec.legend) { LC.legendOf[L.stamp(group)] = spec.legend; }
+  LC.spent[spec.key] = LC.now() - start;
   return geo;
 };
 // A text label (vector basemap): the name, escaped, turned by the property 'a' (degrees),
@@ -328,6 +332,6 @@ LC.finish = function (config) {
   map.fitBounds(config.bounds, {padding: [20, 20]});
   LC.initLegend(map);
   // milliseconds from navigation start until every shown layer is added (benchmarks)
-  LC.readyMs = window.performance ? performance.now() : null;
+  LC.readyMs = LC.now();
   window.LC_READY = true;
 };
