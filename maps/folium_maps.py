@@ -141,9 +141,10 @@ def _page_data(
 def _basemap_label_data(ctx: MapContext) -> dict[str, Any]:
     """Road names and sub-unit (place) names for the vector basemap."""
     layerset = ctx.results.layerset
-    roads = ctx.display("road_labels", basemap_labels.road_label_points(layerset.roads))
+    roads = ctx.display("road_labels", lambda: basemap_labels.road_label_points(layerset.roads))
     places = ctx.display(
-        "place_labels", basemap_labels.place_label_points(layerset.boundary, ctx.unit_names())
+        "place_labels",
+        lambda: basemap_labels.place_label_points(layerset.boundary, ctx.unit_names()),
     )
     return {
         "road_labels": geojson.feature_collection(

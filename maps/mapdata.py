@@ -399,9 +399,8 @@ def facility_collection(ctx: MapContext, kind: str) -> dict:
     """Facilities of the map's categories."""
     facilities = ctx.results.facilities
     cats = map_categories(ctx.profile, kind)
-    display = ctx.display(
-        f"facilities:{kind}", lambda: facilities[facilities["category"].isin(cats)], simplify_m=0
-    )
+    display = ctx.display("facilities", facilities, simplify_m=0)
+    display = display[display["category"].isin(cats)]
     lang = ctx.lang
     props: dict[str, Any] = {
         "id": "facility_id",
@@ -431,11 +430,9 @@ def _unit_text(unit: Any, lang: str) -> str | None:
 def area_collection(ctx: MapContext, kind: str) -> dict:
     """Network service areas (category and facility) and dissolved radius circles."""
     display = ctx.display(
-        f"areas:{kind}",
-        lambda: _area_frame(ctx, kind),
-        simplify_m=AREA_SIMPLIFY_M,
-        within_unit=True,
+        "areas", lambda: _area_frame(ctx), simplify_m=AREA_SIMPLIFY_M, within_unit=True
     )
+    display = display[display["category"].isin(map_categories(ctx.profile, kind))]
     names = dict(
         zip(
             ctx.results.facilities["facility_id"].astype(str),
@@ -454,11 +451,9 @@ def area_collection(ctx: MapContext, kind: str) -> dict:
     return geojson.feature_collection(display, props, {"min": 1, "wm": 0})
 
 
-def _area_frame(ctx: MapContext, kind: str) -> gpd.GeoDataFrame:
-    """The map's service areas in the metric CRS, radius circles dissolved per category."""
+def _area_frame(ctx: MapContext) -> gpd.GeoDataFrame:
+    """Every map's service areas in the metric CRS, radius circles dissolved per category."""
     areas = ctx.results.service_areas
-    cats = map_categories(ctx.profile, kind)
-    areas = areas[areas["category"].isin(cats)]
     network = areas[areas["kind"].isin(["category", "facility"])]
     radius = areas[areas["kind"] == "radius"]
     if not radius.empty:
@@ -478,12 +473,8 @@ def gap_collection(ctx: MapContext, kind: str) -> dict:
     gaps = ctx.results.gaps
     cats = list(map_categories(ctx.profile, kind))
     keys = [*cats, "life_circle"] if kind == "life_circle" else cats
-    display = ctx.display(
-        f"gaps:{kind}",
-        lambda: gaps[gaps["kind_key"].isin(keys)] if not gaps.empty else gaps,
-        simplify_m=GAP_SIMPLIFY_M,
-        within_unit=True,
-    )
+    display = ctx.display("gaps", gaps, simplify_m=GAP_SIMPLIFY_M, within_unit=True)
+    display = display[display["kind_key"].isin(keys)] if not display.empty else display
     lang = ctx.lang
 
     def walk_text(frame: gpd.GeoDataFrame) -> list[str | None]:
@@ -523,14 +514,16 @@ def context_collections(ctx: MapContext) -> dict[str, dict]:
     layerset = ctx.results.layerset
     names = ctx.unit_names()
     units = ctx.display("units", layerset.boundary)
-    if layerset.boundary.empty:
-        outline_metric = layerset.boundary.iloc[0:0]
-    else:
-        outline_metric = gpd.GeoDataFrame(
+
+    def outline_metric() -> gpd.GeoDataFrame:
+        if layerset.boundary.empty:
+            return layerset.boundary.iloc[0:0]
+        return gpd.GeoDataFrame(
             {"name": [ctx.study_name()]},
             geometry=[layerset.boundary.union_all()],
             crs=layerset.boundary.crs,
         )
+
     outline = ctx.display("outline", outline_metric)
     out = {
         "units": geojson.feature_collection(
