@@ -320,8 +320,10 @@ def demand_layers(ctx: MapContext, kind: str) -> list[DemandLayer]:
 
 
 def _missing_count(values: pd.Series) -> np.ndarray:
-    text = values.fillna("").astype(str)
-    return text.map(lambda s: len([p for p in s.split(",") if p])).to_numpy(dtype=float)
+    """Categories named in each comma-separated text (counted once per distinct text)."""
+    codes, texts = pd.factorize(values.fillna("").astype(str))
+    counts = np.array([len([p for p in text.split(",") if p]) for text in texts], dtype=float)
+    return counts[codes] if len(codes) else np.zeros(0)
 
 
 def _minutes_table(results: RunFrames, kind: str, demand: gpd.GeoDataFrame) -> dict:
@@ -343,21 +345,22 @@ def demand_frame(
     """
     results = ctx.results
     demand = results.demand if demand is None else demand
+    aggregate = len(demand) > ctx.options.max_demand_points
     frame = gpd.GeoDataFrame(
-        {
-            "id": demand["demand_id"].astype(str),
-            "u": demand["unit_id"].astype(str).map(ctx.unit_names()).fillna(demand["unit_id"]),
-            "r": demand["residents"].astype(float),
-            "e": demand["elderly"].astype(float),
-        },
+        {"r": demand["residents"].astype(float), "e": demand["elderly"].astype(float)},
         geometry=demand.geometry,
         crs=demand.crs,
     )
+    if not aggregate:  # a point's own id, 居委 and missing categories (hexagons have none)
+        units = demand["unit_id"].astype(str)
+        frame.insert(0, "id", demand["demand_id"].astype(str))
+        frame.insert(1, "u", units.map(ctx.unit_names()).fillna(units))
     columns: list[str] = []
     elderly_columns: list[str] = []
     if kind == "life_circle":
         frame["mis"] = _missing_count(demand["life_circle_missing"])
-        frame["miss"] = demand["life_circle_missing"].fillna("").astype(str)
+        if not aggregate:
+            frame["miss"] = demand["life_circle_missing"].fillna("").astype(str)
         columns.append("mis")
     elif kind == "fitness_circle":
         frame["fm"] = demand["fitness_minutes"].astype(float)
@@ -368,7 +371,7 @@ def demand_frame(
     for key, values in _minutes_table(results, kind, demand).items():
         frame[key] = values.astype(float).to_numpy()
         columns.append(key)
-    if len(frame) <= ctx.options.max_demand_points:
+    if not aggregate:
         return frame, False, None
     radius = hex_size_for(frame, target_cells=max(ctx.options.max_demand_points // 4, 50))
     grid = results.layerset.meta.get("demand_grid", {}).get("size_m")

@@ -24,6 +24,8 @@ from html import escape
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 
 from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.maps import mapdata, static
@@ -74,11 +76,13 @@ def _write_detail_pages(ctx: MapContext, kind: str, maps_dir: Path) -> list[tupl
     detail_ctx = dataclasses.replace(
         ctx, options=dataclasses.replace(ctx.options, max_demand_points=10**9)
     )
-    unit_of_point = results.demand["unit_id"].astype(str)
+    unit_of_point = results.demand["unit_id"].astype(str).to_numpy()
+    rows_of_unit = pd.Series(np.arange(len(unit_of_point))).groupby(unit_of_point).indices
     for unit_id in boundary["unit_id"].astype(str):
-        subset = results.demand[unit_of_point == unit_id]
-        if subset.empty or len(subset) > DETAIL_MAX_POINTS:
+        rows = rows_of_unit.get(unit_id, ())
+        if len(rows) == 0 or len(rows) > DETAIL_MAX_POINTS:
             continue
+        subset = results.demand.iloc[rows]
         focus = boundary[boundary["unit_id"].astype(str) == unit_id]
         name = names.get(unit_id, unit_id)
         path = _detail_path(maps_dir, kind, unit_id)
