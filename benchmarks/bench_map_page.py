@@ -15,6 +15,8 @@ time in headless Chromium (``tests/browser.py``), the median of ``--repeat`` fre
 
 - ``ready_ms``: ``LC.readyMs``, set by ``LC.finish`` once every layer shown at start is
   added (milliseconds from navigation start; pages older than the compact data lack it);
+- ``painted_ms``: ``LC.paintedMs``, two animation frames after ``LC.readyMs``: the
+  layers laid out and painted (the draw time the issue asks for);
 - ``load_ms``: the navigation's ``loadEventEnd``, which every page has (``LC.finish``
   runs in the last inline script; the browser lays out and paints before the load event);
 - ``layer_ms`` (JSON only): ``LC.spent``, the milliseconds each layer shown at start took
@@ -58,16 +60,24 @@ def data_sets(html: str) -> dict[str, dict[str, int]]:
 
 def draw_times(browser: Browser, page: Path, repeat: int) -> dict[str, float | None]:
     """Median ``LC.readyMs`` and ``loadEventEnd`` (ms) over ``repeat`` loads of ``page``."""
-    ready, load, spent = [], [], {}
+    ready, painted, load, spent = [], [], [], {}
     for _ in range(repeat):
         browser.open(page, settle_s=0.2)
         browser.pump(until=lambda: browser.evaluate("window.LC_READY === true"))
         ready.append(browser.evaluate("window.LC && LC.readyMs !== undefined ? LC.readyMs : null"))
+        browser.pump(
+            until=lambda: browser.evaluate(
+                "!window.LC || LC.readyMs === undefined || !!LC.paintedMs"
+            )
+        )
+        painted.append(browser.evaluate("window.LC && LC.paintedMs ? LC.paintedMs : null"))
         spent = browser.evaluate("window.LC && LC.spent ? LC.spent : {}") or spent
         load.append(browser.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
     ready_ok = [r for r in ready if r is not None]
+    painted_ok = [p for p in painted if p is not None]
     return {
         "ready_ms": statistics.median(ready_ok) if ready_ok else None,
+        "painted_ms": statistics.median(painted_ok) if painted_ok else None,
         "load_ms": statistics.median(load),
         "layer_ms": spent,  # of the last load: decode and add, per layer shown at start
     }
@@ -111,7 +121,8 @@ def table(results: dict[str, Any]) -> str:
         top = sorted(r["data"].items(), key=lambda kv: -kv[1]["bytes"])[:4]
         parts = ", ".join(f"{k} {_mb(v['bytes'])} ({v['features']:,})" for k, v in top)
         lines.append(
-            f"| {name} | {_mb(r['bytes'])} | {_ms(r['ready_ms'])} | {_ms(r['load_ms'])} | {parts} |"
+            f"| {name} | {_mb(r['bytes'])} | {_ms(r['ready_ms'])} | "
+            f"{_ms(r.get('painted_ms'))} | {_ms(r['load_ms'])} | {parts} |"
         )
     return "\n".join(lines)
 

@@ -333,5 +333,9 @@ LC.finish = function (config) {
   LC.initLegend(map);
   // milliseconds from navigation start until every shown layer is added (benchmarks)
   LC.readyMs = LC.now();
+  // and once the browser has laid out and painted them (the frame after the next)
+  requestAnimationFrame(function () {
+    requestAnimationFrame(function () { LC.paintedMs = LC.now(); });
+  });
   window.LC_READY = true;
 };
