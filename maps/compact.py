@@ -104,6 +104,12 @@ def decode_signed(text: str) -> np.ndarray:
     return (z >> np.uint64(1)).astype(np.int64) ^ -((z & np.uint64(1)).astype(np.int64))
 
 
+def _xy(positions: Sequence[Sequence[float]]) -> np.ndarray:
+    """An (N, 2) array of longitude and latitude; a height, if any, is dropped."""
+    array = np.asarray(positions, dtype=float)
+    return array.reshape(0, 2) if array.size == 0 else array[:, :2]
+
+
 class _Writer:
     """Walks GeoJSON geometries into a structure list and a list of coordinate arrays."""
 
@@ -112,22 +118,22 @@ class _Writer:
         self.coords: list[np.ndarray] = []
 
     def _points(self, coordinates: Sequence[Sequence[float]]) -> None:
-        array = np.asarray(coordinates, dtype=float).reshape(-1, 2)
+        array = _xy(coordinates)
         self.structure.append(len(array))
         self.coords.append(array)
 
     def _polygon(self, rings: Sequence[Sequence[Sequence[float]]]) -> None:
         self.structure.append(len(rings))
         for ring in rings:
-            array = np.asarray(ring, dtype=float).reshape(-1, 2)
+            array = _xy(ring)
             if len(array) > 1 and (array[0] == array[-1]).all():
                 array = array[:-1]
             self.structure.append(len(array))
             self.coords.append(array)
 
     def geometry(self, geometry: dict[str, Any] | None) -> None:
-        if geometry is None:
-            self.structure.append(0)
+        if geometry is None or (geometry["type"] == "Point" and not geometry["coordinates"]):
+            self.structure.append(0)  # no geometry, or an empty point: nothing to draw
             return
         kind = geometry["type"]
         if kind not in _CODES:
@@ -135,7 +141,7 @@ class _Writer:
         self.structure.append(_CODES[kind])
         coordinates = geometry.get("coordinates")
         if kind == "Point":
-            self.coords.append(np.asarray(coordinates, dtype=float).reshape(1, 2))
+            self.coords.append(_xy([coordinates]))
         elif kind in ("LineString", "MultiPoint"):
             self._points(coordinates)
         elif kind == "Polygon":
