@@ -64,11 +64,12 @@ def encode_unsigned(values: np.ndarray) -> str:
     z = np.asarray(values, dtype=np.uint64)
     if z.size == 0:
         return ""
-    shifts = np.arange(_MAX_GROUPS, dtype=np.uint64) * np.uint64(5)
-    groups = (z[:, None] >> shifts[None, :]) & np.uint64(31)
-    # a value uses groups up to its highest non-zero one, and at least one
+    width = min(_MAX_GROUPS, int(z.max()).bit_length() // 5 + 1)  # groups of the largest
+    shifts = np.arange(width, dtype=np.uint64) * np.uint64(5)
     rest = z[:, None] >> shifts[None, :]
-    used = (rest > 0) | (np.arange(_MAX_GROUPS) == 0)[None, :]
+    groups = rest & np.uint64(31)
+    # a value uses groups up to its highest non-zero one, and at least one
+    used = (rest > 0) | (np.arange(width) == 0)[None, :]
     more = np.zeros_like(used)
     more[:, :-1] = used[:, 1:]
     chars = (groups + np.where(more, 32, 0).astype(np.uint64) + np.uint64(63)).astype(np.uint8)
