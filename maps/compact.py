@@ -105,32 +105,33 @@ def decode_signed(text: str) -> np.ndarray:
     return (z >> np.uint64(1)).astype(np.int64) ^ -((z & np.uint64(1)).astype(np.int64))
 
 
-def _xy(positions: Sequence[Sequence[float]]) -> np.ndarray:
+def _xy(positions: list[Sequence[float]]) -> np.ndarray:
     """An (N, 2) array of longitude and latitude; a height, if any, is dropped."""
-    array = np.asarray(positions, dtype=float)
-    return array.reshape(0, 2) if array.size == 0 else array[:, :2]
+    if not positions:
+        return np.zeros((0, 2), dtype=float)
+    try:
+        array = np.asarray(positions, dtype=float)
+    except ValueError:  # some positions with a height, some without
+        array = np.asarray([p[:2] for p in positions], dtype=float)
+    return array[:, :2]
 
 
 class _Writer:
-    """Walks GeoJSON geometries into a structure list and a list of coordinate arrays."""
+    """Walks GeoJSON geometries into a structure list and one list of positions."""
 
     def __init__(self) -> None:
         self.structure: list[int] = []
-        self.coords: list[np.ndarray] = []
+        self.positions: list[Sequence[float]] = []
 
     def _points(self, coordinates: Sequence[Sequence[float]]) -> None:
-        array = _xy(coordinates)
-        self.structure.append(len(array))
-        self.coords.append(array)
+        self.structure.append(len(coordinates))
+        self.positions.extend(coordinates)
 
     def _polygon(self, rings: Sequence[Sequence[Sequence[float]]]) -> None:
         self.structure.append(len(rings))
         for ring in rings:
-            array = _xy(ring)
-            if len(array) > 1 and (array[0] == array[-1]).all():
-                array = array[:-1]
-            self.structure.append(len(array))
-            self.coords.append(array)
+            closed = len(ring) > 1 and list(ring[0]) == list(ring[-1])
+            self._points(ring[:-1] if closed else ring)
 
     def geometry(self, geometry: dict[str, Any] | None) -> None:
         if geometry is None or (geometry["type"] == "Point" and not geometry["coordinates"]):
@@ -142,7 +143,7 @@ class _Writer:
         self.structure.append(_CODES[kind])
         coordinates = geometry.get("coordinates")
         if kind == "Point":
-            self.coords.append(_xy([coordinates]))
+            self.positions.append(coordinates)
         elif kind in ("LineString", "MultiPoint"):
             self._points(coordinates)
         elif kind == "Polygon":
@@ -192,8 +193,7 @@ def encode_collection(collection: dict[str, Any]) -> dict[str, Any]:
     for feature in features:
         writer.geometry(feature.get("geometry"))
         names.update(dict.fromkeys(feature.get("properties") or {}))
-    coords = np.concatenate(writer.coords) if writer.coords else np.zeros((0, 2), dtype=float)
-    integers = np.rint(coords * SCALE).astype(np.int64)
+    integers = np.rint(_xy(writer.positions) * SCALE).astype(np.int64)
     deltas = np.diff(integers, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).reshape(-1)
     columns = {
         name: _column([(f.get("properties") or {}).get(name) for f in features]) for name in names
