@@ -18,7 +18,13 @@ import shapely
 
 from lifecircle.analyses.subdistrict import SubdistrictResults
 from lifecircle.maps import MapOptions, compact, mapdata, write_maps
-from lifecircle.maps.geojson import COORD_DECIMALS, feature_collection, script_json, to_display
+from lifecircle.maps.geojson import (
+    COORD_DECIMALS,
+    feature_collection,
+    script_json,
+    simplify,
+    to_display,
+)
 from tests.browser import Browser
 
 # Rounding to COORD_DECIMALS moves a vertex by at most half a unit in both axes.
@@ -384,3 +390,16 @@ def test_detail_pages_embed_only_their_units_features(demo_results, tmp_path):
         assert _data_bytes(html) < 0.8 * _data_bytes(overview), "detail data not smaller"
         checked += 1
     assert checked >= 2
+
+
+def test_simplify_keeps_small_and_awkward_polygons():
+    """Douglas–Peucker collapses a polygon smaller than the tolerance; it is kept."""
+    small = shapely.box(0, 0, 3, 3)
+    ring_in_ring = shapely.Polygon(
+        [(0, 0), (100, 0), (100, 100), (0, 100)], [[(1, 1), (4, 1), (4, 4), (1, 4)]]
+    )
+    geoms = np.array([small, ring_in_ring, shapely.LineString([(0, 0), (1, 0.1), (50, 0)])])
+    out = simplify(geoms, 5.0)
+    assert not shapely.is_empty(out).any() and shapely.is_valid(out).all()
+    assert shapely.area(out[0]) > 0  # kept (as the topology-preserving simplifier keeps it)
+    assert shapely.get_num_coordinates(out[2]) == 2
