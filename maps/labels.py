@@ -239,7 +239,7 @@ LABELS: dict[str, dict[str, str]] = {
     "censored_note": {
         "zh": "步行分钟只计算到输入裁剪范围可靠的上限：超过的记为“{m} 分钟内无设施”，不给出数值。",
         "en": "Walking minutes are computed only as far as the clipped inputs answer "
-        'correctly; beyond that they read "none within {m} min", never a number.',
+        "correctly; beyond that they read \"none within {m} min\", never a number.",
     },
 }
 
@@ -276,7 +276,7 @@ def circle_name(profile: Profile, circle_id: str, lang: str) -> str:
 
 
 def no_data_label(profile: Profile, category_id: str, lang: str) -> str:
-    """ "无数据 / no data" for a category, with the planner's list that would fill it."""
+    """"无数据 / no data" for a category, with the planner's list that would fill it."""
     category = profile.categories.get(category_id)
     planner_list = category.planner_list.get(lang, "") if category is not None else ""
     return t("no_data_fill", lang, list=planner_list) if planner_list else t("no_data", lang)

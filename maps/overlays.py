@@ -361,14 +361,10 @@ def _popup_rows_demand(ctx: MapContext, kind: str, aggregated: bool) -> list[lis
         if not aggregated:
             rows.append([t("missing", lang), "miss", "cats", "—"])
     elif kind == "fitness_circle":
-        rows.append(
-            [
-                f"{t('layer_fitness', lang)} ({t('minutes', lang)})",
-                "fm",
-                "min",
-                mapdata.missing_minutes_text(ctx, cats),
-            ]
-        )
+        rows.append([
+            f"{t('layer_fitness', lang)} ({t('minutes', lang)})", "fm", "min",
+            mapdata.missing_minutes_text(ctx, cats),
+        ])
     elif kind == "care_coverage":
         rows.append([t("index_2sfca", lang) + " (m²)", "s2", "num", None])
     for i, cat in enumerate(cats):

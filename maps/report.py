@@ -121,7 +121,9 @@ def _category_table(results: RunFrames, table: pd.DataFrame | None, lang: str) -
     return _table(headers, rows)
 
 
-def _units_table(results: RunFrames, table: pd.DataFrame | None, lang: str, kind: str) -> str:
+def _units_table(
+    results: RunFrames, table: pd.DataFrame | None, lang: str, kind: str
+) -> str:
     if table is None or table.empty:
         return ""
     name_col = "name_en" if lang == "en" and "name_en" in table else "name"
@@ -175,7 +177,9 @@ def _no_data_section(results: RunFrames, lang: str) -> str:
     for cat, info in no_data.items():
         reason = str(info.get("reason"))
         per_10k = info.get("facilities_per_10k_residents")
-        reason_text = t(f"no_data_reason_{reason}", lang, v=fmt_number(per_10k, 2))
+        reason_text = t(
+            f"no_data_reason_{reason}", lang, v=fmt_number(per_10k, 2)
+        )
         rows.append(
             [
                 (category_name(results.profile, cat, lang), False),
@@ -184,12 +188,8 @@ def _no_data_section(results: RunFrames, lang: str) -> str:
                 (str(info.get("planner_list", {}).get(lang) or "—"), False),
             ]
         )
-    headers = [
-        t("category", lang),
-        t("population_share", lang),
-        t("reason", lang),
-        t("planner_list", lang),
-    ]
+    headers = [t("category", lang), t("population_share", lang), t("reason", lang),
+               t("planner_list", lang)]
     return (
         f"<h3>{escape(t('no_data_title', lang))}</h3>"
         f"<p>{escape(t('no_data_note', lang))}</p>" + _table(headers, rows)
@@ -278,7 +278,7 @@ def _kpis(results: RunFrames, lang: str) -> str:
 
 
 def _care_list(results: RunFrames, lang: str) -> str:
-    """ "无数据" with the list that would fill the care categories (the civil-affairs list)."""
+    """"无数据" with the list that would fill the care categories (the civil-affairs list)."""
     members = results.profile.circles["care_coverage"].categories
     missing = [c for c in members if c in results.access.no_data]
     return no_data_label(results.profile, missing[0], lang) if missing else t("no_data", lang)

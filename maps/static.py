@@ -355,7 +355,9 @@ def coverage_chart(results: RunFrames, lang: str, dpi: int) -> bytes:
         return _png(fig, dpi)
 
 
-def write_static_maps(results: RunFrames, maps_dir: Path, options: MapOptions) -> list[Path]:
+def write_static_maps(
+    results: RunFrames, maps_dir: Path, options: MapOptions
+) -> list[Path]:
     """Write ``<map>.png`` for each circle and ``coverage_chart.png``; return the paths."""
     lang = static_lang(options.lang)
     written = []
