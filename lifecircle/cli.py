@@ -189,7 +189,65 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sites.add_argument("--out", type=Path, help="output folder (default: rewrite --from)")
     sites.add_argument("--quiet", action="store_true", help="no progress lines")
+    _add_batch(commands)
     return parser
+
+
+def _add_batch(commands: argparse._SubParsersAction) -> None:
+    """``lifecircle batch``: every unit of one boundary file on Dask (lifecircle.batch)."""
+    batch = commands.add_parser(
+        "batch",
+        help="run every sub-district (街道/镇) of one boundary file on Dask, with a city table",
+    )
+    batch.add_argument(
+        "config", type=Path, help="run configuration YAML (study_area.boundary with name_column)"
+    )
+    batch.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)",
+    )
+    batch.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="worker processes of the local cluster (default: cores)",
+    )
+    batch.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip units whose folder is complete and made with the same config",
+    )
+    batch.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: the config's output)",
+    )
+    batch.add_argument("--lang", choices=["zh", "en"], help="labels of every output (zh)")
+    batch.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    """Run ``lifecircle batch``; 1 when some units failed (their errors are printed)."""
+    from lifecircle.batch import EXIT_SOME_FAILED, BatchRequest, run_batch
+
+    result = run_batch(
+        BatchRequest(
+            config_path=args.config,
+            out=args.out,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            resume=args.resume,
+            lang=args.lang,
+            quiet=args.quiet,
+        )
+    )
+    for outcome in result.failed:
+        print(f"lifecircle: unit {outcome.name} failed: {outcome.error}", file=sys.stderr)
+    _print_outputs(result.city_files)
+    return EXIT_SOME_FAILED if result.failed else 0
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
@@ -305,7 +363,9 @@ def _pipeline():
     return pipeline
 
 
-def _dispatch(args: argparse.Namespace) -> None:
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "batch":
+        return _run_batch(args)
     config_file = [args.config] if getattr(args, "config", None) else []
     if args.command == "demo":
         config = RunConfig(output=args.out, profile=args.profile or "shanghai")
@@ -323,6 +383,7 @@ def _dispatch(args: argparse.Namespace) -> None:
         config = config_from_args(args)
         path = _pipeline().write_layers_only(config, args.out, quiet=args.quiet, inputs=config_file)
         _print_outputs([path])
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -336,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         with _sigterm_as_interrupt():
-            _dispatch(args)
+            status = _dispatch(args)
     except LifecircleError as exc:
         print(f"lifecircle: error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
@@ -348,7 +409,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
-    return 0
+    return status
 
 
 if __name__ == "__main__":
