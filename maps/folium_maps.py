@@ -280,7 +280,8 @@ def _place_label_data(ctx: MapContext) -> dict[str, Any]:
     """居委 names at a point inside each unit (labels on every basemap)."""
     layerset = ctx.results.layerset
     places = ctx.display(
-        "place_labels", basemap_labels.place_label_points(layerset.boundary, ctx.unit_names())
+        "place_labels",
+        lambda: basemap_labels.place_label_points(layerset.boundary, ctx.unit_names()),
     )
     return geojson.feature_collection(places, {"nm": "name"})
 
@@ -288,7 +289,7 @@ def _place_label_data(ctx: MapContext) -> dict[str, Any]:
 def _road_label_data(ctx: MapContext) -> dict[str, Any]:
     """Road names for the vector basemap."""
     layerset = ctx.results.layerset
-    roads = ctx.display("road_labels", basemap_labels.road_label_points(layerset.roads))
+    roads = ctx.display("road_labels", lambda: basemap_labels.road_label_points(layerset.roads))
     return {
         "road_labels": geojson.feature_collection(
             roads, {"nm": "name", "a": "angle", "z": "min_zoom"}, {"a": 1}

@@ -7,7 +7,8 @@
 // value from the data goes through LC.esc before it reaches a popup or tooltip:
 // names are text, never HTML.
 //
-// The page calls, in order: LC.setup(map, config); LC.data[name] = collection;
+// The page calls, in order: LC.setup(map, config); LC.data[name] = compact collection
+// (maps/compact.py, decoded by LC.dataset on first use);
 // LC.fill(group, spec, key) per layer; LC.finish(config).
 var LC = window.LC = window.LC ||
   {data: {}, layers: {}, groups: {}, legendOf: {}, cats: {}, icons: {}};
@@ -74,7 +75,7 @@ LC.popupHtml = function (p, spec) {
 LC.facName = function (id) {
   if (!LC.facNames) {
     LC.facNames = {};
-    var fac = LC.data.fac;
+    var fac = LC.data.fac ? LC.dataset('fac') : null;
     ((fac && fac.features) || []).forEach(function (f) {
       if (f.properties.name) { LC.facNames[f.properties.id] = f.properties.name; }
     });
@@ -114,8 +115,90 @@ LC.panes = function (map, panes) {
     if (p[2]) { el.style.pointerEvents = 'none'; }
   });
 };
+// Compact data sets (maps/compact.py): polyline text of structure and coordinates,
+// property columns. Decoded into a GeoJSON FeatureCollection on first use, then kept.
+LC.unpoly = function (text, signed) {
+  var out = [], value = 0, shift = 0;
+  for (var i = 0; i < text.length; i++) {
+    var b = text.charCodeAt(i) - 63;
+    value += (b & 31) * Math.pow(2, shift);
+    if (b & 32) { shift += 5; continue; }
+    if (signed) { value = (value % 2) ? -(value + 1) / 2 : value / 2; }
+    out.push(value);
+    value = 0;
+    shift = 0;
+  }
+  return out;
+};
+LC.decode = function (d) {
+  if (!d || d.lc !== 1) { return d; }
+  var s = LC.unpoly(d.s, false), c = LC.unpoly(d.c, true), si = 0, ci = 0, x = 0, y = 0;
+  function point() {
+    x += c[ci++];
+    y += c[ci++];
+    return [x / 1e5, y / 1e5];
+  }
+  function points(n) {
+    var out = new Array(n);
+    for (var i = 0; i < n; i++) { out[i] = point(); }
+    return out;
+  }
+  function ring() {
+    var r = points(s[si++]);
+    if (r.length) { r.push(r[0].slice()); }
+    return r;
+  }
+  function polygon() {
+    var n = s[si++], out = [];
+    for (var i = 0; i < n; i++) { out.push(ring()); }
+    return out;
+  }
+  function many(read) {
+    var n = s[si++], out = [];
+    for (var i = 0; i < n; i++) { out.push(read()); }
+    return out;
+  }
+  function geometry() {
+    var code = s[si++];
+    if (code === 0) { return null; }
+    if (code === 1) { return {type: 'Point', coordinates: point()}; }
+    if (code === 2) { return {type: 'LineString', coordinates: points(s[si++])}; }
+    if (code === 3) { return {type: 'Polygon', coordinates: polygon()}; }
+    if (code === 4) { return {type: 'MultiPoint', coordinates: points(s[si++])}; }
+    if (code === 5) {
+      return {type: 'MultiLineString', coordinates: many(function () { return points(s[si++]); })};
+    }
+    if (code === 6) { return {type: 'MultiPolygon', coordinates: many(polygon)}; }
+    return {type: 'GeometryCollection', geometries: many(geometry)};
+  }
+  var names = Object.keys(d.p), cols = names.map(function (k) {
+    var col = d.p[k];
+    if (col && !Array.isArray(col)) {
+      return col.i.map(function (i) { return i < 0 ? null : col.d[i]; });
+    }
+    return col;
+  });
+  var features = new Array(d.n);
+  for (var f = 0; f < d.n; f++) {
+    var props = {};
+    for (var k = 0; k < names.length; k++) {
+      var v = cols[k][f];
+      if (v !== null && v !== undefined) { props[names[k]] = v; }
+    }
+    features[f] = {type: 'Feature', properties: props, geometry: geometry()};
+  }
+  return {type: 'FeatureCollection', features: features};
+};
+LC.decoded = {};
+LC.dataset = function (name) {
+  if (!LC.decoded[name]) { LC.decoded[name] = LC.decode(LC.data[name]); }
+  return LC.decoded[name];
+};
+LC.spent = {};  // milliseconds each layer took to decode and add (benchmarks)
+LC.now = function () { return window.performance ? performance.now() : Date.now(); };
 LC.addLayer = function (group, spec) {
-  var data = LC.data[spec.data];
+  var start = LC.now();
+  var data = LC.dataset(spec.data);
   var opts = {};
   if (spec.filter) {
     opts.filter = function (f) {
@@ -183,6 +266,7 @@ LC.addLayer = function (group, spec) {
   LC.layers[spec.key] = geo;
   if (spec.point === 'label') { LC.labelLayers.push(geo); LC.showLabels(); }
   if (spec.legend) { LC.legendOf[L.stamp(group)] = spec.legend; }
+  LC.spent[spec.key] = LC.now() - start;
   return geo;
 };
 // A text label (vector basemap): the name, escaped, turned by the property 'a' (degrees),
@@ -379,5 +463,11 @@ LC.finish = function (config) {
   config.attributions.forEach(function (a) { map.attributionControl.addAttribution(LC.esc(a)); });
   map.fitBounds(config.bounds, {padding: [20, 20]});
   LC.initLegend(map);
+  // milliseconds from navigation start until every shown layer is added (benchmarks)
+  LC.readyMs = LC.now();
+  // and once the browser has laid out and painted them (the frame after the next)
+  requestAnimationFrame(function () {
+    requestAnimationFrame(function () { LC.paintedMs = LC.now(); });
+  });
   window.LC_READY = true;
 };
