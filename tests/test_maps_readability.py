@@ -248,7 +248,7 @@ def test_sites_map_shows_its_category_gaps_and_ranks(chromium, readable_run, dem
     with Browser(chromium, timeout_s=30.0, window=SCREEN) as b:
         b.open(readable_run / "maps" / "sites.html")
         drawn = b.evaluate("LC.count(LC.map)")
-        embedded = b.evaluate("LC.data.gaps.features.length")
+        embedded = b.evaluate("LC.dataset('gaps').features.length")
         ranks = b.evaluate(
             "Array.from(document.querySelectorAll('.lc-site-rank'))"
             ".filter(function (e) { return !e.closest('#lc-legend'); })"
