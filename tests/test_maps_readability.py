@@ -10,6 +10,7 @@ map's own category gaps and rank labels. Screenshots go to ``out/screens``.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import re
 import shutil
@@ -304,3 +305,41 @@ def test_popups_pan_clear_of_the_title_block(chromium, readable_run):
         )
         b.screenshot(SHOTS / "popup_clear_of_title.png")
     assert not _overlap(boxes["popup"], boxes["title"]), boxes
+
+
+REPORT_SECTIONS = ["contents", "headline", "coverage", "units", "maps", "projects", "sites", "data"]
+
+
+@pytest.mark.browser
+def test_report_after_sites_reads_in_the_browser(chromium, readable_run):
+    """The report at 1366×768 after ``sites``: every section, linked contents, sites.png."""
+    report = readable_run / "report.html"
+    html = report.read_text(encoding="utf-8")
+    assert SCRIPT_OR_STYLE_LINK.search(html) is None
+    sites_png = (readable_run / "maps" / "sites.png").read_bytes()
+    with Browser(chromium, timeout_s=30.0, window=SCREEN) as b:
+        record = b.open(report)
+        assert record.errors() == []
+        assert [u for u in record.requests if not u.startswith(("file:", "data:"))] == []
+        present = b.evaluate(
+            "Array.from(document.querySelectorAll('[id]')).map(function (e) { return e.id; })"
+        )
+        assert set(REPORT_SECTIONS) <= set(present), present
+        links = b.evaluate(
+            "Array.from(document.querySelectorAll('#contents a'))"
+            ".map(function (a) { return a.getAttribute('href'); })"
+        )
+        assert {f"#{s}" for s in REPORT_SECTIONS if s != "contents"} <= set(links), links
+        images = b.evaluate(
+            "(function () { var out = [], e = document.getElementById('sites');"
+            " for (e = e.nextElementSibling; e && !/^(H2|SECTION)$/.test(e.tagName);"
+            " e = e.nextElementSibling) { (e.tagName === 'IMG' ? [e] :"
+            " Array.from(e.querySelectorAll('img'))).forEach(function (i) {"
+            " out.push([i.getAttribute('src'), i.naturalWidth,"
+            " i.getBoundingClientRect().width]); }); } return out; })()"
+        )
+        b.screenshot(SHOTS / "report_sites.png")
+    assert images, "the sites section embeds no map"
+    embedded = [base64.b64decode(src.split(",", 1)[1]) for src, _, _ in images]
+    assert sites_png in embedded, "the sites section's map is not maps/sites.png"
+    assert all(natural > 0 and 0 < shown <= SCREEN[0] for _, natural, shown in images)
