@@ -215,6 +215,7 @@ def run(
     progress = progress or Progress(quiet=quiet)
     check_settings(config)
     options = map_options(config)
+    progress.lang = options.lang
     profile = load_profile(config.profile, config.overrides, base_dir=config.base_dir)
     profile_copy = Path(profile.path).read_bytes()
     read = run_inputs(config, profile, inputs)
@@ -291,7 +292,7 @@ def write_layers_only(
     an existing file only when ``lifecircle layers`` wrote it; ``inputs``
     are other files the run read (the run config file).
     """
-    progress = Progress(quiet=quiet)
+    progress = Progress(quiet=quiet, lang=config.maps.get("lang") or "zh")
     check_settings(config)
     profile = load_profile(config.profile, config.overrides, base_dir=config.base_dir)
     read = run_inputs(config, profile, inputs)
