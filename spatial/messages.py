@@ -25,6 +25,7 @@ from lifecircle.spatial.messages_zh import ZH
 
 LANGS = ("zh", "en")
 _FIELD = re.compile(r"\{(\w+)\}")
+_ENGLISH_PAIR = re.compile(r"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}")
 
 
 def _pattern(template: str) -> re.Pattern[str]:
@@ -52,15 +53,26 @@ def _templates() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 def _lookup(text: str) -> str | None:
-    """The Chinese text of one English message, or None when the catalogue lacks it."""
+    """The Chinese text of one English message, or None when the catalogue lacks it.
+
+    Fields match any text, so a message may fit several templates (``{key} is
+    {value}.`` fits most sentences with "is"); the one leaving the fewest English
+    words in its translated fields wins, then the one with the most literal text.
+    """
     if text in ZH and not _FIELD.search(text):
         return ZH[text]
+    best: tuple[int, str] | None = None
     for pattern, chinese in _templates():
         match = pattern.fullmatch(text)
-        if match:
-            fields = {name: translate(value, "zh") for name, value in match.groupdict().items()}
-            return _fill(chinese, fields)
-    return None
+        if match is None:
+            continue
+        fields = {name: translate(value, "zh") for name, value in match.groupdict().items()}
+        left = sum(len(_ENGLISH_PAIR.findall(value)) for value in fields.values())
+        if best is None or left < best[0]:
+            best = (left, _fill(chinese, fields))
+            if left == 0:
+                break
+    return best[1] if best else None
 
 
 def _fill(template: str, fields: Mapping[str, str]) -> str:

@@ -499,6 +499,12 @@ ZH: dict[str, str] = {
         "'{column}' 列（{key}）中有不是 {allowed} 的值：{shown}。"
     ),
     "Correct those cells ({allowed}) or leave them empty.": "请修正这些单元格（{allowed}），或留空。",
+    "from {low} to {high} {unit}": "{low} 到 {high} {unit}",
+    "places, beds or m²": "个床位/位或 m²",
+    "m² of floor area": "m² 建筑面积",
+    "storeys": "层",
+    "metres": "米",
+    "people": "人",
     "The facility list {name} has {n} category value the profile does not know: {listed}.": (
         "设施清单 {name} 中有 {n} 个标准配置不认识的类别值：{listed}。"
     ),
@@ -707,7 +713,7 @@ ZH: dict[str, str] = {
     "Wait for the other run to finish, or delete {path} if none is running.": (
         "请等待另一个运行结束；如没有在运行，请删除 {path}。"
     ),
-    "Cannot write {path}: {reason} ({detail}).": "无法写入 {path}：{reason}（{detail}）。",
+    "Cannot write {path}: {reason} ({detail}).": "无法写入 {path}：{reason}（英文原文：{detail}）。",
     "Cannot write {path}: the disk is full ({free} bytes free; the writer said: {exc}). The "
     "earlier output, if any, is unchanged.": (
         "无法写入 {path}：磁盘已满（剩余 {free} 字节；英文原文：{exc}）。此前的输出（如有）未改动。"
@@ -717,8 +723,43 @@ ZH: dict[str, str] = {
     "Give the path of a folder (new or existing), not of a file.": "请给出文件夹（新的或已有的）路径，而不是文件路径。",
     "{path} is a folder, not a file.": "{path} 是文件夹，不是文件。",
     "Give a file name that is not an existing folder.": "请给出一个不是已有文件夹的文件名。",
+    "Cannot write {path}: the disk is full ({detail}).": "无法写入 {path}：磁盘已满（英文原文：{detail}）。",
+    "the disk is full": "磁盘已满",
+    "the disk quota is used up": "磁盘配额已用完",
+    "the file system is read-only": "文件系统为只读",
     "permission denied": "没有权限",
-    "read-only file system": "只读文件系统",
+    "the operation is not permitted": "不允许该操作",
+    "a name in the path is too long": "路径中的名称过长",
+    "a part of the path is a file, not a folder": "路径中的某一部分是文件，不是文件夹",
+    "a file is in the way": "有一个文件挡在那里",
+    "a folder on the path does not exist or cannot be created": "路径上的文件夹不存在或无法创建",
+    "a folder is in the way": "有一个文件夹挡在那里",
+    "the path is in use (a mount point?)": "路径正在使用中（挂载点？）",
+    "the path crosses file systems": "路径跨越了不同的文件系统",
+    "Free some space, or choose another folder.": "请释放一些空间，或另选文件夹。",
+    "Choose a folder you can write to.": "请选择你有写权限的文件夹。",
+    "Use a shorter name (at most 255 bytes per folder or file name).": "请使用更短的名称（每个文件夹名或文件名最多 255 字节）。",
+    "Check the path, or choose another name.": "请检查路径，或另选名称。",
+    "Check the path, or choose a folder you can write to.": "请检查路径，或选择你有写权限的文件夹。",
+    "Choose a file name that is not a folder.": "请选择一个不是文件夹的文件名。",
+    "Choose a folder inside it instead.": "请改为选择其中的一个文件夹。",
+    "the root of the file system": "文件系统的根目录",
+    "the working folder": "当前工作文件夹",
+    "your home folder": "你的主文件夹",
+    "a folder that holds {label} ({base})": "包含{label}的文件夹（{base}）",
+    "{path}, rows {rows} (row numbers as Excel shows them: the header is row 1)": (
+        "{path}，第 {rows} 行（按 Excel 显示的行号：表头为第 1 行）"
+    ),
+    "{path}, features {rows} (counted from 1 in file order)": "{path}，第 {rows} 个要素（按文件顺序从 1 计）",
+    "{sources} (no --bbox or --boundary given, so the roads' extent is the study area)": (
+        "{sources}（没有给出 --bbox 或 --boundary，因此以道路范围作为研究范围）"
+    ),
+    "{where}: {bounds}": "{where}：{bounds}",
+    "study area boundary (W,S,E,N)": "研究范围边界（W,S,E,N）",
+    "{first} ({first_id}) and {second} ({second_id}): {area} m², {share} of the smaller": (
+        "{first}（{first_id}）与 {second}（{second_id}）：{area} m²，占较小单元的 {share}"
+    ),
+    "{one}; {other}": "{one}；{other}",
     # --- map options (maps.options, maps.labels) ---
     "Unknown map language '{lang}'.": "未知的地图语言 '{lang}'。",
     "Use 'zh' (Chinese, the default) or 'en' (English).": "请使用 'zh'（中文，默认）或 'en'（英文）。",

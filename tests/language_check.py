@@ -58,10 +58,11 @@ TECHNICAL = {
     "false",
 }
 _STRIP = [
-    re.compile(r"（英文原文：.*?）", re.DOTALL),  # a library's own English words, marked
+    re.compile(r"英文原文：[^）]*", re.DOTALL),  # a library's own English words, marked
     re.compile(r"`[^`]*`"),
     re.compile(r"'[^']*'"),
     re.compile(r'"[^"]*"'),
+    re.compile(r"\b\w+(?:\[\d+\]|\.\w+)+"),  # key paths: facilities[0].path
     re.compile(r"\{[^{}]*\}"),
     re.compile(r"\[[^\[\]]*\]"),
     re.compile(r"\S*[/\\]\S*"),  # paths
