@@ -127,6 +127,11 @@ def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dic
         "synthetic": bool(layerset.meta.get("synthetic")),
         "source": layerset.meta.get("source", ""),
         "attribution": layerset.meta.get("attribution", ""),
+        "attribution_names": {
+            key: layerset.meta[key]
+            for key in ("attribution_zh", "attribution_en")
+            if layerset.meta.get(key)
+        },
         "crs": layerset.crs.to_string(),
         "profile": profile.to_summary(),
         "profile_overrides": config.overrides,

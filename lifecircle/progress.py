@@ -48,5 +48,5 @@ class Progress:
         self.timings[name] = round(seconds, 3)
         detail = translate(info.get("detail", ""), self.lang)
         shown = f" — {detail}" if detail else ""
-        unit = "秒" if self.lang == "zh" else "s"
-        self.line(f"{translate(name, self.lang)}: {seconds:.2f} {unit}{shown}")
+        colon, unit = ("：", "秒") if self.lang == "zh" else (": ", "s")
+        self.line(f"{translate(name, self.lang)}{colon}{seconds:.2f} {unit}{shown}")

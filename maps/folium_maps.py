@@ -19,7 +19,7 @@ from branca.element import Element
 from lifecircle.maps import basemap_labels, geojson, mapdata, offline
 from lifecircle.maps.basemaps import tile_layers
 from lifecircle.maps.js import closing_script, page_css, setup_script
-from lifecircle.maps.labels import profile_title, t
+from lifecircle.maps.labels import attribution, profile_title, t
 from lifecircle.maps.mapdata import MapContext, SitesOverlay
 from lifecircle.maps.overlays import (
     PANES,
@@ -328,8 +328,8 @@ def _add_title(
 
 def _add_closing_script(m: folium.Map, ctx: MapContext, bounds: list[list[float]]) -> None:
     """Scale bar, data attribution, the initial view and the legend; then ``LC_READY``."""
-    attribution = str(ctx.meta.get("attribution") or "")
-    config = {"attributions": [attribution] if attribution else [], "bounds": bounds}
+    text = attribution(ctx.meta, ctx.lang)
+    config = {"attributions": [text] if text else [], "bounds": bounds}
     m.add_child(closing_script(config))
 
 

@@ -24,7 +24,7 @@ from matplotlib.patches import Patch
 from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.maps import mapdata
 from lifecircle.maps.atomic import write_bytes_atomic
-from lifecircle.maps.labels import category_name, circle_name, t
+from lifecircle.maps.labels import attribution, category_name, circle_name, t
 from lifecircle.maps.mapdata import MAP_KINDS, make_context
 from lifecircle.maps.options import MapOptions
 from lifecircle.maps.style import (
@@ -272,7 +272,7 @@ def draw_map(results: RunFrames, kind: str, options: MapOptions) -> bytes:
             )
         title = mapdata.map_title(ctx, kind)
         ax.set_title(title, fontsize=11, loc="left")
-        footer = [str(layerset.meta.get("attribution") or "")]
+        footer = [attribution(layerset.meta, lang)]
         if layerset.meta.get("synthetic"):
             ax.text(
                 0.99,

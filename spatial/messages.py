@@ -72,7 +72,9 @@ def _lookup(text: str) -> str | None:
             best = (left, _fill(chinese, fields))
             if left == 0:
                 break
-    return best[1] if best else None
+    if best is None or best[1] == text:  # separators alone ("{a}; {b}") translated nothing
+        return None
+    return best[1]
 
 
 def _fill(template: str, fields: Mapping[str, str]) -> str:

@@ -55,6 +55,8 @@ ZH: dict[str, str] = {
     "Geofabrik shapefiles {name}": "Geofabrik shapefile {name}",
     "osmnx download": "osmnx 下载",
     "embedded synthetic demo district": "内置合成示范街道",
+    "lifecircle synthetic demo district (not a real place)": "lifecircle 合成示范街道（非真实地点）",
+    "layers file {name}": "图层文件 {name}",
     # --- siting solver messages (analyses.siting.models, recommend) ---
     "{n} new site covers {people} more people; coverage rises from {before} to {after} of "
     "{total} people. {rest}": (
