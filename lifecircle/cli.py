@@ -132,6 +132,8 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
         version=f"lifecircle {__version__}",
         help=text("version", lang),
     )
+    # read by lang_from_argv before parsing, here or after the command
+    parser.add_argument("--lang", choices=LANGS, dest="top_lang", help=text("lang", lang))
     commands = parser.add_subparsers(
         dest="command", required=True, title=text("commands", lang), metavar="COMMAND"
     )
