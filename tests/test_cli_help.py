@@ -70,7 +70,7 @@ def test_help_in_a_subprocess_follows_the_locale():
 
 def test_short_flags_on_every_command_that_writes_or_prints():
     parser = build_parser("en")
-    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001 (argparse has no API)
+    commands = parser._subparsers._group_actions[0].choices
     for name, sub in commands.items():
         flags = {flag for action in sub._actions for flag in action.option_strings}
         assert {"-o", "--out", "-q", "--quiet", "--lang"} <= flags, name
