@@ -762,7 +762,8 @@ ZH: dict[str, str] = {
         "{first}（{first_id}）与 {second}（{second_id}）：{area} m²，占较小单元的 {share}"
     ),
     "{one}; {other}": "{one}；{other}",
-    # --- map options (maps.options, maps.labels) ---
+    # --- map options (maps.options, maps.labels, lifecircle.map) ---
+    "Unknown map kind '{kind}'.": "未知的地图类型 '{kind}'。",
     "Unknown map language '{lang}'.": "未知的地图语言 '{lang}'。",
     "Use 'zh' (Chinese, the default) or 'en' (English).": "请使用 'zh'（中文，默认）或 'en'（英文）。",
     "Unknown basemap '{basemap}'.": "未知的底图 '{basemap}'。",
