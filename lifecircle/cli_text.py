@@ -171,10 +171,11 @@ EXAMPLES: dict[str, list[tuple[str, str, str]]] = {
     ],
     "run": [
         (
-            "上海中心城区的 OSM 数据",
-            "the central Shanghai OSM extract",
+            "宜川路街道一带，使用 OSM 数据",
+            "the Yichuan Road area from OSM data",
             "lifecircle run --osm ../shared/data/shanghai-central/roads.osm "
-            "--geofabrik ../shared/data/shanghai-central/geofabrik -o out/central",
+            "--geofabrik ../shared/data/shanghai-central/geofabrik "
+            "--bbox 121.425,31.248,121.452,31.272 -o out/yichuan",
         ),
     ],
     "layers": [

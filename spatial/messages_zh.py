@@ -762,6 +762,7 @@ ZH: dict[str, str] = {
         "{first}（{first_id}）与 {second}（{second_id}）：{area} m²，占较小单元的 {share}"
     ),
     "{one}; {other}": "{one}；{other}",
+    "{one}, {other}": "{one}，{other}",
     # --- map options (maps.options, maps.labels, lifecircle.map) ---
     "Unknown map kind '{kind}'.": "未知的地图类型 '{kind}'。",
     "Unknown map language '{lang}'.": "未知的地图语言 '{lang}'。",
