@@ -216,7 +216,11 @@ def epilog(command: str, lang: str) -> str:
 
 
 def lang_from_argv(argv: Sequence[str]) -> str | None:
-    """The ``--lang`` value in a command line, read before the parser exists (for --help)."""
+    """The ``--lang`` value in a command line, read before the parser exists (for --help).
+
+    The last one counts, as for argparse.
+    """
+    found = None
     for position, arg in enumerate(argv):
         if arg == "--":
             break
@@ -227,8 +231,8 @@ def lang_from_argv(argv: Sequence[str]) -> str | None:
         else:
             continue
         if value in LANGS:
-            return value
-    return None
+            found = value
+    return found
 
 
 def lang_from_locale(environ: Mapping[str, str] | None = None) -> str | None:

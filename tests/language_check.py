@@ -14,6 +14,8 @@ import re
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 TECHNICAL = {
+    "lon",
+    "lat",
     "AMap",
     "Baidu",
     "Excel",

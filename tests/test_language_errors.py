@@ -132,6 +132,7 @@ def test_lang_is_found_in_the_command_line_before_parsing():
     assert lang_from_argv(["run", "--lang", "en", "--help"]) == "en"
     assert lang_from_argv(["run", "--lang=zh", "-h"]) == "zh"
     assert lang_from_argv(["run", "--lang", "fr"]) is None
+    assert lang_from_argv(["run", "--lang", "en", "--lang", "zh"]) == "zh"  # the last, as argparse
     assert lang_from_argv(["run", "--", "--lang", "en"]) is None
     assert lang_from_locale({"LANG": "C"}) is None
 
