@@ -72,8 +72,8 @@ def _add_common(parser: LangParser, quiet: bool = True) -> None:
         parser.add_argument("-q", "--quiet", action="store_true", help=text("quiet", lang))
 
 
-def _add_lang(parser: LangParser) -> None:
-    parser.add_argument("--lang", choices=LANGS, help=text("lang", parser.lang))
+def _add_lang(parser: LangParser, key: str = "lang") -> None:
+    parser.add_argument("--lang", choices=LANGS, help=text(key, parser.lang))
 
 
 def _add_map_options(parser: LangParser) -> None:
@@ -155,7 +155,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     _add_sources(layers)
     layers.add_argument("-o", "--out", type=Path, required=True, help=text("out_layers", lang))
     _add_common(layers)
-    _add_lang(layers)
+    _add_lang(layers, "lang_messages")
 
     _add_sites(_command(commands, "sites", lang))
     return parser
@@ -198,7 +198,7 @@ def _add_sites(sites: LangParser) -> None:
     sites.add_argument("--crs", help=text("crs", lang))
     sites.add_argument("-o", "--out", type=Path, help=text("out_sites", lang))
     sites.add_argument("-q", "--quiet", action="store_true", help=text("quiet", lang))
-    _add_lang(sites)
+    _add_lang(sites, "lang_messages")
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:

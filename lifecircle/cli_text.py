@@ -58,6 +58,10 @@ HELP: dict[str, tuple[str, str]] = {  # key: (zh, en)
         "输出语言：zh 或 en（地图、报告、表格和信息）",
         "language of maps, report, tables and messages: zh or en",
     ),
+    "lang_messages": (
+        "信息语言：zh 或 en（sites 的地图和报告沿用此前运行的语言）",
+        "language of messages: zh or en (sites keeps the earlier run's language in its maps)",
+    ),
     "basemap": (
         "none：由图层绘制的矢量底图（含道路名和地名，无天地图密钥时为默认）；tianditu（环境变量 "
         "LIFECIRCLE_TIANDITU_KEY 有密钥时为默认）；osm；amap（GCJ-02）",
