@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from lifecircle.layers.layerset import LAYER_COLUMNS, LayerSet, empty_layer
@@ -297,6 +298,8 @@ def assemble_layerset(
     replace_categories: Sequence[str] = (),
     candidates: gpd.GeoDataFrame | None = None,
     buildings: gpd.GeoDataFrame | None = None,
+    crs: str | None = None,
+    within: shapely.Geometry | None = None,
 ) -> LayerSet:
     """Clip, project and merge source layers into a LayerSet.
 
@@ -316,6 +319,11 @@ def assemble_layerset(
         ``extra_facilities``.
     candidates, buildings : GeoDataFrame, optional
         The planner's own candidate sites or buildings (replace source buildings).
+    crs : str, optional
+        The metric CRS to work in (default: the UTM zone of the study area's centre).
+    within : shapely geometry, optional
+        In ``crs``: keep only features that also meet this region (the halo of a
+        larger area this study area is one unit of, in ``lifecircle batch``).
 
     Raises
     ------
@@ -336,11 +344,12 @@ def assemble_layerset(
     boundary_wgs = boundary.to_crs(WGS84)
     check_study_area_size(boundary_wgs.total_bounds, where="study area boundary (W,S,E,N)")
     centre = boundary_wgs.geometry.union_all().centroid
-    crs = local_metric_crs(centre.x, centre.y)
+    crs = pyproj.CRS(crs) if crs is not None else local_metric_crs(centre.x, centre.y)
     boundary_m = repair_geometries(boundary.to_crs(crs), "boundary", report)
     boundary_m = trim_unit_overlaps(boundary_m, report)
     area = boundary_m.geometry.union_all()
     halo = area.buffer(halo_m)
+    outer = within
 
     def clip(frames: list[gpd.GeoDataFrame], layer: str, region) -> gpd.GeoDataFrame:
         merged = _concat(frames, crs)
@@ -349,6 +358,9 @@ def assemble_layerset(
         merged = _first_of_each_id(merged, layer, report)
         merged = repair_geometries(merged, layer, report)
         idx = merged.sindex.query(region, predicate="intersects")
+        if outer is not None and region is halo:
+            # a feature the whole area's run keeps meets its halo, whichever part it meets
+            idx = idx[shapely.intersects(merged.geometry.values[idx], outer)]
         return _with_schema(merged.iloc[np.sort(idx)], layer, crs)
 
     roads = clip(road_frames, "roads", halo)
@@ -368,7 +380,7 @@ def assemble_layerset(
     facilities = clip(facility_frames, "facilities", halo)
     if extra_facilities is not None and not extra_facilities.empty:
         _refuse_clashing_planner_ids(extra_facilities)
-        _report_planner_outside(extra_facilities.to_crs(crs), area, halo, halo_m, report)
+        _report_planner_outside(extra_facilities.to_crs(crs), area, halo, halo_m, report, outer)
         planner = clip([extra_facilities], "facilities", halo)
         facilities = _with_schema(
             gpd.GeoDataFrame(pd.concat([facilities, planner], ignore_index=True), crs=crs),
@@ -423,10 +435,17 @@ def _report_planner_outside(
     halo: shapely.Geometry,
     halo_m: float,
     report: list[dict],
+    outer: shapely.Geometry | None = None,
 ) -> None:
-    """Report the planner's facilities that lie outside the study area (dropped beyond the halo)."""
+    """Report the planner's facilities that lie outside the study area (dropped beyond the halo).
+
+    With ``outer`` (one unit of a batch: the whole area's halo), a facility beyond the
+    unit's halo but within ``outer`` is another unit's and is not reported.
+    """
     points = planner.geometry.values
     beyond = ~shapely.intersects(halo, points)
+    if outer is not None:
+        beyond &= ~shapely.intersects(outer, points)
     in_halo = ~beyond & ~shapely.intersects(area, points)
     for mask, issue in (
         (beyond, f"planner facilities beyond the study area and its {halo_m:g} m halo (not used)"),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from lifecircle.spatial.errors import LifecircleError
@@ -60,7 +61,10 @@ def grid_cells(area: shapely.Geometry, size_m: float, shape: str = "hexagon") ->
     Returns
     -------
     GeoSeries
-        Cell polygons, ordered row by row from the south-west (stable ids).
+        Cell polygons, ordered row by row from the south-west, indexed by stable ids
+        ``cell-<shape initial><size>-<row>-<column>`` of the lattice anchored at the
+        CRS origin (``cell-h150-23145-2702``): the same cell has the same id in
+        every run made in the same CRS, whatever the study area's extent.
     """
     if size_m <= 0:
         raise LifecircleError(
@@ -74,29 +78,36 @@ def grid_cells(area: shapely.Geometry, size_m: float, shape: str = "hexagon") ->
             where="demand.grid_shape",
             fix="Use hexagon or square.",
         )
+    # The lattice is anchored at the CRS origin, not at the area's corner, so a cell
+    # has the same centre and id whatever area it is made for: a unit of `lifecircle
+    # batch` gets exactly the cells the whole city's run gives it.
     minx, miny, maxx, maxy = area.bounds
     if shape == "square":
-        xs = np.arange(minx + size_m / 2, maxx, size_m)
-        ys = np.arange(miny + size_m / 2, maxy, size_m)
-        cx, cy = np.meshgrid(xs, ys)
+        rows = np.arange(math.floor(miny / size_m), math.ceil(maxy / size_m) + 1)
+        cols = np.arange(math.floor(minx / size_m), math.ceil(maxx / size_m) + 1)
+        col_index, row_index = np.meshgrid(cols, rows)
+        cx = (col_index + 0.5) * size_m
+        cy = (row_index + 0.5) * size_m
         half = size_m / 2
         offsets = np.array([[-half, -half], [half, -half], [half, half], [-half, half]])
     else:
         row_step = size_m * math.sqrt(3) / 2
-        ys = np.arange(miny + row_step / 2, maxy + row_step, row_step)
-        xs = np.arange(minx, maxx + size_m, size_m)
-        cx, cy = np.meshgrid(xs, ys)
-        cx = cx + (np.arange(len(ys))[:, None] % 2) * size_m / 2
+        rows = np.arange(math.floor(miny / row_step) - 1, math.ceil(maxy / row_step) + 1)
+        cols = np.arange(math.floor(minx / size_m) - 1, math.ceil(maxx / size_m) + 1)
+        col_index, row_index = np.meshgrid(cols, rows)
+        cx = col_index * size_m + (row_index % 2) * size_m / 2
+        cy = (row_index + 0.5) * row_step
         radius = size_m / math.sqrt(3)
         angles = np.deg2rad(np.arange(6) * 60 + 30)
         offsets = np.column_stack([np.cos(angles), np.sin(angles)]) * radius
-    centres = shapely.points(cx.ravel(), cy.ravel())
     keep = shapely.contains_xy(area, cx.ravel(), cy.ravel())
     centres_xy = np.column_stack([cx.ravel()[keep], cy.ravel()[keep]])
     rings = centres_xy[:, None, :] + offsets[None, :, :]
-    polygons = shapely.polygons(rings)
-    del centres
-    return gpd.GeoSeries(polygons)
+    ids = [
+        f"cell-{shape[0]}{size_m:g}-{row}-{col}"
+        for row, col in zip(row_index.ravel()[keep], col_index.ravel()[keep], strict=True)
+    ]
+    return gpd.GeoSeries(shapely.polygons(rings), index=pd.Index(ids, name="demand_id"))
 
 
 def drop_unusable_cells(

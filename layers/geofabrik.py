@@ -12,6 +12,7 @@ the planner's own road lines.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -41,7 +42,9 @@ def _shapefile(folder: Path, stem: str) -> Path | None:
     return None
 
 
-def _read(folder: Path, stems: list[str], report: list[dict]) -> list[gpd.GeoDataFrame]:
+def _read(
+    folder: Path, stems: list[str], report: list[dict], bbox: Sequence[float] | None = None
+) -> list[gpd.GeoDataFrame]:
     """The layers' frames in WGS84; a layer without its attributes is skipped and reported.
 
     A real Geofabrik download can hold a shapefile whose ``.dbf`` is 0 bytes:
@@ -53,7 +56,7 @@ def _read(folder: Path, stems: list[str], report: list[dict]) -> list[gpd.GeoDat
         path = _shapefile(folder, stem)
         if path is None:
             continue
-        frame = read_vector(path, what=f"Geofabrik {stem}", crs="EPSG:4326")
+        frame = read_vector(path, what=f"Geofabrik {stem}", crs="EPSG:4326", bbox=bbox)
         missing = sorted(REQUIRED_COLUMNS - set(frame.columns))
         if missing:
             dbf = path.with_suffix(".dbf")
@@ -95,13 +98,16 @@ def _osm_ref(frame: gpd.GeoDataFrame, stem_is_area: bool) -> pd.Series:
     return "osm:" + kind + "/" + frame["osm_id"].astype(str)
 
 
-def read_geofabrik(folder: str | Path) -> RawLayers:
+def read_geofabrik(folder: str | Path, bbox: Sequence[float] | None = None) -> RawLayers:
     """Read the Geofabrik shapefiles of one folder into raw WGS84 layers.
 
     Parameters
     ----------
     folder : str or Path
         Folder holding ``gis_osm_*_free_1.shp`` files.
+    bbox : (west, south, east, north), optional
+        Degrees: read only the features whose extent meets this box (a unit of
+        ``lifecircle batch`` and its halo).
 
     Returns
     -------
@@ -129,7 +135,7 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
         )
 
     report: list[dict] = []
-    roads = _concat(_read(folder, LAYER_FILES["roads"], report), BASE_COLUMNS)
+    roads = _concat(_read(folder, LAYER_FILES["roads"], report, bbox), BASE_COLUMNS)
     if len(roads):
         roads = gpd.GeoDataFrame(
             {
@@ -143,7 +149,7 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
             crs="EPSG:4326",
         )
 
-    buildings = _concat(_read(folder, LAYER_FILES["buildings"], report), BASE_COLUMNS)
+    buildings = _concat(_read(folder, LAYER_FILES["buildings"], report, bbox), BASE_COLUMNS)
     if len(buildings):
         building_type = buildings.get("type", pd.Series([None] * len(buildings)))
         buildings = gpd.GeoDataFrame(
@@ -163,7 +169,7 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
 
     water_frames = []
     for stem in LAYER_FILES["water"]:
-        for frame in _read(folder, [stem], report):
+        for frame in _read(folder, [stem], report, bbox):
             frame = frame[~frame["fclass"].isin(WATER_FCLASSES_EXCLUDED)]
             water_frames.append(
                 gpd.GeoDataFrame(
@@ -179,7 +185,7 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
             )
     water = _concat(water_frames, ["water_id", "kind", "name"])
 
-    railways = _concat(_read(folder, LAYER_FILES["railways"], report), BASE_COLUMNS)
+    railways = _concat(_read(folder, LAYER_FILES["railways"], report, bbox), BASE_COLUMNS)
     if len(railways):
         railways = gpd.GeoDataFrame(
             {
@@ -197,7 +203,7 @@ def read_geofabrik(folder: str | Path) -> RawLayers:
 
     facility_frames = []
     for stem in LAYER_FILES["facilities"]:
-        for frame in _read(folder, [stem], report):
+        for frame in _read(folder, [stem], report, bbox):
             is_area = stem.endswith("_a")
             geometry = frame.geometry.representative_point() if is_area else frame.geometry
             facility_frames.append(

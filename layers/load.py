@@ -13,12 +13,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import shapely
 
 from lifecircle.layers.assemble import assemble_layerset, bbox_boundary, normalize_boundary
 from lifecircle.layers.geofabrik import read_geofabrik
@@ -56,14 +58,44 @@ def halo_m(profile: Profile) -> float:
     return longest + float(profile.max_snap_m.value)
 
 
+@dataclass(frozen=True)
+class ReadWindow:
+    """The part of a larger area one piece of it reads (a unit of ``lifecircle batch``).
+
+    Attributes
+    ----------
+    boundary : GeoDataFrame
+        The piece itself: one polygon row with ``unit_id``, ``name``, ``name_en``
+        (it replaces the run config's boundary as the study area).
+    bbox : (west, south, east, north)
+        Degrees: the readers keep only features whose extent meets this box
+        (the unit plus its halo).
+    crs : str
+        The metric CRS of the whole area, so every piece measures in the same
+        one (and grid cells keep their ids across pieces).
+    within : shapely geometry
+        In ``crs``: the whole area's own halo. A piece keeps only features that meet
+        both its halo and this, exactly the features the whole area's run keeps.
+    halo_m : float
+        Metres around the piece within which features are kept.
+    """
+
+    boundary: gpd.GeoDataFrame
+    bbox: tuple[float, float, float, float]
+    crs: str
+    within: shapely.Geometry
+    halo_m: float
+
+
 def _read_sources(
     osm: Sequence[Path],
     geofabrik: Sequence[Path],
     layers_gpkg: Path | None,
     osmnx: Mapping[str, Any] | None,
+    bbox: Sequence[float] | None = None,
 ) -> list[RawLayers]:
-    raws: list[RawLayers] = [read_osm(path) for path in osm]
-    raws += [read_geofabrik(path) for path in geofabrik]
+    raws: list[RawLayers] = [read_osm(path, bbox) for path in osm]
+    raws += [read_geofabrik(path, bbox) for path in geofabrik]
     if layers_gpkg is not None:
         raws.append(read_layerset_gpkg(layers_gpkg))
     if osmnx:
@@ -114,6 +146,7 @@ def load_layerset(
     population: Mapping[str, Any] | None = None,
     demand: Mapping[str, Any] | None = None,
     stage: Stage = untimed,
+    window: ReadWindow | None = None,
 ) -> LayerSet:
     """Read every source and return the prepared LayerSet.
 
@@ -145,6 +178,9 @@ def load_layerset(
     stage : callable, optional
         Times the stages ``read sources``, ``assemble layers`` and ``classify
         facilities and place residents`` (e.g. ``Progress(...).stage``).
+    window : ReadWindow, optional
+        Read only this piece of a larger area (``lifecircle batch``); ``boundary``
+        is then the piece's own polygon.
 
     Raises
     ------
@@ -152,7 +188,8 @@ def load_layerset(
         When no source is given, or a reader or a step finds bad input.
     """
     with stage("read sources") as info:
-        raws = _read_sources(osm, geofabrik, layers_gpkg, osmnx)
+        box = window.bbox if window is not None else None
+        raws = _read_sources(osm, geofabrik, layers_gpkg, osmnx, box)
         planner_report: list[dict[str, Any]] = []
         planner_facilities = [
             read_facility_list(dict(spec), profile.categories, planner_report)
@@ -164,18 +201,20 @@ def load_layerset(
             if planner_facilities
             else None
         )
-        planner_buildings = read_buildings(dict(buildings)) if buildings else None
+        planner_buildings = read_buildings(dict(buildings), box) if buildings else None
         planner_candidates = read_candidates(dict(candidates)) if candidates else None
         info["detail"] = ", ".join(raw.source for raw in raws)
     with stage("assemble layers") as info:
         layerset = assemble_layerset(
             raws,
-            _boundary(boundary, bbox, layers_gpkg),
-            halo_m(profile),
+            window.boundary if window is not None else _boundary(boundary, bbox, layers_gpkg),
+            window.halo_m if window is not None else halo_m(profile),
             extra_facilities=extra,
             replace_categories=replace,
             candidates=planner_candidates,
             buildings=planner_buildings,
+            crs=window.crs if window is not None else None,
+            within=window.within if window is not None else None,
         )
         layerset.meta["report"].extend(planner_report)
         info["detail"] = f"CRS {layerset.crs.to_string()}, {len(layerset.roads)} road lines"

@@ -9,6 +9,7 @@ unconnected.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,9 @@ def _capacity(tags: dict[str, str]) -> float:
 class _Collector:
     """Accumulates rows per layer while the file is read once."""
 
-    def __init__(self) -> None:
+    def __init__(self, bbox: Sequence[float] | None = None) -> None:
+        # (west, south, east, north) degrees: keep only what meets this box
+        self.bbox = None if bbox is None else tuple(float(v) for v in bbox)
         self.roads: list[dict[str, Any]] = []
         self.railways: list[dict[str, Any]] = []
         self.waterways: list[dict[str, Any]] = []
@@ -169,11 +172,18 @@ class _Collector:
         tags = {t.k: t.v for t in obj.tags}
         if _is_facility(tags) or (_name(tags) and "highway" not in tags):
             loc = obj.location
-            if not loc.valid():
+            if not loc.valid() or not self._meets_box((loc.lon, loc.lat, loc.lon, loc.lat)):
                 return
             self.facilities.append(
                 self._facility_row(f"osm:node/{obj.id}", tags, shapely.Point(loc.lon, loc.lat))
             )
+
+    def _meets_box(self, bounds: Sequence[float]) -> bool:
+        """True without a box, or when the extent ``bounds`` (W, S, E, N) meets it."""
+        if self.bbox is None:
+            return True
+        west, south, east, north = self.bbox
+        return bounds[0] <= east and bounds[2] >= west and bounds[1] <= north and bounds[3] >= south
 
     def _facility_row(self, fid: str, tags: dict[str, str], geom: Any) -> dict[str, Any]:
         return {
@@ -198,6 +208,8 @@ class _Collector:
             return
         runs = self._valid_runs(obj)
         for part, (ids, coords) in enumerate(runs):
+            if self.bbox is not None and not self._meets_box(_coords_bounds(coords)):
+                continue  # numbered before filtering: a part keeps its id in every window
             line = shapely.LineString(coords)
             suffix = f"#{part}" if len(runs) > 1 else ""
             if is_road:
@@ -277,6 +289,8 @@ class _Collector:
         except (RuntimeError, osmium.InvalidLocationError, shapely.errors.GEOSException):
             self.bad_areas += 1
             return
+        if not self._meets_box(geom.bounds):
+            return
         kind = "way" if obj.from_way() else "relation"
         oid = f"osm:{kind}/{obj.orig_id()}"
         if is_walk_area:
@@ -330,6 +344,12 @@ class WalkArea:
     tags: dict[str, str] = field(default_factory=dict)
     ring_ids: list[str] = field(default_factory=list)
     node_xy: dict[int, tuple[float, float]] = field(default_factory=dict)
+
+
+def _coords_bounds(coords: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    lons = [lon for lon, _ in coords]
+    lats = [lat for _, lat in coords]
+    return min(lons), min(lats), max(lons), max(lats)
 
 
 def _walk_line(road_id: str, area: WalkArea, ids: np.ndarray, coords: list) -> dict[str, Any]:
@@ -463,13 +483,17 @@ def _frame(rows: list[dict[str, Any]], columns: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
 
 
-def read_osm(path: str | Path) -> RawLayers:
+def read_osm(path: str | Path, bbox: Sequence[float] | None = None) -> RawLayers:
     """Read roads, buildings, water, railways and facilities from an OSM extract.
 
     Parameters
     ----------
     path : str or Path
         An .osm, .osm.bz2 or .osm.pbf file.
+    bbox : (west, south, east, north), optional
+        Degrees: keep only the nodes, ways (each run of a way between missing
+        nodes) and areas whose extent meets this box, so a unit of ``lifecircle
+        batch`` holds its own part of the city; the file is still parsed once.
 
     Returns
     -------
@@ -483,7 +507,7 @@ def read_osm(path: str | Path) -> RawLayers:
     """
     path = Path(path)
     _check_file(path)
-    collector = _Collector()
+    collector = _Collector(bbox)
     try:
         processor = osmium.FileProcessor(str(path)).with_locations().with_areas()
         for obj in processor:

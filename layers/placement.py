@@ -243,7 +243,7 @@ def _grid_demand(
     info = layerset.meta["population"]
     cells = grid_cells(layerset.study_area, demand.grid_size_m, demand.grid_shape)
     frame = gpd.GeoDataFrame(
-        {"demand_id": [f"cell-{i:06d}" for i in range(len(cells))]},
+        {"demand_id": cells.index.to_numpy()},
         geometry=cells.set_crs(layerset.crs).values,
         crs=layerset.crs,
     )

@@ -7,7 +7,7 @@ Column names are mapped to the lifecircle schema by the run config, e.g.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -260,14 +260,16 @@ def read_facility_list(
     return out
 
 
-def read_buildings(spec: dict[str, Any]) -> gpd.GeoDataFrame:
+def read_buildings(spec: dict[str, Any], bbox: Sequence[float] | None = None) -> gpd.GeoDataFrame:
     """Read the planner's buildings: ``columns: {levels: 层数, use: 用途}``.
 
     ``residential_values`` lists the ``use`` values that mean housing
     (default: residential, 住宅, 居住).
     """
     path = Path(spec["path"])
-    frame = read_vector(path, layer=spec.get("layer"), what="buildings", crs=spec.get("crs"))
+    frame = read_vector(
+        path, layer=spec.get("layer"), what="buildings", crs=spec.get("crs"), bbox=bbox
+    )
     mapped = _mapped(frame, spec.get("columns") or {}, path)
     n = len(frame)
     residential_values = set(spec.get("residential_values") or ["residential", "住宅", "居住"])

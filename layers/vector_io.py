@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import pyproj
 import shapely
 
 from lifecircle.spatial.chinese_coords import bd09_to_wgs84, gcj02_to_wgs84
@@ -110,7 +111,29 @@ def _points_from_table(
     return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(x, y), crs=None)
 
 
-def _read_spatial(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+def _file_bbox(
+    path: Path, layer: str | None, bbox: Sequence[float] | None, declared: str | None
+) -> tuple[float, float, float, float] | None:
+    """``bbox`` (degrees) in the file's own CRS, or None to read the whole file."""
+    if bbox is None or (declared or "").lower() in CHINESE_DATUMS:
+        return None
+    try:
+        text = pyogrio.read_info(path, layer=layer).get("crs")
+    except pyogrio.errors.DataSourceError:
+        return None  # _read_spatial says what is wrong with the file
+    if not text:
+        return None
+    west, south, east, north = (float(v) for v in bbox)
+    try:
+        transformer = pyproj.Transformer.from_crs(WGS84, text, always_xy=True)
+    except pyproj.exceptions.CRSError:
+        return None
+    return transformer.transform_bounds(west, south, east, north, densify_pts=21)
+
+
+def _read_spatial(
+    path: Path, layer: str | None, bbox: tuple[float, float, float, float] | None = None
+) -> gpd.GeoDataFrame:
     if layer is None:
         _refuse_ambiguous_layers(path)
     # A shapefile without .cpg is read by GDAL as Latin-1, which turns GBK text into
@@ -120,7 +143,7 @@ def _read_spatial(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     last_error: Exception | None = None
     for encoding in encodings:
         try:
-            frame = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
+            frame = pyogrio.read_dataframe(path, layer=layer, encoding=encoding, bbox=bbox)
         except UnicodeDecodeError as exc:
             last_error = exc
             continue
@@ -180,6 +203,7 @@ def read_vector(
     crs: str | None = None,
     x_column: str = "lon",
     y_column: str = "lat",
+    bbox: Sequence[float] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a vector file or CSV and return it in WGS84 (or the file's metric CRS).
 
@@ -196,6 +220,10 @@ def read_vector(
         to declare Chinese-map coordinates (converted to WGS84 here).
     x_column, y_column : str
         Coordinate columns of a CSV (degrees or metres of ``crs``).
+    bbox : (west, south, east, north), optional
+        Degrees (WGS84). Read only the features whose extent meets this box
+        (GDAL's spatial filter, through pyogrio) from a GIS file with a CRS; a
+        CSV, a file without a CRS or one declared GCJ-02/BD-09 is read whole.
 
     Returns
     -------
@@ -214,7 +242,7 @@ def read_vector(
     if is_table(path):
         frame = _points_from_table(_read_csv(path), path, x_column, y_column)
     else:
-        frame = _read_spatial(path, layer)
+        frame = _read_spatial(path, layer, _file_bbox(path, layer, bbox, crs))
     declared = (crs or "").lower()
     if declared in CHINESE_DATUMS:
         return _from_chinese_datum(frame, declared, path)

@@ -158,6 +158,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     _add_lang(layers, "lang_messages")
 
     _add_sites(_command(commands, "sites", lang))
+    _add_batch(_command(commands, "batch", lang))
     return parser
 
 
@@ -199,6 +200,39 @@ def _add_sites(sites: LangParser) -> None:
     sites.add_argument("-o", "--out", type=Path, help=text("out_sites", lang))
     sites.add_argument("-q", "--quiet", action="store_true", help=text("quiet", lang))
     _add_lang(sites, "lang_messages")
+
+
+def _add_batch(batch: LangParser) -> None:
+    """``lifecircle batch``: every unit of one boundary file on Dask (lifecircle.batch)."""
+    lang = batch.lang
+    batch.add_argument("config", type=Path, help=text("batch_config", lang))
+    batch.add_argument("--scheduler", metavar="ADDRESS", help=text("scheduler", lang))
+    batch.add_argument("--workers", type=int, metavar="N", help=text("workers", lang))
+    batch.add_argument("--resume", action="store_true", help=text("resume", lang))
+    batch.add_argument("-o", "--out", type=Path, metavar="DIR", help=text("out_batch", lang))
+    _add_lang(batch)
+    batch.add_argument("-q", "--quiet", action="store_true", help=text("quiet", lang))
+
+
+def _run_batch(args: argparse.Namespace, lang: str) -> int:
+    """Run ``lifecircle batch``; 1 when some units failed (their errors are printed)."""
+    from lifecircle.batch import EXIT_SOME_FAILED, BatchRequest, run_batch
+
+    result = run_batch(
+        BatchRequest(
+            config_path=args.config,
+            out=args.out,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            resume=args.resume,
+            lang=args.lang,
+            quiet=args.quiet,
+        )
+    )
+    for outcome in result.failed:
+        print(f"lifecircle: unit {outcome.name} failed: {outcome.error}", file=sys.stderr)
+    _print_outputs(result.city_files, lang)
+    return EXIT_SOME_FAILED if result.failed else 0
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
@@ -328,7 +362,9 @@ class _Language:
         return self.lang
 
 
-def _dispatch(args: argparse.Namespace, language: _Language) -> None:
+def _dispatch(args: argparse.Namespace, language: _Language) -> int:
+    if args.command == "batch":
+        return _run_batch(args, language.lang)
     config_file = [args.config] if getattr(args, "config", None) else []
     if args.command == "demo":
         config = RunConfig(output=args.out, profile=args.profile or "shanghai")
@@ -350,6 +386,7 @@ def _dispatch(args: argparse.Namespace, language: _Language) -> None:
         lang = language.from_config(config)
         path = _pipeline().write_layers_only(config, args.out, quiet=args.quiet, inputs=config_file)
         _print_outputs([path], lang)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -365,7 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(language.lang).parse_args(argv)
     try:
         with _sigterm_as_interrupt():
-            _dispatch(args, language)
+            status = _dispatch(args, language)
     except LifecircleError as exc:
         print(f"lifecircle: {exc.render(language.lang)}", file=sys.stderr)
         return EXIT_USER_ERROR
@@ -374,7 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = text("terminated" if terminated else "interrupted", language.lang)
         print(f"lifecircle: {message}", file=sys.stderr)
         return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
-    return 0
+    return status
 
 
 if __name__ == "__main__":

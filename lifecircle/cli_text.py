@@ -148,6 +148,30 @@ HELP: dict[str, tuple[str, str]] = {  # key: (zh, en)
         "CSV 文件的坐标：EPSG:4326（默认）、gcj02（高德）、bd09（百度）",
         "coordinates of a CSV file: EPSG:4326 (default), gcj02 (AMap), bd09 (Baidu)",
     ),
+    "cmd_batch": (
+        "在 Dask 上运行一个边界文件中的每个街道/镇，并生成全市汇总表",
+        "run every sub-district (街道/镇) of one boundary file on Dask, with a city table",
+    ),
+    "batch_config": (
+        "运行配置 YAML 文件（study_area.boundary 需有 name_column）",
+        "run configuration YAML (study_area.boundary with name_column)",
+    ),
+    "scheduler": (
+        "已在运行的 Dask 调度器，例如 tcp://10.0.0.5:8786（默认：本机集群）",
+        "a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)",
+    ),
+    "workers": (
+        "本机集群的工作进程数（默认：CPU 核数）",
+        "worker processes of the local cluster (default: cores)",
+    ),
+    "resume": (
+        "跳过文件夹已完整且由同一配置生成的单元",
+        "skip units whose folder is complete and made with the same config",
+    ),
+    "out_batch": (
+        "输出文件夹（默认：配置中的 output）",
+        "output folder (default: the config's output)",
+    ),
     "open_files": ("请打开以下文件：", "Open these files:"),
     "interrupted": (
         "已中断；输出未改动，没有留下写了一半的文件。",
@@ -187,6 +211,13 @@ EXAMPLES: dict[str, list[tuple[str, str, str]]] = {
             "整理为一个 GeoPackage，在 QGIS 中打开",
             "one GeoPackage to open in QGIS",
             "lifecircle layers --osm ../shared/data/shanghai-central/roads.osm -o out/layers.gpkg",
+        ),
+    ],
+    "batch": [
+        (
+            "上海中心城区的 12 个单元，两个工作进程（在代码库根目录运行）",
+            "the 12 units of the central box on two workers (from the repository root)",
+            "lifecircle batch examples/batch_central.yml --workers 2",
         ),
     ],
     "sites": [

@@ -146,9 +146,21 @@ class CandidatesSpec(PointTableSpec):
     )
 
 
+UnitColumn = Annotated[
+    str,
+    Field(
+        min_length=1,
+        pattern=r"\S",
+        description="the name of a column of the boundary file, as text, e.g. 街道",
+    ),
+]
+
+
 class BoundarySpec(FileSpec):
-    name_column: str | None = None
-    id_column: str | None = None
+    """The study area's polygons; ``name_column`` names the units (``lifecircle batch``)."""
+
+    name_column: UnitColumn | None = None
+    id_column: UnitColumn | None = None
 
 
 class AreasSpec(FileSpec):

@@ -7,7 +7,7 @@ from scripts too (see README and examples/).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from lifecircle.config import RunConfig, check_settings
 from lifecircle.layers.assemble import bbox_boundary
 from lifecircle.layers.layerset import LAYER_NAMES, LayerSet
 from lifecircle.layers.layerset_io import split_water
-from lifecircle.layers.load import load_demo_layerset, load_layerset
+from lifecircle.layers.load import ReadWindow, load_demo_layerset, load_layerset
 from lifecircle.layers.placement import population_lines
 from lifecircle.maps import MapOptions, write_maps, write_report
 from lifecircle.output import (
@@ -74,9 +74,14 @@ class RunOutputs:
     results: SubdistrictResults
 
 
-def build_layerset(config: RunConfig, profile: Profile, progress: Progress) -> LayerSet:
-    """Read every configured source and return the prepared LayerSet."""
-    return load_layerset(profile, **config.layer_options(), stage=progress.stage)
+def build_layerset(
+    config: RunConfig, profile: Profile, progress: Progress, window: ReadWindow | None = None
+) -> LayerSet:
+    """Read every configured source and return the prepared LayerSet.
+
+    With a ``window`` (a unit of ``lifecircle batch``), only that piece is read.
+    """
+    return load_layerset(profile, **config.layer_options(), stage=progress.stage, window=window)
 
 
 def demo_layerset(profile: Profile, progress: Progress) -> LayerSet:
@@ -195,6 +200,8 @@ def run(
     quiet: bool = False,
     progress: Progress | None = None,
     inputs: Sequence[Path] = (),
+    window: ReadWindow | None = None,
+    summary_extra: Callable[[SubdistrictResults], dict[str, Any]] | None = None,
 ) -> RunOutputs:
     """Run the whole job and write one output folder atomically.
 
@@ -212,6 +219,12 @@ def run(
         Silence progress lines.
     inputs : sequence of Path
         Other files the run read (the run config file), protected like the sources.
+    window : ReadWindow, optional
+        Read and compute only this unit of a larger area, with its halo
+        (``lifecircle batch``).
+    summary_extra : callable, optional
+        Given the results, returns keys added to summary.json before it is written
+        (``lifecircle batch`` records the unit, its config hash and indicators).
 
     Returns
     -------
@@ -226,10 +239,14 @@ def run(
     read = run_inputs(config, profile, inputs)
     check_output_folder(config.output, read)  # before any work; checked again at the swap
     layerset = (
-        demo_layerset(profile, progress) if demo else build_layerset(config, profile, progress)
+        demo_layerset(profile, progress)
+        if demo
+        else build_layerset(config, profile, progress, window)
     )
     if demo:
         config.name = layerset.meta.get("name", config.name)
+    else:  # the config's `name:` titles the maps and the report
+        layerset.meta.setdefault("name", config.name)
     for line in population_lines(layerset.meta["population"], options.lang):
         progress.line(line)
     summary = base_summary(config, profile, layerset)
@@ -245,6 +262,8 @@ def run(
         )
     for line in snapping_lines(results.summary["snapping"], options.lang):
         progress.line(line)
+    if summary_extra is not None:
+        summary.update(summary_extra(results))
     with (
         atomic_folder(config.output, inputs=read, command="demo" if demo else "run") as staging,
         progress.stage("write outputs") as info,

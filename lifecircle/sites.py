@@ -6,7 +6,8 @@ figures match that run, asks :func:`lifecircle.analyses.siting.recommend` (or
 what changes: the ``sites`` (or ``proposed_sites``) layers in
 ``results.gpkg``, a ``sites`` (or ``sites_evaluation``) block in
 ``summary.json``, CSV tables and ``tables.xlsx``, QGIS styles,
-``maps/sites.html``, ``maps/index.html`` and ``report.html``. The run's
+``maps/sites.html``, ``maps/sites.png``, ``maps/index.html`` and ``report.html``
+(with its sites section). The run's
 other maps and PNGs are copied, not drawn again, and no analysis is run
 again: the maps and the report read the run's own results back from its
 folder.
@@ -352,7 +353,7 @@ def _rewrite(
             staging / "results.gpkg", layers, profile, lang, results.access.max_minutes
         )
         map_files = write_sites_maps(results, staging, options, overlay)
-        write_report(results, staging, options, map_files)
+        write_report(results, staging, options, map_files, sites=overlay)
         write_json(json.loads(json.dumps(summary, default=str)), staging / "summary.json")
-        info["detail"] = f"{target}: maps/sites.html, maps/index.html, report.html"
+        info["detail"] = f"{target}: maps/sites.html, maps/sites.png, maps/index.html, report.html"
     return target

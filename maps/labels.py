@@ -244,6 +244,123 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Walking minutes are computed only as far as the clipped inputs answer "
         "correctly; beyond that they read \"none within {m} min\", never a number.",
     },
+    # report and static maps for print (issue 13 §2): one block, keys prefixed rp_
+    "rp_contents": {"zh": "目录", "en": "Contents"},
+    "rp_page": {"zh": "第 {p} 页", "en": "page {p}"},
+    "rp_study_area": {"zh": "研究范围", "en": "Study area"},
+    "rp_complete_vs": {"zh": "生活圈完整的居民比例", "en": "Residents with a complete life circle"},
+    "rp_sports_area": {
+        "zh": "人均体育场地面积（步行可达范围内）",
+        "en": "Sports area per resident (within walking reach)",
+    },
+    "rp_care_all_share": {
+        "zh": "可达全部 {n} 类养老设施的老人比例",
+        "en": "Older residents reaching all {n} care types",
+    },
+    "rp_target_source": {
+        "zh": "目标 {v}（依据：{src}，{conf}）",
+        "en": "target {v} ({src}, {conf})",
+    },
+    "rp_met": {"zh": "达标", "en": "met"},
+    "rp_not_met": {"zh": "未达标", "en": "not met"},
+    "rp_cat_minutes": {"zh": "{name}（{m}分钟）", "en": "{name} ({m} min)"},
+    "rp_total_life": {"zh": "合计：生活圈完整", "en": "Total: complete circle"},
+    "rp_total_any": {"zh": "合计：任一类可达", "en": "Total: any category"},
+    "rp_total_all": {"zh": "合计：全部类别可达", "en": "Total: all categories"},
+    "rp_no_share_target": {"zh": "标准未设覆盖率目标", "en": "no share target in the profile"},
+    "rp_units_map": {"zh": "各居委对照目标", "en": "Sub-units against the targets"},
+    "rp_units_share_title": {"zh": "{circle}覆盖率", "en": "{circle}: share"},
+    "rp_units_per_1000_title": {
+        "zh": "每千人居家养老设施建筑面积（m²）",
+        "en": "Home-care floor area per 1,000 residents (m²)",
+    },
+    "rp_class_meets": {"zh": "≥ {v}（达标）", "en": "≥ {v} (meets target)"},
+    "rp_class_range": {"zh": "{a} – {b}", "en": "{a} – {b}"},
+    "rp_class_below": {"zh": "< {v}", "en": "< {v}"},
+    "rp_projects": {
+        "zh": "补缺项目清单（建议优先序）",
+        "en": "Gap-filling projects (suggested order)",
+    },
+    "rp_project_id": {"zh": "缺口-{n:02d}", "en": "Gap-{n:02d}"},
+    "rp_project": {"zh": "编号", "en": "Id"},
+    "rp_road": {"zh": "最近道路", "en": "Nearest road"},
+    "rp_coords_wgs84": {"zh": "坐标 WGS84（经度, 纬度）", "en": "WGS84 (lon, lat)"},
+    "rp_coords_gcj02": {"zh": "坐标 GCJ-02（高德/腾讯）", "en": "GCJ-02 (AMap/Tencent)"},
+    "rp_circle_people": {"zh": "可纳入圈层人数", "en": "People brought into the circle"},
+    "rp_nearest_facility": {"zh": "最近现有设施", "en": "Nearest existing facility"},
+    "rp_proposed_site": {"zh": "建议选址", "en": "Proposed site"},
+    "rp_site_ref": {"zh": "选址 {rank}（{road}）", "en": "site {rank} ({road})"},
+    "rp_any_of": {"zh": "任一（{m}分钟）：{cats}", "en": "any of ({m} min): {cats}"},
+    "rp_run_sites": {
+        "zh": "尚未运行选址：lifecircle sites --from <本文件夹> --category <类别>",
+        "en": "not sited yet: lifecircle sites --from <this folder> --category <category>",
+    },
+    "rp_rank_rule": {
+        "zh": "排序规则：按“可纳入圈层人数”×圈层缺口权重排序。可纳入圈层人数："
+        "生活圈类别为缺该类的服务对象；健身圈为缺该类且 {fm} 分钟内无任何健身设施的居民"
+        "（同一批居民的多类健身缺口合并为一项，任选其一即可）；养老类别为缺该类的老人。"
+        "权重为圈层覆盖率与其目标的差距（最小 {w}，无目标的圈层为 1）。"
+        "每类最多 {cap} 项排在前列，其余排在所有类别的前 {cap} 项之后；"
+        "无人可纳入圈层的缺口排在最后。共 {n} 项，列出前 {k} 项；"
+        "全部缺口片区见 tables/gaps.csv。",
+        "en": "Ranking rule: people brought into the circle × the circle's shortfall weight. "
+        "People brought into the circle: for a life-circle category, its target group lacking "
+        "it; for fitness, residents lacking it who reach no fitness facility at all within "
+        "{fm} min (zones over the same residents are one project: any one category will do); "
+        "for care, older residents lacking it. The weight is the circle's shortfall against "
+        "its share target (at least {w}; 1 for a circle without a target). At most {cap} "
+        "projects per category come first; the rest follow every category's first {cap}; "
+        "zones that bring nobody into a circle come last. {n} projects, the first {k} "
+        "listed; every gap zone is in tables/gaps.csv.",
+    },
+    "rp_sites_title": {"zh": "新设施选址：{cat}", "en": "New facility sites: {cat}"},
+    "rp_sites_method": {
+        "zh": "模型：{model}；求解：{method}；{optimal}；上界 {bound} 人，最优性差距 {gap}。"
+        "覆盖率由 {before} 提高到 {after}。",
+        "en": "Model: {model}; solver: {method}; {optimal}; upper bound {bound} people, "
+        "optimality gap {gap}. Coverage rises from {before} to {after}.",
+    },
+    "rp_sites_none": {
+        "zh": "没有候选点能新增覆盖尚未覆盖的人：可加 --generate，在缺口片区的街道上生成候选点。",
+        "en": "No candidate reaches anyone not yet covered: add --generate to place "
+        "candidates on the streets inside the gap zones.",
+    },
+    "rp_optimal": {"zh": "已证明最优", "en": "proven optimal"},
+    "rp_not_optimal": {"zh": "未证明最优", "en": "not proven optimal"},
+    "rp_location": {"zh": "位置", "en": "Location"},
+    "rp_sites_eval": {"zh": "拟建设施评估", "en": "Proposed sites evaluated"},
+    "rp_share_before": {"zh": "现状覆盖率", "en": "Share before"},
+    "rp_share_after": {"zh": "建设后覆盖率", "en": "Share after"},
+    "rp_sites_map_title": {
+        "zh": "{cat}新设施选址：新增覆盖 {n} 人",
+        "en": "New sites, {cat}: {n} more people covered",
+    },
+    "rp_site_marker": {"zh": "建议新设施（数字为优先序）", "en": "Proposed site (number = rank)"},
+    "rp_site_area": {"zh": "新设施步行服务范围", "en": "Walk service area of a new site"},
+    "rp_newly_covered": {"zh": "新增覆盖的居民点", "en": "Residents newly covered"},
+    "rp_existing": {"zh": "现有设施：{cat}", "en": "Existing: {cat}"},
+    "rp_gap_category": {"zh": "服务缺口：{cat}", "en": "Gap zone: {cat}"},
+    "rp_gap_life": {"zh": "服务缺口：生活圈不完整", "en": "Gap: incomplete life circle"},
+    "rp_gap_fitness": {
+        "zh": "服务缺口：{m} 分钟内无任何健身设施",
+        "en": "Gap: no fitness facility within {m} min",
+    },
+    "rp_gap_care": {
+        "zh": "服务缺口：{m} 分钟内无任何养老设施",
+        "en": "Gap: no care facility within {m} min",
+    },
+    "rp_care_count_title": {
+        "zh": "老人可达的养老设施类型数（共 {n} 类）",
+        "en": "Care types an older resident reaches (of {n})",
+    },
+    "rp_care_count": {"zh": "{k} 类", "en": "{k} types"},
+    "rp_unit_boundary": {"zh": "居委界线", "en": "Sub-unit boundary"},
+    "rp_study_boundary": {"zh": "研究范围", "en": "Study area boundary"},
+    "rp_north": {"zh": "北", "en": "N"},
+    "rp_crs": {"zh": "坐标系：{crs}", "en": "CRS: {crs}"},
+    "rp_source": {"zh": "数据来源：{src}", "en": "Data: {src}"},
+    "rp_osm": {"zh": "© OpenStreetMap 贡献者", "en": "© OpenStreetMap contributors"},
+    "rp_figure_of": {"zh": "图：{name}", "en": "Figure: {name}"},
 }
 
 

@@ -8,7 +8,6 @@ and the finished text is checked.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -30,21 +29,40 @@ from lifecircle.maps.labels import (
     profile_title,
     t,
 )
-from lifecircle.maps.mapdata import MAP_KINDS, make_context
+from lifecircle.maps.mapdata import MAP_KINDS, SitesOverlay, make_context
 from lifecircle.maps.options import MapOptions
+from lifecircle.maps.report_sections import (
+    contents,
+    headline,
+    img,
+    projects_section,
+    report_title,
+    sites_frame,
+    sites_section,
+    sites_title,
+    units_tables,
+)
+from lifecircle.maps.report_sections import (
+    table as html_table,
+)
+from lifecircle.maps.static_units import units_map
 
 REPORT_CSS = """
-@page { size: A4; margin: 16mm 14mm 18mm 14mm; }
+@page { size: A4; margin: 16mm 14mm 18mm 14mm;
+  @bottom-center { content: counter(page) " / " counter(pages); font-size: 8pt; color: #555; }
+}
 body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC",
   Arial, sans-serif; color: #222; max-width: 182mm; margin: 1.5em auto; padding: 0 1em;
   font-size: 10.5pt; line-height: 1.5; }
 h1 { font-size: 18pt; margin-bottom: 0.2em; }
-h2 { font-size: 13.5pt; border-bottom: 2px solid #1f78b4; padding-bottom: 2px; margin-top: 1.6em; }
-h3 { font-size: 11.5pt; margin-bottom: 0.3em; }
+h2 { font-size: 13.5pt; border-bottom: 2px solid #1f78b4; padding-bottom: 2px; margin-top: 1.6em;
+  break-after: avoid; page-break-after: avoid; }
+h3 { font-size: 11.5pt; margin-bottom: 0.3em; break-after: avoid; page-break-after: avoid; }
 .meta { color: #555; }
 .synthetic { display: inline-block; background: #b2182b; color: #fff; padding: 2px 10px;
   font-weight: bold; border-radius: 3px; }
 .note { color: #8a4b00; }
+nav#contents ol { columns: 2; margin: 0.3em 0 1em 0; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 0.4em 0 1em 0; }
 th, td { border: 1px solid #bbb; padding: 2px 5px; text-align: left; vertical-align: top; }
 th { background: #eef3f8; }
@@ -53,34 +71,27 @@ tr { page-break-inside: avoid; break-inside: avoid; }
 thead { display: table-header-group; }
 table.thresholds td:nth-child(n+3):nth-child(-n+5),
 table.thresholds th:nth-child(n+3):nth-child(-n+5) { white-space: nowrap; }
+table.units, table.projects, table.sites { font-size: 7.5pt; width: auto; max-width: 100%; }
+table.units td, table.units th { padding: 1px 3px; }
+table.projects { width: 100%; }
+table.units td:first-child, table.units th:first-child, table.projects td:first-child,
+table.projects td:nth-child(5), table.projects td.num, table.sites td { white-space: nowrap; }
+table.projects td:nth-child(3), table.projects td:nth-child(4) { min-width: 4.5em; }
+table.projects th:last-child, table.projects td:last-child { min-width: 4em; }
+table.units td:first-child { min-width: 6em; }
+th.v { vertical-align: bottom; }
+th.v span { writing-mode: vertical-rl; white-space: nowrap; display: inline-block; }
+html[lang="en"] th.v span { transform: rotate(180deg); }
 img { max-width: 100%; height: auto; }
 figure { margin: 0.6em 0 1.2em 0; page-break-inside: avoid; break-inside: avoid; }
+figure.map img, figure.chart img { width: 100%; }
 figcaption { font-size: 9pt; color: #555; }
 .break { page-break-before: always; break-before: page; }
-.kpis td:first-child { width: 55%; }
+.kpis td:first-child { width: 40%; }
+.kpis td.num { text-align: left; }
 .small { font-size: 8.5pt; color: #555; }
 @media print { body { margin: 0; padding: 0; max-width: none; } a { color: inherit; } }
 """
-
-
-def _img(data: bytes, alt: str) -> str:
-    encoded = base64.b64encode(data).decode("ascii")
-    return f'<img src="data:image/png;base64,{encoded}" alt="{escape(alt)}">'
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[tuple[str, bool]]]) -> str:
-    """An HTML table; each cell is (text, numeric); all text is escaped."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="num">{escape(text)}</td>' if numeric else f"<td>{escape(text)}</td>"
-            for text, numeric in row
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _category_table(results: RunFrames, table: pd.DataFrame | None, lang: str) -> str:
@@ -119,54 +130,7 @@ def _category_table(results: RunFrames, table: pd.DataFrame | None, lang: str) -
                 (fmt_number(rec.get("facilities")), True),
             ]
         )
-    return _table(headers, rows)
-
-
-def _units_table(
-    results: RunFrames, table: pd.DataFrame | None, lang: str, kind: str
-) -> str:
-    if table is None or table.empty:
-        return ""
-    name_col = "name_en" if lang == "en" and "name_en" in table else "name"
-    share_cols = [c for c in table.columns if c.startswith("share_")]
-    no_data = set(results.access.no_data)
-    headers = [t("unit", lang), t("residents", lang), t("elderly", lang)]
-    complete_cols = ["complete_share_with_data", "complete_share_strict"]
-    if kind == "life":
-        headers += [_completeness_label(results, c, lang) for c in complete_cols]
-    headers += [category_name(results.profile, c.removeprefix("share_"), lang) for c in share_cols]
-    if kind == "care":
-        headers += [t("per_1000", lang) + " (m²)"]
-    rows = []
-    for rec in table.to_dict(orient="records"):
-        row = [
-            (str(rec.get(name_col) or rec.get("unit_id")), False),
-            (fmt_number(rec.get("residents")), True),
-            (fmt_number(rec.get("elderly")), True),
-        ]
-        if kind == "life":
-            row += [(fmt_share(rec.get(c)), True) for c in complete_cols]
-        row += [
-            (t("no_data", lang), False)
-            if c.removeprefix("share_") in no_data
-            else (fmt_share(rec.get(c)), True)
-            for c in share_cols
-        ]
-        if kind == "care":
-            per_1000 = rec.get("per_1000_m2")
-            row.append(
-                (fmt_number(per_1000, 1), True)
-                if per_1000 == per_1000
-                else (t("no_data", lang), False)
-            )
-        rows.append(row)
-    return _table(headers, rows)
-
-
-def _completeness_label(results: RunFrames, key: str, lang: str) -> str:
-    """The label summary.json gives a completeness figure (``complete_share_<how>``)."""
-    labels = results.summary.get("life_circle", {}).get("completeness_labels", {})
-    return str(labels.get(key, {}).get(lang) or t("complete_share", lang))
+    return html_table(headers, rows)
 
 
 def _no_data_section(results: RunFrames, lang: str) -> str:
@@ -193,89 +157,8 @@ def _no_data_section(results: RunFrames, lang: str) -> str:
                t("planner_list", lang)]
     return (
         f"<h3>{escape(t('no_data_title', lang))}</h3>"
-        f"<p>{escape(t('no_data_note', lang))}</p>" + _table(headers, rows)
+        f"<p>{escape(t('no_data_note', lang))}</p>" + html_table(headers, rows)
     )
-
-
-def _gaps_table(results: RunFrames, lang: str) -> str:
-    gaps: list[dict[str, Any]] = results.summary.get("gaps") or []
-    if not gaps:
-        return f"<p>{escape(t('not_applicable', lang))}</p>"
-    headers = [
-        t("rank", lang),
-        t("gap", lang),
-        t("missing", lang),
-        t("residents", lang),
-        t("elderly", lang),
-        t("people_affected", lang),
-        t("nearest_walk", lang),
-    ]
-    sep = ", " if lang == "en" else "、"
-    rows = []
-    for i, gap in enumerate(gaps, start=1):
-        cats = [c for c in str(gap.get("categories") or "").split(",") if c]
-        metres = gap.get("nearest_walk_m")
-        if gap.get("kind") != "category":
-            walk = "—"
-        elif metres is None or metres != metres:
-            limit = results.access.limit(cats[0]) if cats else results.access.max_minutes
-            walk = t("none_within", lang, m=f"{limit:g}")
-        else:
-            walk = t("walk_m", lang, m=f"{float(metres):,.0f}")
-        rows.append(
-            [
-                (str(i), True),
-                (str(gap.get("gap_id", "")), False),
-                (sep.join(category_name(results.profile, c, lang) for c in cats), False),
-                (fmt_number(gap.get("residents")), True),
-                (fmt_number(gap.get("elderly")), True),
-                (fmt_number(gap.get("people_affected")), True),
-                (walk, True),
-            ]
-        )
-    return _table(headers, rows)
-
-
-def _kpis(results: RunFrames, lang: str) -> str:
-    summary = results.summary
-    life = summary.get("life_circle", {})
-    fitness = summary.get("fitness_circle", {})
-    care = summary.get("care_coverage", {})
-    residents = float(results.demand["residents"].sum())
-    elderly = float(results.demand["elderly"].sum())
-    targets = care.get("target_per_1000_m2") or []
-    target_text = " / ".join(
-        f"{fmt_number(x.get('value'))} m²" for x in targets if isinstance(x, dict)
-    )
-    life_target = life.get("target_share")
-    target_note = f" ({t('target', lang)} {fmt_share(life_target)})" if life_target else ""
-    care_list = _care_list(results, lang)
-    rows = [
-        [(t("population", lang), False), (fmt_number(residents), True)],
-        [(t("elderly_population", lang), False), (fmt_number(elderly), True)],
-        *(
-            [
-                (_completeness_label(results, key, lang), False),
-                (
-                    (fmt_share(life[key]) + target_note, True)
-                    if life.get(key) is not None
-                    else (t("no_data", lang), False)
-                ),
-            ]
-            for key in ("complete_share_with_data", "complete_share_strict")
-        ),
-        [(t("fitness_share", lang), False), (fmt_share(fitness.get("population_share")), True)],
-        [
-            (t("care_any_share", lang), False),
-            (
-                (fmt_share(care.get("any_category_share")), True)
-                if care.get("any_category_share") is not None
-                else (care_list, False)
-            ),
-        ],
-        [(t("per_1000", lang), False), _per_1000_cell(results, care, target_text, care_list, lang)],
-    ]
-    return _table([t("summary", lang), ""], rows).replace("<table>", '<table class="kpis">', 1)
 
 
 def _care_list(results: RunFrames, lang: str) -> str:
@@ -283,27 +166,6 @@ def _care_list(results: RunFrames, lang: str) -> str:
     members = results.profile.circles["care_coverage"].categories
     missing = [c for c in members if c in results.access.no_data]
     return no_data_label(results.profile, missing[0], lang) if missing else t("no_data", lang)
-
-
-def _per_1000_cell(
-    results: RunFrames, care: dict[str, Any], target_text: str, care_list: str, lang: str
-) -> tuple[str, bool]:
-    """The per-1,000 figure: "no data" when no counted category has data, a lower bound
-    when some have none."""
-    status = care.get("per_1000_m2_status", "ok")
-    if status == "no_data" or care.get("per_1000_m2") is None:
-        return care_list, False
-    text = f"{fmt_number(care.get('per_1000_m2'), 1)} m²"
-    if status == "partial":
-        sep = ", " if lang == "en" else "、"
-        names = sep.join(
-            category_name(results.profile, c, lang)
-            for c in care.get("per_1000_m2_no_data_categories", [])
-        )
-        text += f" ({t('lower_bound', lang, cats=names)})"
-    if target_text:
-        text += f" ({t('target', lang)} {target_text})"
-    return text, True
 
 
 def _static_images(map_files: Sequence[Path]) -> dict[str, bytes]:
@@ -320,8 +182,12 @@ def write_report(
     out_dir: Path,
     options: MapOptions,
     map_files: list[Path],
+    sites: SitesOverlay | None = None,
 ) -> Path:
     """Write ``out_dir/report.html`` and return its path.
+
+    Sections (stable ids): ``#contents``, ``#headline``, ``#coverage``, ``#units``,
+    ``#maps``, ``#projects``, ``#sites`` (only with sites), ``#data``.
 
     Parameters
     ----------
@@ -331,19 +197,38 @@ def write_report(
     options : MapOptions
         ``lang``, ``title`` and ``dpi`` are used; the Tianditu key never is.
     map_files : list of Path
-        What :func:`lifecircle.maps.write_maps` returned: HTML pages are linked, PNGs
-        embedded (missing PNGs are drawn afresh).
+        What :func:`lifecircle.maps.write_maps` (or ``write_sites_maps``) returned:
+        HTML pages are linked, PNGs embedded, so the report shows the very PNGs in
+        ``maps/``; missing PNGs are drawn afresh.
+    sites : SitesOverlay, optional
+        The sites of ``lifecircle sites``: adds the ``#sites`` section (with
+        ``maps/sites.png``) and the proposed site of each project.
     """
     ctx = make_context(results, options)
     lang = options.lang
     out_dir = Path(out_dir)
     profile = results.profile
     meta = results.layerset.meta
-    title = options.title or f"{t('report_title', lang)} — {ctx.study_name()}"
+    title = report_title(results, options.title, lang)
     images = _static_images(map_files)
+    static_lang = static.static_lang(lang)
     chart = images.get("coverage_chart") or static.coverage_chart(
-        results, static.static_lang(lang), options.dpi
+        results, static_lang, options.dpi
     )
+    units_png = images.get("units_map")
+    if units_png is None and "units_map" not in images:
+        units_png = units_map(results, static_lang, options.dpi, ctx.today)
+    sites_table = sites_frame(results, sites)
+    sections: list[tuple[str, str]] = [
+        ("headline", t("summary", lang)),
+        ("coverage", t("tables", lang)),
+        ("units", t("units_tables", lang)),
+        ("maps", t("static_maps", lang)),
+        ("projects", t("rp_projects", lang)),
+    ]
+    if sites_table is not None:
+        sections.append(("sites", sites_title(results, sites_table, lang)))
+    sections.append(("data", t("data_section", lang)))
     parts: list[str] = [
         "<!DOCTYPE html>",
         f'<html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
@@ -358,29 +243,17 @@ def write_report(
     note = static.font_note(lang)
     if note:
         parts.append(f'<p class="note">{escape(note)}</p>')
-    parts.append(f"<h2>{escape(t('summary', lang))}</h2>")
-    parts.append(_kpis(results, lang))
+    parts.append(contents(sections, lang))
+
+    parts.append(f'<h2 id="headline">{escape(t("summary", lang))}</h2>')
+    parts.append(headline(results, lang, _care_list(results, lang)))
     parts.append(_no_data_section(results, lang))
+
+    parts.append(f'<h2 id="coverage" class="break">{escape(t("tables", lang))}</h2>')
+    parts.append(f'<figure class="chart">{img(chart, t("coverage_chart", lang))}</figure>')
     if results.access.censored_categories():
         limit = min(results.access.limit(c) for c in results.access.censored_categories())
         parts.append(f'<p class="small">{escape(t("censored_note", lang, m=f"{limit:g}"))}</p>')
-    parts.append(f"<figure>{_img(chart, t('coverage_chart', lang))}</figure>")
-    parts.append(data_section(results, lang))
-
-    links = [Path(p) for p in map_files if Path(p).suffix.lower() == ".html"]
-    if links:
-        parts.append(f"<h2>{escape(t('interactive_maps', lang))}</h2><ul>")
-        for path in links:
-            try:
-                href = path.resolve().relative_to(out_dir.resolve()).as_posix()
-            except ValueError:
-                href = path.name
-            parts.append(f'<li><a href="{escape(href)}">{escape(href)}</a></li>')
-        parts.append("</ul>")
-
-    # No page break here: the short list of map links above would otherwise stand alone
-    # on a printed page; the tables follow it on the same page.
-    parts.append(f"<h2>{escape(t('tables', lang))}</h2>")
     for kind, key in (
         ("life_circle", "life_circle_categories"),
         ("fitness_circle", "fitness_circle_categories"),
@@ -389,29 +262,44 @@ def write_report(
         parts.append(f"<h3>{escape(circle_name(profile, kind, lang))}</h3>")
         parts.append(_category_table(results, results.tables.get(key), lang))
 
-    units_life = _units_table(results, results.tables.get("units_life_circle"), lang, "life")
-    units_care = _units_table(results, results.tables.get("units_care"), lang, "care")
-    if units_life or units_care:
-        parts.append(f'<h2 class="break">{escape(t("units_tables", lang))}</h2>')
-        if units_life:
-            parts.append(
-                f"<h3>{escape(circle_name(profile, 'life_circle', lang))}</h3>{units_life}"
-            )
-        if units_care:
-            parts.append(
-                f"<h3>{escape(circle_name(profile, 'care_coverage', lang))}</h3>{units_care}"
-            )
+    parts.append(f'<h2 id="units">{escape(t("units_tables", lang))}</h2>')
+    if units_png:
+        caption = t("rp_units_map", lang)
+        parts.append(
+            f'<figure class="map">{img(units_png, caption)}'
+            f"<figcaption>{escape(caption)} (maps/units_map.png)</figcaption></figure>"
+        )
+    parts.append(units_tables(results, lang))
 
-    parts.append(f'<h2 class="break">{escape(t("top_gaps", lang))}</h2>')
-    parts.append(_gaps_table(results, lang))
-
-    parts.append(f'<h2 class="break">{escape(t("static_maps", lang))}</h2>')
-    for kind in MAP_KINDS:
+    parts.append(f'<h2 id="maps" class="break">{escape(t("static_maps", lang))}</h2>')
+    for i, kind in enumerate(MAP_KINDS):
         data = images.get(kind) or static.draw_map(results, kind, options)
         caption = circle_name(profile, kind, lang)
+        breaking = ' style="break-before: page; page-break-before: always"' if i else ""
         parts.append(
-            f"<figure>{_img(data, caption)}<figcaption>{escape(caption)}</figcaption></figure>"
+            f'<figure class="map"{breaking}>{img(data, caption)}'
+            f"<figcaption>{escape(caption)} (maps/{kind}.png)</figcaption></figure>"
         )
+
+    # no forced break: the list follows the last map when it fits
+    parts.append(f'<h2 id="projects">{escape(t("rp_projects", lang))}</h2>')
+    parts.append(projects_section(results, lang, sites_table))
+
+    if sites_table is not None:
+        parts.append(sites_section(results, lang, sites_table, images.get("sites")))
+
+    parts.append(f'<section id="data">{data_section(results, lang)}</section>')
+
+    links = [Path(p) for p in map_files if Path(p).suffix.lower() == ".html"]
+    if links:
+        parts.append(f"<h3>{escape(t('interactive_maps', lang))}</h3><ul>")
+        for path in links:
+            try:
+                href = path.resolve().relative_to(out_dir.resolve()).as_posix()
+            except ValueError:
+                href = path.name
+            parts.append(f'<li><a href="{escape(href)}">{escape(href)}</a></li>')
+        parts.append("</ul>")
 
     label = escape(t("attribution", lang))
     source = escape(attribution(meta, lang))

@@ -27,15 +27,18 @@ import geopandas as gpd
 
 from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.maps import mapdata, static
-from lifecircle.maps.atomic import ensure_folder, write_text_atomic
+from lifecircle.maps.atomic import ensure_folder, write_bytes_atomic, write_text_atomic
 from lifecircle.maps.folium_maps import build_map, render_html
 from lifecircle.maps.labels import attribution, circle_name, profile_title, t
 from lifecircle.maps.mapdata import MAP_KINDS, MapContext, SitesOverlay, make_context
 from lifecircle.maps.options import MapOptions
+from lifecircle.maps.static_sites import draw_sites_map
+from lifecircle.maps.static_units import units_map
 
 MAPS_DIR = "maps"
-#: The PNGs :func:`lifecircle.maps.static.write_static_maps` writes, in index order.
-PNG_NAMES = (*MAP_KINDS, "coverage_chart")
+#: The PNGs :func:`lifecircle.maps.static.write_static_maps` writes (and ``sites.png``
+#: of ``lifecircle sites``), in index order.
+PNG_NAMES = (*MAP_KINDS, "units_map", "coverage_chart", "sites")
 
 _Page = tuple[str, Path, list[tuple[str, Path]]]
 
@@ -222,6 +225,9 @@ def write_maps(
         path, details = _write_one(ctx, kind, maps_dir, sites if kind == "sites" else None)
         pages.append((_map_label(ctx, kind), path, details))
     pngs = static.write_static_maps(results, maps_dir, options)
+    units = units_map(results, static.static_lang(options.lang), options.dpi, ctx.today)
+    if units is not None:
+        pngs.insert(len(MAP_KINDS), write_bytes_atomic(maps_dir / "units_map.png", units))
     return _write_index(ctx, pages, pngs, maps_dir)
 
 
@@ -231,8 +237,8 @@ def write_sites_maps(
     """Add ``maps/sites.html`` to the maps of an earlier run and rewrite the index.
 
     The circle maps, their detail pages and the PNGs already in ``out_dir/maps``
-    are kept as they are and linked again; only the sites page and the index
-    are drawn.
+    are kept as they are and linked again; only the sites page, ``sites.png``
+    and the index are drawn.
 
     Parameters
     ----------
@@ -261,6 +267,7 @@ def write_sites_maps(
     ]
     path, details = _write_one(ctx, "sites", maps_dir, sites)
     pages.append((_map_label(ctx, "sites"), path, details))
+    write_bytes_atomic(maps_dir / "sites.png", draw_sites_map(results, sites, options))
     pngs = [maps_dir / f"{name}.png" for name in PNG_NAMES if (maps_dir / f"{name}.png").is_file()]
     return _write_index(ctx, pages, pngs, maps_dir)
 

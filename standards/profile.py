@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from lifecircle.spatial.errors import LifecircleError
+from lifecircle.standards.city_indicators import CityIndicator, StraightLineTier
 from lifecircle.standards.safe_yaml import read_yaml_file
 from lifecircle.standards.schema import (
     unknown_override_category,
@@ -210,6 +211,9 @@ class Profile:
     min_facilities : Figure or None
         A category with fewer facilities in the input is "no data", not a
         service gap (``data_check.min_facilities``; 1 when not given).
+    city_indicators : dict of CityIndicator
+        The 城市体检 indicators (``city_indicators:``), in profile order; empty
+        when the profile defines none.
     """
 
     id: str
@@ -223,6 +227,7 @@ class Profile:
     circles: dict[str, Circle]
     categories: dict[str, Category]
     min_facilities: Figure | None = None
+    city_indicators: dict[str, CityIndicator] = field(default_factory=dict)
 
     def speed_mps(self, key: str) -> float:
         """Walking speed in m/s for ``general`` or ``elderly``."""
@@ -540,6 +545,7 @@ class _ProfileParser:
                 "data_check.min_facilities",
                 (self.raw.get("data_check") or {}).get("min_facilities", 1),
             ),
+            city_indicators=self.parse_city_indicators(categories, circles),
         )
 
     def figure(self, key: str, raw: Any) -> Figure:
@@ -745,3 +751,55 @@ class _ProfileParser:
                     "Add it under `circles:` (see shanghai.yml).",
                 )
         return circles
+
+    def optional_figure(self, key: str, raw: Any) -> Figure | None:
+        """A figure, or None when the key is not given."""
+        return None if raw is None else self.figure(key, raw)
+
+    def parse_city_indicators(
+        self, categories: dict[str, Category], circles: dict[str, Circle]
+    ) -> dict[str, CityIndicator]:
+        """The ``city_indicators:`` section (schema-checked already): figures and references."""
+        out: dict[str, CityIndicator] = {}
+        for ind_id, spec in (self.raw.get("city_indicators") or {}).items():
+            key = f"city_indicators.{ind_id}"
+            unknown = [c for c in spec.get("categories") or () if c not in categories]
+            if unknown:
+                raise self.fail(
+                    f"{key}.categories",
+                    f"City indicator '{ind_id}' names unknown categories {unknown}.",
+                    f"Use category ids from `categories`: {', '.join(categories)}.",
+                )
+            circle = spec.get("circle")
+            if circle is not None and circle not in circles:
+                raise self.fail(
+                    f"{key}.circle",
+                    f"City indicator '{ind_id}' names the unknown circle '{circle}'.",
+                    f"Use one of: {', '.join(circles)}.",
+                )
+            tiers = tuple(
+                StraightLineTier(
+                    radius=self.figure(f"{key}.straight_line[{i}].radius_m", tier["radius_m"]),
+                    min_site_area=self.optional_figure(
+                        f"{key}.straight_line[{i}].min_site_area_m2", tier.get("min_site_area_m2")
+                    ),
+                )
+                for i, tier in enumerate(spec.get("straight_line") or ())
+            )
+            name = spec.get("name") or {}
+            out[str(ind_id)] = CityIndicator(
+                id=str(ind_id),
+                name_zh=str(name.get("zh", ind_id)),
+                name_en=str(name.get("en", name.get("zh", ind_id))),
+                kind=str(spec["kind"]),
+                categories=tuple(spec.get("categories") or ()),
+                circle=circle,
+                minutes=self.optional_figure(f"{key}.minutes", spec.get("minutes")),
+                speed=str(spec.get("speed", "general")),
+                straight_line=tiers,
+                quantity=spec.get("quantity"),
+                per=spec.get("per"),
+                target=self.optional_figure(f"{key}.target", spec.get("target")),
+                definition=self.optional_figure(f"{key}.definition", spec.get("definition")),
+            )
+        return out

@@ -156,6 +156,65 @@ class ProfileCategory(Strict):
     rules: list[Any] | None = None  # checked by the profile parser (rule syntax lives there)
 
 
+IndicatorTarget = number(
+    0.0, 100_000.0, "a target from 0 (a share from 0 to 1, or a per-1,000 figure)"
+)
+
+
+class CityStraightLineTier(Strict):
+    """One straight-line radius of a city indicator, for facilities of at least a site area."""
+
+    radius_m: Figure[DistanceM]
+    min_site_area_m2: Figure[AreaM2] | None = None
+
+
+class CityIndicator(Strict):
+    """One 城市体检 indicator (``city_indicators.<id>``).
+
+    ``kind`` says which keys it needs: ``coverage`` (``categories``, ``minutes``,
+    optional ``straight_line``), ``complete_circle`` (``circle``) or ``per_1000``
+    (``categories``, ``quantity``, ``per``).
+    """
+
+    name: Names
+    kind: Literal["coverage", "complete_circle", "per_1000"]
+    definition: Figure[str] | None = None
+    categories: list[str] = Field(default_factory=list)
+    circle: str | None = None
+    minutes: Figure[Minutes] | None = None
+    speed: Literal["general", "elderly"] = "general"
+    straight_line: list[CityStraightLineTier] | None = None
+    quantity: Literal["floor_area_m2", "capacity"] | None = None
+    per: Literal["residents", "elderly"] | None = None
+    target: Figure[IndicatorTarget] | None = None
+
+    @model_validator(mode="after")
+    def _keys_of_kind(self) -> CityIndicator:
+        needed = {
+            "coverage": ("categories", "minutes"),
+            "complete_circle": ("circle",),
+            "per_1000": ("categories", "quantity", "per"),
+        }[self.kind]
+        missing = [key for key in needed if not getattr(self, key)]
+        if missing:
+            raise ValueError(f"a {self.kind} indicator needs {', '.join(missing)}")
+        allowed = {
+            "coverage": {"categories", "minutes", "speed", "straight_line"},
+            "complete_circle": {"circle"},
+            "per_1000": {"categories", "quantity", "per"},
+        }[self.kind]
+        stray = sorted(
+            key
+            for key in ("categories", "circle", "minutes", "straight_line", "quantity", "per")
+            if key not in allowed and getattr(self, key)
+        )
+        if stray:
+            raise ValueError(f"a {self.kind} indicator takes no {', '.join(stray)}")
+        if self.kind != "per_1000" and self.target is not None and self.target.value > 1.0:
+            raise ValueError("the target of a share is from 0 to 1, e.g. 0.99")
+        return self
+
+
 class ProfileSchema(Strict):
     """A whole standards profile file (``standards/*.yml``)."""
 
@@ -168,6 +227,7 @@ class ProfileSchema(Strict):
     circles: dict[str, ProfileCircle] | None = None
     data_check: ProfileDataCheck | None = None
     categories: dict[str, ProfileCategory] | None = None
+    city_indicators: dict[str, CityIndicator] | None = None
 
 
 class SpeedOverrides(Strict):

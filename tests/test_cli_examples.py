@@ -23,16 +23,31 @@ def readme_commands() -> list[str]:
     return [line.strip() for line in block.splitlines() if line.strip()]
 
 
+BATCH_SECTION = "## Every sub-district at once"  # run as written by tests/test_batch_readme.py
+
+
 def help_commands() -> list[str]:
-    """The examples of every subcommand's help, demo first (sites reads out/demo)."""
-    return [line for command in EXAMPLES.values() for _, _, line in command]
+    """The examples of every subcommand's help, demo first (sites reads out/demo).
+
+    ``batch`` is left to tests/test_batch_readme.py, which runs its README section (from
+    the repository root, on a Dask cluster); its help example must be one of those lines.
+    """
+    return [line for name, command in EXAMPLES.items() if name != "batch" for _, _, line in command]
+
+
+def test_the_batch_example_is_a_readme_command_run_as_written():
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split(BATCH_SECTION, 1)[1].split("\n## ", 1)[0]
+    for _, _, line in EXAMPLES["batch"]:
+        assert f"\n{line}\n" in section, line
 
 
 def test_the_examples_name_real_commands_and_options():
     from lifecircle.cli import build_parser
 
     parser = build_parser("en")
-    for line in help_commands() + readme_commands():
+    batch = [line for _, _, line in EXAMPLES["batch"]]
+    for line in help_commands() + readme_commands() + batch:
         words = line.split()
         words = words[1:] if "=" in words[0] else words  # LANG=... before the command
         assert words[0] == "lifecircle", line

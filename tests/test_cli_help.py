@@ -13,7 +13,7 @@ from lifecircle.cli_text import EXAMPLES, HELP
 from lifecircle.standards.profile import load_profile
 from tests.language_check import chinese_outside_names, english_runs
 
-COMMANDS = [[], ["demo"], ["run"], ["layers"], ["sites"]]
+COMMANDS = [[], ["demo"], ["run"], ["layers"], ["sites"], ["batch"]]
 CATEGORY_NAMES = tuple(c.name_zh for c in load_profile("shanghai").categories.values())
 
 
@@ -74,12 +74,13 @@ def test_short_flags_on_every_command_that_writes_or_prints():
     for name, sub in commands.items():
         flags = {flag for action in sub._actions for flag in action.option_strings}
         assert {"-o", "--out", "-q", "--quiet", "--lang"} <= flags, name
-        args = sub.parse_args(["-o", "x", "-q"] + (["--from", "r"] if name == "sites" else []))
+        needed = {"sites": ["--from", "r"], "batch": ["run.yml"]}.get(name, [])
+        args = sub.parse_args(["-o", "x", "-q", *needed])
         assert str(args.out) == "x" and args.quiet
 
 
 def test_every_command_has_examples_and_every_help_text_two_languages():
-    assert set(EXAMPLES) == {"demo", "run", "layers", "sites"}
+    assert set(EXAMPLES) == {"demo", "run", "layers", "sites", "batch"}
     for zh, en in HELP.values():
         assert english_runs(zh) == [], zh
         assert chinese_outside_names(en) == [], en

@@ -431,20 +431,19 @@ def test_report(tmp_path, zh_maps, results):
     assert report == out / "report.html"
     html = report.read_text(encoding="utf-8")
     assert "@page { size: A4" in html and "max-width: 100%" in html
-    assert html.count("data:image/png;base64,") == 4, "chart + three static maps"
+    assert html.count("data:image/png;base64,") == 5, "chart, three maps, 居委 choropleth"
     assert 'href="maps/life_circle.html"' in html
     assert "合成示范数据" in html
-    assert "幼儿园" in html and "主要服务缺口" in html
-    first_gap = results.summary["gaps"][0]["gap_id"]
-    assert first_gap in html
+    assert "幼儿园" in html and "补缺项目清单" in html
+    assert "缺口-01" in html and "gap-" not in html, "gap ids in the report's language"
     assert "page-break-before: always" in html
 
 
 def test_report_english(tmp_path, results):
     report = write_report(results, tmp_path, MapOptions(lang="en"), [])
     html = report.read_text(encoding="utf-8")
-    assert "Largest gap zones" in html and "Kindergarten" in html
-    assert "主要服务缺口" not in html
+    assert "Gap-filling projects" in html and "Kindergarten" in html and "Gap-01" in html
+    assert "补缺项目清单" not in html
 
 
 def test_script_json_cannot_close_script():

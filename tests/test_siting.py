@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import geopandas as gpd
@@ -443,9 +444,21 @@ def test_sites_command_draws_only_the_sites_page_index_and_report(
     original = (demo_run / "report.html").read_text(encoding="utf-8")
     link = '<li><a href="maps/sites.html">maps/sites.html</a></li>\n'
     assert link in report
-    assert report.replace(link, "") == original  # same title, figures, tables, images
+    # the report gains the sites section, and embeds exactly the PNGs in maps/
+    assert 'id="sites"' in report and 'id="sites"' not in original
+    for name in [*(n for n in kept if n.endswith(".png")), "sites.png"]:
+        encoded = base64.b64encode((out / "maps" / name).read_bytes()).decode("ascii")
+        assert encoded in report, name
+    sites_png = (
+        '<figure><a href="sites.png"><img src="sites.png" alt="sites"></a>'
+        "<figcaption>sites.png</figcaption></figure>"
+    )
     before_index = (demo_run / "maps" / "index.html").read_text(encoding="utf-8")
-    assert index.replace('<li><a href="sites.html">新设施选址</a></li>', "") == before_index
+    assert sites_png in index
+    assert (
+        index.replace('<li><a href="sites.html">新设施选址</a></li>', "").replace(sites_png, "")
+        == before_index
+    )
     for name in ("demand", "facilities", "service_areas", "gaps"):
         a = gpd.read_file(out / "results.gpkg", layer=name)
         b = gpd.read_file(demo_run / "results.gpkg", layer=name)
