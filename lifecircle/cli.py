@@ -205,7 +205,7 @@ def _add_sites(sites: LangParser) -> None:
 def _add_batch(batch: LangParser) -> None:
     """``lifecircle batch``: every unit of one boundary file on Dask (lifecircle.batch)."""
     lang = batch.lang
-    batch.add_argument("config", type=Path, help=text("batch_config", lang))
+    batch.add_argument("config", type=Path, metavar="CONFIG.yml", help=text("batch_config", lang))
     batch.add_argument("--scheduler", metavar="ADDRESS", help=text("scheduler", lang))
     batch.add_argument("--workers", type=int, metavar="N", help=text("workers", lang))
     batch.add_argument("--resume", action="store_true", help=text("resume", lang))
