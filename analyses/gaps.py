@@ -8,7 +8,6 @@ facility; zones are ranked by the people affected.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -18,13 +17,10 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
-from shapely.geometry.base import BaseGeometry
 
 from lifecircle.analyses.access import AccessTable
 from lifecircle.analyses.life_circle import target_population
-
-#: Segments per quarter circle of the discs drawn around uncovered points.
-ZONE_QUAD_SEGS = 4
+from lifecircle.spatial.disc_union import disc_union_parts
 
 GAP_COLUMNS = [
     "gap_id",
@@ -104,13 +100,12 @@ def gap_zones(
     ]
     if incomplete is not None and uncovered:  # with no category of data, nothing is missing
         jobs.append(("life_circle", "life_circle", incomplete, list(uncovered)))
-    drawn: dict[bytes, BaseGeometry] = {}
     for kind, key, mask, cats in jobs:
         rows = np.flatnonzero(mask)
         if rows.size == 0:
             continue
         labels = _clusters(xy[rows], link_m)
-        polygons = zone_polygons(xy, rows, labels, zone_buffer_m, drawn)
+        polygons = zone_polygons(xy, rows, labels, zone_buffer_m)
         frames.append(
             _zone_rows(demand, access, rows, labels, polygons, kind, key, cats, uncovered)
         )
@@ -186,13 +181,15 @@ def _zone_rows(
 
 
 def zone_polygons(
-    xy: np.ndarray,
-    rows: np.ndarray,
-    labels: np.ndarray,
-    zone_buffer_m: float,
-    drawn: dict[bytes, BaseGeometry],
+    xy: np.ndarray, rows: np.ndarray, labels: np.ndarray, zone_buffer_m: float
 ) -> np.ndarray:
     """The union of the discs (radius ``zone_buffer_m``, metres) around each zone's points.
+
+    The discs of all zones are traced at once, each zone apart from the others
+    (:func:`lifecircle.spatial.disc_union.disc_union_parts`, no polygon
+    unions); each traced part goes to the zone of the points inside it. Where
+    discs of two zones overlap (discs wider than half the linking distance),
+    the overlap is split between the zones along the line of equal distance.
 
     Parameters
     ----------
@@ -204,38 +201,37 @@ def zone_polygons(
         Zone label (0, 1, ...) of each of ``rows``.
     zone_buffer_m : float
         Disc radius (m).
-    drawn : dict
-        Polygons already drawn, by the zone's demand rows: the same points
-        uncovered for several categories make the same zone, drawn once.
 
     Returns
     -------
     ndarray of shapely geometry
-        One (Multi)Polygon per zone label. Discs are 16-gons
-        (:data:`ZONE_QUAD_SEGS`): the polygon is a drawing of where the
-        uncovered points lie, each point well inside its zone.
+        One (Multi)Polygon per zone label, within the tolerance stated in
+        :mod:`lifecircle.spatial.disc_union` of the exact union of its discs.
     """
-    order = np.argsort(labels, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1], True])
-    out = np.empty(len(bounds) - 1, dtype=object)
-    todo: list[tuple[int, np.ndarray, bytes]] = []
-    for zone, (begin, stop) in enumerate(itertools.pairwise(bounds)):
-        members = rows[order[begin:stop]]
-        key = members.tobytes()
-        if key in drawn:
-            out[zone] = drawn[key]
-        else:
-            todo.append((zone, members, key))
-    if not todo:
-        return out
-    needed = np.concatenate([members for _, members, _ in todo])
-    discs = shapely.buffer(shapely.points(xy[needed]), zone_buffer_m, quad_segs=ZONE_QUAD_SEGS)
-    start = 0
-    for zone, members, key in todo:
-        chunk = discs[start : start + members.size]
-        start += members.size
-        out[zone] = drawn[key] = chunk[0] if chunk.size == 1 else shapely.union_all(chunk)
+    n_zones = int(labels.max()) + 1
+    out = np.empty(n_zones, dtype=object)
+    points = xy[rows]
+    parts = disc_union_parts(points, zone_buffer_m, group=labels)
+    # the tree holds the points, so each part is prepared once as the query geometry
+    part, inside = shapely.STRtree(shapely.points(points)).query(parts, predicate="contains")
+    zone = np.full(parts.size, -1)
+    zone[part] = labels[inside]
+    _collect(out, parts[zone >= 0], zone[zone >= 0])
     return out
+
+
+def _collect(out: np.ndarray, parts: np.ndarray, zone: np.ndarray) -> None:
+    """Put each zone's parts into ``out[zone]`` as one (Multi)Polygon."""
+    order = np.argsort(zone, kind="stable")
+    parts, zone = parts[order], zone[order]
+    labels, counts = np.unique(zone, return_counts=True)
+    single = counts == 1
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    out[labels[single]] = parts[starts[single]]
+    if (~single).any():
+        many = np.isin(zone, labels[~single])
+        _, index = np.unique(zone[many], return_inverse=True)
+        out[labels[~single]] = shapely.multipolygons(parts[many], indices=index)
 
 
 def _points_xy(demand: gpd.GeoDataFrame) -> np.ndarray:

@@ -193,6 +193,7 @@ def analyse(
     profile: Profile,
     max_minutes: float = DEFAULT_MAX_MINUTES,
     access: AccessTable | None = None,
+    facility_areas: str = "auto",
 ) -> SubdistrictResults:
     """Run access, the three circles, service areas and gap zones.
 
@@ -207,12 +208,17 @@ def analyse(
         threshold (``summary["network"]["max_minutes"]`` reports the cap used).
     access : AccessTable, optional
         An access table already computed for this layerset and profile (reused as is).
+    facility_areas : {"auto", "all", "none"}
+        Whether ``service_areas`` also holds each facility's own area (``auto``:
+        up to ``AUTO_FACILITY_AREAS_MAX`` facilities); see
+        :mod:`lifecircle.analyses.service_area_layer`.
 
     Raises
     ------
     LifecircleError
         When ``access`` was computed for other facilities or with other rules
-        (another profile, other speeds or thresholds).
+        (another profile, other speeds or thresholds), or ``facility_areas`` is
+        not one of the choices.
 
     Returns
     -------
@@ -226,7 +232,7 @@ def analyse(
     life = life_circle(access, layerset, profile)
     fitness = fitness_circle(access, layerset, profile)
     care = care_coverage(access, layerset, profile)
-    areas = service_area_layer(access, layerset, profile)
+    areas = service_area_layer(access, layerset, profile, facility_areas=facility_areas)
     demand = _demand_layer(layerset, access, life, fitness, care)
     facilities = _facility_layer(layerset, access, profile, care)
 

@@ -202,7 +202,13 @@ def map(  # lc.map, as the notebook calls it; the builtin map is not used in thi
     return folium_map
 
 
-def analyse_all(layers: LayerSet, profile: Profile | str = "shanghai") -> SubdistrictResults:
-    """Every analysis at once, sharing one access computation."""
+def analyse_all(
+    layers: LayerSet, profile: Profile | str = "shanghai", facility_areas: str = "auto"
+) -> SubdistrictResults:
+    """Every analysis at once, sharing one access computation.
+
+    ``facility_areas`` (auto|all|none) says whether ``service_areas`` also holds each
+    facility's own network area (``auto``: only up to 200 facilities).
+    """
     profile = load_profile(profile) if isinstance(profile, str) else profile
-    return analyse(layers, profile)
+    return analyse(layers, profile, facility_areas=facility_areas)

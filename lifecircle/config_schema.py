@@ -189,6 +189,7 @@ class MapsSpec(Strict):
     max_demand_points: Annotated[int, Field(strict=True, ge=1, le=10_000_000)] | None = None
     dpi: Annotated[int, Field(strict=True, ge=50, le=1200)] | None = None
     title: str | None = None
+    facility_areas: Literal["auto", "all", "none"] | None = None
 
 
 Bbox = Annotated[list[Degrees], Field(min_length=4, max_length=4)]

@@ -167,7 +167,10 @@ MAP_OPTION_KEYS = (
     "max_demand_points",
     "dpi",
     "title",
+    "facility_areas",
 )
+#: Map options the analysis reads (which service areas exist), not ``MapOptions``.
+ANALYSIS_MAP_KEYS = ("facility_areas",)
 
 
 def map_options(config: RunConfig) -> MapOptions:
@@ -179,7 +182,8 @@ def map_options(config: RunConfig) -> MapOptions:
             where="run config key maps",
             fix=f"Known map options: {', '.join(MAP_OPTION_KEYS)}.",
         )
-    return MapOptions(**config.maps).validated()
+    drawn = {k: v for k, v in config.maps.items() if k not in ANALYSIS_MAP_KEYS}
+    return MapOptions(**drawn).validated()
 
 
 def public_map_options(options: MapOptions) -> dict[str, Any]:
@@ -251,7 +255,9 @@ def run(
         progress.line(line)
     summary = base_summary(config, profile, layerset)
     with progress.stage("access, circles, service areas and gaps") as info:
-        results = analyse(layerset, profile)
+        results = analyse(
+            layerset, profile, facility_areas=config.maps.get("facility_areas") or "auto"
+        )
         summary.update(results.summary)
         life = results.summary["life_circle"]
         with_data = life["complete_share_with_data"]

@@ -83,49 +83,42 @@ def aggregate_to_hexagons(
         One row per occupied hexagon: ``hex_id``, ``points``, ``residents``,
         ``elderly``, the averaged columns, polygon geometry.
     """
-    x = demand.geometry.x.to_numpy()
-    y = demand.geometry.y.to_numpy()
+    x = shapely.get_x(np.asarray(demand.geometry.array))
+    y = shapely.get_y(np.asarray(demand.geometry.array))
     q, r = hex_index(x, y, radius_m)
-    key = pd.Series(q.astype(str)) + "_" + pd.Series(r.astype(str))
-    frame = pd.DataFrame(
+    # one integer key per hexagon, in (q, r) order: np.unique sorts and numbers them
+    q0, r0 = (int(q.min()), int(r.min())) if len(q) else (0, 0)
+    span = int(r.max()) - r0 + 1 if len(r) else 1
+    keys, cell_of = np.unique((q - q0) * span + (r - r0), return_inverse=True)
+    cell_of = cell_of.reshape(-1)
+    n_cells = len(keys)
+    cells = np.column_stack([keys // span + q0, keys % span + r0])
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(cell_of, weights=values, minlength=n_cells)
+
+    residents = demand["residents"].to_numpy(dtype=float)
+    elderly = demand["elderly"].to_numpy(dtype=float)
+    out = pd.DataFrame(
         {
-            "key": key.to_numpy(),
-            "q": q,
-            "r": r,
-            "residents": demand["residents"].to_numpy(dtype=float),
-            "elderly": demand["elderly"].to_numpy(dtype=float),
+            "points": np.bincount(cell_of, minlength=n_cells).astype(np.int64),
+            "residents": total(residents),
+            "elderly": total(elderly),
         }
-    )
-    grouped = frame.groupby("key", sort=True)
-    out = grouped.agg(
-        q=("q", "first"),
-        r=("r", "first"),
-        points=("q", "size"),
-        residents=("residents", "sum"),
-        elderly=("elderly", "sum"),
     )
     for columns, weight_name in ((mean_columns, weight), (elderly_mean_columns, "elderly")):
         w = demand[weight_name].to_numpy(dtype=float)
         w = np.where(w > 0, w, 1e-9)
+        w_all = total(w)
         for column in columns:
             values = demand[column].to_numpy(dtype=float)
             has = ~np.isnan(values)
-            parts = (
-                pd.DataFrame(
-                    {
-                        "key": frame["key"],
-                        "wv": np.where(has, values * w, 0.0),
-                        "w_has": np.where(has, w, 0.0),
-                        "w": w,
-                    }
-                )
-                .groupby("key", sort=True)[["wv", "w_has", "w"]]
-                .sum()
-            )
-            mean = parts["wv"] / parts["w_has"].where(parts["w_has"] > 0)
-            mean[parts["w_has"] < (1.0 - null_share) * parts["w"]] = np.nan
-            out[column] = mean.reindex(out.index).to_numpy()
-    geometry = hex_polygons(out["q"].to_numpy(), out["r"].to_numpy(), radius_m)
-    out = out.drop(columns=["q", "r"]).reset_index(drop=True)
+            w_has = total(np.where(has, w, 0.0))
+            weighted = total(np.where(has, values * w, 0.0))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = np.where(w_has > 0, weighted / w_has, np.nan)
+            mean[w_has < (1.0 - null_share) * w_all] = np.nan
+            out[column] = mean
+    geometry = hex_polygons(cells[:, 0], cells[:, 1], radius_m)
     out.insert(0, "hex_id", [f"hex-{i + 1}" for i in range(len(out))])
     return gpd.GeoDataFrame(out, geometry=geometry, crs=demand.crs)

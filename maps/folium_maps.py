@@ -14,15 +14,21 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 from branca.element import Element
 
 from lifecircle.maps import basemap_labels, geojson, mapdata, offline
 from lifecircle.maps.basemaps import tile_layers
-from lifecircle.maps.js import closing_script, page_css, setup_script
-from lifecircle.maps.labels import attribution, profile_title, t
+from lifecircle.maps.gap_counts import missing_count_zones, uncovered_zones
+from lifecircle.maps.js import Script, closing_script, page_css, setup_script
+from lifecircle.maps.labels import attribution, category_name, profile_title, t
 from lifecircle.maps.mapdata import MapContext, SitesOverlay
 from lifecircle.maps.overlays import (
+    CONTROL_SECTIONS,
     PANES,
+    REACHED_PROP,
+    LayerIndex,
     add_context_layers,
     add_demand_layers,
     add_facility_layers,
@@ -30,10 +36,10 @@ from lifecircle.maps.overlays import (
     add_service_areas,
     add_sites_layers,
     add_vector_basemap,
+    context_legend,
 )
 from lifecircle.maps.page import (
     TitleInfo,
-    context_section,
     legend_block,
     sites_section,
     symbols_section,
@@ -87,30 +93,103 @@ def build_map(
     """
     circle_kind = _circle_kind(kind, sites)
     frame, aggregated, radius = mapdata.demand_frame(ctx, circle_kind, demand)
-    data = _page_data(ctx, circle_kind, frame, sites)
+    if circle_kind == "care_coverage":
+        frame[REACHED_PROP] = _care_types_reached(ctx, frame)
+    only = _sites_categories(sites)
+    data = _page_data(ctx, circle_kind, frame, sites, only)
     bounds = _view_bounds(ctx, focus)
     cats = mapdata.map_categories(ctx.profile, circle_kind)
     symbols = mapdata.symbols_for(ctx, circle_kind)
+    title = page_title(ctx, kind, unit_name, sites)
 
-    m = _map_shell(ctx, bounds, mapdata.map_title(ctx, kind, unit_name))
-    _add_basemap_tiles(m, ctx)
+    m = _map_shell(ctx, bounds, title)
+    index = LayerIndex()
+    _add_basemap_tiles(m, ctx, index)
     _add_page_script(m, ctx, symbols, data)
     if ctx.basemap == "none":
-        add_vector_basemap(m, ctx)
-    add_context_layers(m, ctx)
-    add_service_areas(m, ctx, cats, symbols)
-    add_gap_layers(m, ctx, circle_kind, cats)
-    demand_legend = add_demand_layers(m, ctx, kind, circle_kind, aggregated, n_features=len(frame))
-    add_facility_layers(m, ctx, cats)
+        add_vector_basemap(m, ctx, index)
+    add_context_layers(m, ctx, index)
+    area_legend = add_service_areas(m, ctx, index, cats, symbols)
+    gap_legend = add_gap_layers(m, ctx, index, circle_kind, cats, only, aggregated)
+    demand_legend = add_demand_layers(
+        m, ctx, index, kind, circle_kind, aggregated, n_features=len(frame)
+    )
+    add_facility_layers(m, ctx, index, cats)
     if sites is not None:
-        add_sites_layers(m, ctx, data)
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    _add_legend(m, ctx, demand_legend, symbols, cats, with_sites=sites is not None)
-    _add_title(m, ctx, kind, unit_name, aggregated, radius, detail_links, back_link)
+        add_sites_layers(m, ctx, index, data)
+    m.add_child(layer_control_script(m, ctx, index))
+    _add_legend(
+        m,
+        ctx,
+        [*demand_legend, *gap_legend],
+        area_legend,
+        symbols,
+        cats,
+        with_sites=sites is not None,
+    )
+    _add_title(m, ctx, title, aggregated, radius, detail_links, back_link)
     _add_closing_script(m, ctx, bounds)
 
     counts = {name: len(col.get("features", [])) for name, col in data.items()}
     return m, {"aggregated": aggregated, "hex_radius_m": radius, "features": counts}
+
+
+def page_title(
+    ctx: MapContext, kind: str, unit_name: str | None, sites: SitesOverlay | None
+) -> str:
+    """The page's title; the sites map names its category, the number of sites and the gain."""
+    if sites is None or ctx.options.title:
+        return mapdata.map_title(ctx, kind, unit_name)
+    frame = sites.sites
+    cats = _sites_categories(sites) or []
+    names = (", " if ctx.lang == "en" else "、").join(
+        category_name(ctx.profile, c, ctx.lang) for c in cats
+    )
+
+    def total(column: str) -> str:
+        if column not in frame:
+            return "—"
+        return f"{float(frame[column].fillna(0).sum()):,.0f}"
+
+    title = t(
+        "sites_title",
+        ctx.lang,
+        cat=names,
+        k=len(frame),
+        gain=total("new_residents_covered"),
+        old=total("new_elderly_covered"),
+    )
+    study = ctx.study_name()
+    return f"{title} — {study}" if study else title
+
+
+def _sites_categories(sites: SitesOverlay | None) -> list[str] | None:
+    """The categories of the proposed sites (the sites map shows only their gaps)."""
+    if sites is None or "category" not in sites.sites:
+        return None
+    return list(dict.fromkeys(sites.sites["category"].dropna().astype(str)))
+
+
+def _care_types_reached(ctx: MapContext, frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Care types within their walking threshold per demand point (or hexagon), 0 … n.
+
+    Counted over the care types the input has data for (a type with no
+    facility in the input is a data gap, not a service gap), from the minutes
+    the page shows (``m0`` … per category), so the count agrees with the
+    per-category layers; a hexagon counts its mean minutes. NaN (drawn as
+    "no data") when no care type has data.
+    """
+    cats = mapdata.map_categories(ctx.profile, "care_coverage")
+    access = ctx.results.access
+    with_data = [(i, c) for i, c in enumerate(cats) if access.has_data(c) and f"m{i}" in frame]
+    if not with_data:
+        return np.full(len(frame), np.nan)
+    reached = np.zeros(len(frame))
+    for i, cat in with_data:
+        limit = mapdata.category_minutes(ctx.results, "care_coverage", cat)
+        minutes = frame[f"m{i}"].to_numpy(dtype=float)
+        reached += np.nan_to_num(minutes, nan=np.inf) <= limit + 1e-9
+    return reached
 
 
 def _circle_kind(kind: str, sites: SitesOverlay | None) -> str:
@@ -121,35 +200,100 @@ def _circle_kind(kind: str, sites: SitesOverlay | None) -> str:
 
 
 def _page_data(
-    ctx: MapContext, circle_kind: str, frame: gpd.GeoDataFrame, sites: SitesOverlay | None
+    ctx: MapContext,
+    circle_kind: str,
+    frame: gpd.GeoDataFrame,
+    sites: SitesOverlay | None,
+    only: list[str] | None,
 ) -> dict[str, Any]:
-    """Every feature collection the page embeds once, by data-set name (``LC.data``)."""
+    """Every feature collection the page embeds once, by data-set name (``LC.data``).
+
+    The sites map (``only``: its categories) embeds only those categories' gaps.
+    """
+    gaps = mapdata.gap_collection(ctx, circle_kind)
+    if only is not None and "features" in gaps:
+        gaps = {**gaps, "features": [f for f in gaps["features"] if _gap_key(f) in only]}
     data: dict[str, Any] = {
         "demand": mapdata.demand_collection(ctx, circle_kind, frame),
         "fac": mapdata.facility_collection(ctx, circle_kind),
         "areas": mapdata.area_collection(ctx, circle_kind),
-        "gaps": mapdata.gap_collection(ctx, circle_kind),
+        "gaps": gaps,
         **mapdata.context_collections(ctx),
+        "place_labels": _place_label_data(ctx),
     }
+    if only is None:
+        data["gap_count"] = _gap_count_data(ctx, circle_kind)
+    if circle_kind == "care_coverage":
+        units = _unit_care_data(ctx)
+        if units is not None:
+            data["unit_care"] = units
     if ctx.basemap == "none":
-        data.update(_basemap_label_data(ctx))
+        data.update(_road_label_data(ctx))
     if sites is not None:
         data.update(_sites_data(ctx, sites))
     return data
 
 
-def _basemap_label_data(ctx: MapContext) -> dict[str, Any]:
-    """Road names and sub-unit (place) names for the vector basemap."""
-    layerset = ctx.results.layerset
-    roads = ctx.display("road_labels", basemap_labels.road_label_points(layerset.roads))
-    places = ctx.display(
-        "place_labels", basemap_labels.place_label_points(layerset.boundary, ctx.unit_names())
+def _gap_key(feature: dict[str, Any]) -> str | None:
+    return feature.get("properties", {}).get("kk")
+
+
+def _gap_count_data(ctx: MapContext, circle_kind: str) -> dict[str, Any]:
+    """The circle's gap view: pieces of the gap zones by the number of categories missing."""
+    cats = mapdata.map_categories(ctx.profile, circle_kind)
+    demand = ctx.results.demand
+    if not any(ctx.results.access.has_data(c) for c in cats):
+        zones = missing_count_zones(ctx.results.gaps.iloc[0:0], cats, demand)  # no gaps
+    elif circle_kind == "fitness_circle" and "fitness_ok" in demand:
+        grid = ctx.results.layerset.meta.get("demand_grid", {}).get("size_m")
+        ok = demand["fitness_ok"].fillna(False).astype(bool).to_numpy()
+        zones = uncovered_zones(demand, ~ok, grid)
+    else:
+        zones = missing_count_zones(ctx.results.gaps, cats, demand)
+    display = geojson.to_display(zones, gcj02=ctx.gcj02, simplify_m=mapdata.GAP_SIMPLIFY_M)
+    return geojson.feature_collection(
+        display,
+        {"n": "n_missing", "cats": "categories", "r": "residents", "e": "elderly"},
+        {"n": 0, "r": 0, "e": 0},
     )
+
+
+def _unit_care_data(ctx: MapContext) -> dict[str, Any] | None:
+    """居委 polygons with their care floor area per 1,000 residents (m²), for the care map."""
+    units = ctx.results.tables.get("units_care")
+    boundary = ctx.results.layerset.boundary
+    if units is None or units.empty or boundary.empty or "per_1000_m2" not in units:
+        return None
+    figures = units.assign(unit_id=units["unit_id"].astype(str)).set_index("unit_id")
+    frame = boundary[["unit_id", "geometry"]].assign(unit_id=boundary["unit_id"].astype(str))
+    frame["per_1000"] = frame["unit_id"].map(figures["per_1000_m2"]).astype(float)
+    residents = figures["residents"] if "residents" in figures else pd.Series(dtype=float)
+    frame["residents"] = frame["unit_id"].map(residents).astype(float)
+    frame["name"] = frame["unit_id"].map(ctx.unit_names())
+    display = geojson.to_display(frame, gcj02=ctx.gcj02, simplify_m=mapdata.CONTEXT_SIMPLIFY_M)
+    return geojson.feature_collection(
+        display, {"name": "name", "p": "per_1000", "r": "residents"}, {"p": 1, "r": 0}
+    )
+
+
+def _place_label_data(ctx: MapContext) -> dict[str, Any]:
+    """居委 names at a point inside each unit (labels on every basemap)."""
+    layerset = ctx.results.layerset
+    places = ctx.display(
+        "place_labels",
+        lambda: basemap_labels.place_label_points(layerset.boundary, ctx.unit_names()),
+    )
+    return geojson.feature_collection(places, {"nm": "name"})
+
+
+def _road_label_data(ctx: MapContext) -> dict[str, Any]:
+    """Road names for the vector basemap."""
+    layerset = ctx.results.layerset
+    roads = ctx.display("road_labels", lambda: basemap_labels.road_label_points(layerset.roads))
     return {
         "road_labels": geojson.feature_collection(
             roads, {"nm": "name", "a": "angle", "z": "min_zoom"}, {"a": 1}
         ),
-        "place_labels": geojson.feature_collection(places, {"nm": "name"}),
     }
 
 
@@ -215,19 +359,53 @@ def _map_shell(ctx: MapContext, bounds: list[list[float]], title: str) -> folium
     return m
 
 
-def _add_basemap_tiles(m: folium.Map, ctx: MapContext) -> None:
+def _add_basemap_tiles(m: folium.Map, ctx: MapContext, index: LayerIndex) -> None:
     """The tile layers of the chosen basemap (none for ``basemap='none'``)."""
     for spec in tile_layers(ctx.basemap, ctx.lang, ctx.options.resolved_tianditu_key()):
-        folium.TileLayer(
+        layer = folium.TileLayer(
             tiles=spec.url,
             attr=spec.attribution,
             name=escape(spec.name),
             subdomains=spec.subdomains,
-            overlay=spec.overlay,
-            control=True,
+            overlay=True,
+            control=False,
             max_zoom=spec.max_zoom,
             max_native_zoom=min(spec.max_zoom, 18),
-        ).add_to(m)
+        )
+        layer.add_to(m)
+        index.add("basemap", spec.name, layer)
+
+
+def layer_control_script(m: folium.Map, ctx: MapContext, index: LayerIndex) -> Script:
+    """``LC.layerControl``: the layer control, its sections in :data:`CONTROL_SECTIONS` order.
+
+    Names and titles go in as JSON; the layers as the variable names folium
+    gives them (generated identifiers, never data).
+    """
+    sections: list[dict[str, Any]] = []
+    layers: list[str] = []
+    for key, (label_key, radio, open_at_first) in CONTROL_SECTIONS.items():
+        entries = index.sections.get(key)
+        if not entries:
+            continue
+        sections.append(
+            {
+                "key": key,
+                "title": t(label_key, ctx.lang),
+                "radio": radio,
+                "open": open_at_first,
+                "names": [name for name, _ in entries],
+            }
+        )
+        layers.append("[" + ", ".join(layer.get_name() for _, layer in entries) + "]")
+    config = {
+        "title": t("layer_control", ctx.lang),
+        "none": t("gaps_off", ctx.lang),
+        "sections": sections,
+    }
+    return Script(
+        f"LC.layerControl({m.get_name()}, {geojson.script_json(config)}, [{', '.join(layers)}]);"
+    )
 
 
 def _add_page_script(
@@ -247,7 +425,7 @@ def _add_page_script(
         "lang": ctx.lang,
         "panes": PANES,
         "cats": cat_info,
-        "icons": {cat: symbol.svg(16) for cat, symbol in symbols.items()},
+        "icons": {cat: symbol.svg(18) for cat, symbol in symbols.items()},
         "vectorBasemap": ctx.basemap == "none",
         "tileError": t("tiles_failed", ctx.lang),
     }
@@ -257,20 +435,22 @@ def _add_page_script(
 def _add_legend(
     m: folium.Map,
     ctx: MapContext,
-    demand_sections: list[str],
+    layer_sections: list[str],
+    area_sections: list[str],
     symbols: dict[str, Symbol],
     cats: Sequence[str],
     with_sites: bool,
 ) -> None:
-    """The legend (bottom right): demand classes, facility symbols, sites, context layers."""
+    """The legend (bottom right): what is on, drawn as the map draws it.
+
+    Demand and gap sections show while their layer is on; then facility
+    symbols, the service areas that are on (in their category's colour), the
+    sites, and the context lines (water, railway, study area, 居委).
+    """
     lang = ctx.lang
     names = {cat: mapdata.legend_category_name(ctx, cat) for cat in cats}
-    labels = {
-        key: t(key, lang)
-        for key in ("area_network", "area_radius", "gap_zone", "layer_water", "layer_railways")
-    }
-    labels["layer_boundary"] = t("layer_boundary", lang)
-    sections = [*demand_sections, symbols_section(t("facility_symbols", lang), symbols, names)]
+    sections = [*layer_sections, symbols_section(t("facility_symbols", lang), symbols, names)]
+    sections += area_sections
     if with_sites:
         sections.append(
             sites_section(
@@ -280,7 +460,7 @@ def _add_legend(
                 }
             )
         )
-    sections.append(context_section(labels))
+    sections.append(context_legend(ctx))
     m.get_root().html.add_child(
         Element(legend_block(t("legend", lang), sections)), name="lc_legend"
     )
@@ -289,8 +469,7 @@ def _add_legend(
 def _add_title(
     m: folium.Map,
     ctx: MapContext,
-    kind: str,
-    unit_name: str | None,
+    title: str,
     aggregated: bool,
     hex_radius_m: float | None,
     detail_links: Sequence[tuple[str, str]],
@@ -314,7 +493,7 @@ def _add_title(
     if back_link:
         links.insert(0, back_link)
     info = TitleInfo(
-        title=mapdata.map_title(ctx, kind, unit_name),
+        title=title,
         profile_title=f"{t('profile', lang)}: {profile_title(ctx.profile, lang)}",
         date_label=t("date", lang),
         date=ctx.today,

@@ -7,7 +7,8 @@ are JSON (:func:`lifecircle.maps.geojson.script_json`), plus the names folium
 gives the map and its layer groups:
 
 - ``LC.setup(map, config)``: language, panes, category names, colours and icons;
-- ``LC.data[name] = collection``: each feature collection, embedded once;
+- ``LC.data[name] = compact``: each feature collection, embedded once in the
+  compact form of :mod:`lifecircle.maps.compact` (decoded by ``LC.dataset``);
 - ``LC.fill(group, spec, key)``: one per layer, drawn from a spec (:class:`Fill`);
 - ``LC.finish(config)``: scale bar, attribution, initial view and legend.
 """
@@ -21,6 +22,7 @@ from typing import Any
 from branca.element import MacroElement
 from jinja2 import Template
 
+from lifecircle.maps.compact import encode_collection
 from lifecircle.maps.geojson import script_json
 
 ASSET_PACKAGE = "lifecircle.maps"
@@ -76,10 +78,13 @@ def setup_script(map_name: str, config: dict[str, Any], data: dict[str, Any]) ->
     config : dict
         ``lang``, ``panes``, ``cats``, ``icons`` and ``vectorBasemap`` (see ``LC.setup``).
     data : dict
-        Feature collections by data-set name.
+        GeoJSON feature collections by data-set name (embedded compact).
     """
     lines = [asset_text(PAGE_SCRIPT), f"LC.setup({map_name}, {script_json(config)});"]
-    lines += [f"LC.data[{script_json(name)}] = {script_json(col)};" for name, col in data.items()]
+    lines += [
+        f"LC.data[{script_json(name)}] = {script_json(encode_collection(col))};"
+        for name, col in data.items()
+    ]
     return Script("\n".join(lines))
 
 

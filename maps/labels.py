@@ -59,6 +59,29 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "单个设施服务范围",
         "en": "Service area of each facility",
     },
+    # service-area and gap-zone layers of results.gpkg (issue 14, analysis side): for the
+    # report's data section; {n} facilities, {limit} the auto limit
+    "data_service_areas_layer": {
+        "zh": "service_areas 图层：每类设施一个步行网络服务范围（kind=category），"
+        "每个设施一个直线服务半径圆（kind=radius）",
+        "en": "service_areas layer: one network service area per category "
+        "(kind=category) and one straight-line radius circle per facility (kind=radius)",
+    },
+    "data_facility_areas_on": {
+        "zh": "含每个设施各自的步行网络服务范围（kind=facility，{n} 个设施）",
+        "en": "with each facility's own network service area (kind=facility, {n} facilities)",
+    },
+    "data_facility_areas_off": {
+        "zh": "未绘制单个设施的服务范围（设施超过 {limit} 个；"
+        "运行配置 maps: {{facility_areas: all}} 可绘制全部）",
+        "en": "per-facility service areas not drawn (more than {limit} facilities; "
+        "run config maps: {{facility_areas: all}} draws them all)",
+    },
+    "data_gap_zone_shapes": {
+        "zh": "缺口范围为各居民点周围圆盘的并集（描绘误差小于面积的 1%）",
+        "en": "gap zones are the union of discs around their demand points "
+        "(drawn within 1% of the exact area)",
+    },
     "layer_gaps": {"zh": "服务缺口：各类设施", "en": "Gap zones per category"},
     "layer_gaps_life": {
         "zh": "服务缺口：生活圈不完整",
@@ -242,7 +265,54 @@ LABELS: dict[str, dict[str, str]] = {
     "censored_note": {
         "zh": "步行分钟只计算到输入裁剪范围可靠的上限：超过的记为“{m} 分钟内无设施”，不给出数值。",
         "en": "Walking minutes are computed only as far as the clipped inputs answer "
-        "correctly; beyond that they read \"none within {m} min\", never a number.",
+        'correctly; beyond that they read "none within {m} min", never a number.',
+    },
+    # maps that read at a glance (issue 13 §3): grouped layer control, gap counts,
+    # care types reached, 居委 labels, the sites map
+    "grp_base": {"zh": "基础", "en": "Base"},
+    "grp_residents": {"zh": "居民点", "en": "Residents"},
+    "grp_areas": {"zh": "服务范围", "en": "Service areas"},
+    "grp_facilities": {"zh": "设施", "en": "Facilities"},
+    "grp_gaps": {"zh": "缺口（选一项）", "en": "Gap zones (pick one)"},
+    "grp_sites": {"zh": "选址", "en": "Sites"},
+    "grp_basemap": {"zh": "底图", "en": "Basemap"},
+    "layer_control": {"zh": "图层", "en": "Layers"},
+    "gaps_off": {"zh": "不显示", "en": "None"},
+    "layer_gap_count": {"zh": "服务缺口：缺少设施类别数", "en": "Gap zones: categories missing"},
+    "layer_gap_circle": {
+        "zh": "健身圈缺口（{m} 分钟内无任何健身设施）",
+        "en": "Fitness-circle gaps (no fitness facility within {m} min)",
+    },
+    "layer_gap_cat": {"zh": "缺口：{cat}", "en": "Gaps: {cat}"},
+    "gap_missing_k": {"zh": "缺少 {k} 类设施", "en": "categories missing: {k}"},
+    "gap_name": {"zh": "{cat}缺口 第{n}处", "en": "{cat} gap no. {n}"},
+    "nearest_facility": {"zh": "最近设施", "en": "Nearest facility"},
+    "unnamed": {"zh": "（未命名）", "en": "(unnamed)"},
+    "layer_reached": {
+        "zh": "老年人可达养老服务类型数（共 {n} 类）",
+        "en": "Care types an older resident reaches (of {n})",
+    },
+    "layer_reached_nodata": {
+        "zh": "老年人可达养老服务类型数（输入无养老设施数据）",
+        "en": "Care types an older resident reaches (no care facility in the input)",
+    },
+    "reached_k": {"zh": "{k} 类", "en": "{k} of {n}"},
+    "reached_popup": {"zh": "可达养老服务类型", "en": "Care types reached"},
+    "layer_unit_per_1000": {
+        "zh": "居委养老设施建筑面积（m²/千人）",
+        "en": "Care floor area per 1,000 residents by sub-unit (m²)",
+    },
+    "per_1000_popup": {"zh": "养老设施建筑面积（m²/千人）", "en": "Care floor area per 1,000 (m²)"},
+    "target_below": {"zh": "< {a}（低于目标）", "en": "< {a} (below target)"},
+    "target_between": {"zh": "{a}–{b}", "en": "{a}–{b}"},
+    "target_at_least": {"zh": "≥ {a}（达到目标）", "en": "≥ {a} (meets target)"},
+    "no_data_short": {"zh": "无数据", "en": "no data"},
+    "layer_study_area": {"zh": "研究范围", "en": "Study area"},
+    "layer_units": {"zh": "居委边界与名称", "en": "Neighbourhood committee boundaries and names"},
+    "unit_boundary": {"zh": "居委边界", "en": "Neighbourhood committee boundary"},
+    "sites_title": {
+        "zh": "{cat}新设施选址：{k} 处，新增覆盖居民 {gain} 人、老年人 {old} 人",
+        "en": "New {cat} sites: {k}, newly covering {gain} residents and {old} older people",
     },
     # report and static maps for print (issue 13 §2): one block, keys prefixed rp_
     "rp_contents": {"zh": "目录", "en": "Contents"},
@@ -401,7 +471,7 @@ def circle_name(profile: Profile, circle_id: str, lang: str) -> str:
 
 
 def no_data_label(profile: Profile, category_id: str, lang: str) -> str:
-    """"无数据 / no data" for a category, with the planner's list that would fill it."""
+    """ "无数据 / no data" for a category, with the planner's list that would fill it."""
     category = profile.categories.get(category_id)
     planner_list = category.planner_list.get(lang, "") if category is not None else ""
     return t("no_data_fill", lang, list=planner_list) if planner_list else t("no_data", lang)

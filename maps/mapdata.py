@@ -9,7 +9,7 @@ legend and the static maps share.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.layers.barriers import barrier_railways
@@ -38,10 +39,31 @@ from lifecircle.standards.profile import Profile
 MAP_KINDS: tuple[str, ...] = ("life_circle", "fitness_circle", "care_coverage")
 # Display tolerances (m), each under 1 % of its layer's area (tests/test_map_payload.py).
 AREA_SIMPLIFY_M = 5.0  # service areas: 0.5 % on the demo and the central box
-# Gap zones are unions of 16-gon discs: at 5 m a disc of radius < 66 m loses every
-# other vertex (4.4 % of the demo's gap area); 2 m keeps discs from 26 m up (0.4 %).
-GAP_SIMPLIFY_M = 2.0
+# Gap zones are traced smooth (spatial/disc_union.py): at 2 m Douglas-Peucker cuts
+# 1.7 % of the demo's gap area off the arcs; 1 m stays under 1 %.
+GAP_SIMPLIFY_M = 1.0
 CONTEXT_SIMPLIFY_M = 1.5  # boundary, water, railways: about one screen pixel at zoom 16
+# A detail page shows its unit and this much around it (m), or a quarter of the
+# unit's width or height when that is more; everything else is left out.
+DETAIL_MARGIN_M = 300.0
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a per-unit detail page embeds, in display degrees.
+
+    Attributes
+    ----------
+    box : shapely.Polygon
+        The unit's bounds plus the margin, on the coordinate grid: every layer
+        is clipped to it, and points outside it are left out.
+    unit : shapely.Geometry
+        The unit itself: service areas and gap zones that do not reach it are
+        left out even when they reach the box.
+    """
+
+    box: shapely.Geometry
+    unit: shapely.Geometry
 
 
 @dataclass(frozen=True)
@@ -91,6 +113,7 @@ class MapContext:
     max_minutes: float
     today: str
     frames: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    window: Window | None = None
 
     @property
     def lang(self) -> str:
@@ -105,12 +128,51 @@ class MapContext:
         return self.results.layerset.meta
 
     def display(
-        self, name: str, frame: gpd.GeoDataFrame, simplify_m: float = CONTEXT_SIMPLIFY_M
-    ):
-        """``frame`` in display coordinates, cached under ``name``."""
+        self,
+        name: str,
+        frame: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame],
+        simplify_m: float = CONTEXT_SIMPLIFY_M,
+        within_unit: bool = False,
+    ) -> gpd.GeoDataFrame:
+        """``frame`` in display coordinates, cached under ``name``, cut to the window.
+
+        Parameters
+        ----------
+        name : str
+            Cache key: the whole layer's display frame is computed once per run
+            and shared by the overview and every detail page.
+        frame : GeoDataFrame or callable
+            The layer in its metric CRS, or a function making it (called only
+            when ``name`` is not cached yet).
+        simplify_m : float
+            Display tolerance in metres.
+        within_unit : bool
+            On a detail page, keep only the features that reach the unit
+            (service areas, gap zones), not all that reach the window.
+        """
         if name not in self.frames:
-            self.frames[name] = geojson.to_display(frame, gcj02=self.gcj02, simplify_m=simplify_m)
-        return self.frames[name]
+            source = frame() if callable(frame) else frame
+            self.frames[name] = geojson.to_display(source, gcj02=self.gcj02, simplify_m=simplify_m)
+        return self.clip(self.frames[name], within_unit)
+
+    def clip(self, display: gpd.GeoDataFrame, within_unit: bool = False) -> gpd.GeoDataFrame:
+        """The part of a display frame inside the detail page's window (all without one).
+
+        Lines and polygons are cut at the window's edge and snapped to the
+        coordinate grid again (valid polygons); features outside are left out.
+        """
+        if self.window is None or display.empty:
+            return display
+        geoms = np.asarray(display.geometry.array)
+        keep = shapely.intersects(geoms, self.window.box)
+        if within_unit:
+            keep &= shapely.intersects(geoms, self.window.unit)
+        inside = display[keep]
+        if inside.empty:
+            return inside
+        cut = geojson.snap_to_grid(shapely.intersection(geoms[keep], self.window.box))
+        drawn = ~shapely.is_empty(cut)
+        return inside.set_geometry(gpd.GeoSeries(cut, index=inside.index, crs=inside.crs))[drawn]
 
     def study_name(self) -> str:
         """The study area's name in the map language."""
@@ -126,6 +188,33 @@ class MapContext:
             return {}
         names = boundary[column].where(boundary[column].notna(), boundary.get("name"))
         return dict(zip(boundary["unit_id"].astype(str), names.astype(str), strict=True))
+
+
+def detail_window(ctx: MapContext, focus: gpd.GeoDataFrame) -> Window:
+    """The window of a per-unit detail page: the unit's bounds and the margin.
+
+    Parameters
+    ----------
+    ctx : MapContext
+    focus : GeoDataFrame
+        The unit's polygon(s) in the metric CRS.
+    """
+    xmin, ymin, xmax, ymax = focus.total_bounds
+    margin = max(DETAIL_MARGIN_M, 0.25 * max(xmax - xmin, ymax - ymin))
+    metric_box = shapely.box(xmin - margin, ymin - margin, xmax + margin, ymax + margin)
+    corners = gpd.GeoDataFrame(geometry=[metric_box], crs=focus.crs)
+    west, south, east, north = geojson.to_display(
+        corners, gcj02=ctx.gcj02, simplify_m=0
+    ).total_bounds
+    step = 10.0**-geojson.COORD_DECIMALS
+    box = shapely.box(
+        math.floor(west / step) * step,
+        math.floor(south / step) * step,
+        math.ceil(east / step) * step,
+        math.ceil(north / step) * step,
+    )
+    unit = geojson.to_display(focus, gcj02=ctx.gcj02, simplify_m=0).union_all()
+    return Window(box=box, unit=unit)
 
 
 def make_context(results: RunFrames, options: MapOptions) -> MapContext:
@@ -231,8 +320,10 @@ def demand_layers(ctx: MapContext, kind: str) -> list[DemandLayer]:
 
 
 def _missing_count(values: pd.Series) -> np.ndarray:
-    text = values.fillna("").astype(str)
-    return text.map(lambda s: len([p for p in s.split(",") if p])).to_numpy(dtype=float)
+    """Categories named in each comma-separated text (counted once per distinct text)."""
+    codes, texts = pd.factorize(values.fillna("").astype(str))
+    counts = np.array([len([p for p in text.split(",") if p]) for text in texts], dtype=float)
+    return counts[codes] if len(codes) else np.zeros(0)
 
 
 def _minutes_table(results: RunFrames, kind: str, demand: gpd.GeoDataFrame) -> dict:
@@ -254,21 +345,22 @@ def demand_frame(
     """
     results = ctx.results
     demand = results.demand if demand is None else demand
+    aggregate = len(demand) > ctx.options.max_demand_points
     frame = gpd.GeoDataFrame(
-        {
-            "id": demand["demand_id"].astype(str),
-            "u": demand["unit_id"].astype(str).map(ctx.unit_names()).fillna(demand["unit_id"]),
-            "r": demand["residents"].astype(float),
-            "e": demand["elderly"].astype(float),
-        },
+        {"r": demand["residents"].astype(float), "e": demand["elderly"].astype(float)},
         geometry=demand.geometry,
         crs=demand.crs,
     )
+    if not aggregate:  # a point's own id, 居委 and missing categories (hexagons have none)
+        units = demand["unit_id"].astype(str)
+        frame.insert(0, "id", demand["demand_id"].astype(str))
+        frame.insert(1, "u", units.map(ctx.unit_names()).fillna(units))
     columns: list[str] = []
     elderly_columns: list[str] = []
     if kind == "life_circle":
         frame["mis"] = _missing_count(demand["life_circle_missing"])
-        frame["miss"] = demand["life_circle_missing"].fillna("").astype(str)
+        if not aggregate:
+            frame["miss"] = demand["life_circle_missing"].fillna("").astype(str)
         columns.append("mis")
     elif kind == "fitness_circle":
         frame["fm"] = demand["fitness_minutes"].astype(float)
@@ -279,7 +371,7 @@ def demand_frame(
     for key, values in _minutes_table(results, kind, demand).items():
         frame[key] = values.astype(float).to_numpy()
         columns.append(key)
-    if len(frame) <= ctx.options.max_demand_points:
+    if not aggregate:
         return frame, False, None
     radius = hex_size_for(frame, target_cells=max(ctx.options.max_demand_points // 4, 50))
     grid = results.layerset.meta.get("demand_grid", {}).get("size_m")
@@ -310,8 +402,8 @@ def facility_collection(ctx: MapContext, kind: str) -> dict:
     """Facilities of the map's categories."""
     facilities = ctx.results.facilities
     cats = map_categories(ctx.profile, kind)
-    subset = facilities[facilities["category"].isin(cats)]
-    display = geojson.to_display(subset, gcj02=ctx.gcj02, simplify_m=0)
+    display = ctx.display("facilities", facilities, simplify_m=0)
+    display = display[display["category"].isin(cats)]
     lang = ctx.lang
     props: dict[str, Any] = {
         "id": "facility_id",
@@ -340,21 +432,10 @@ def _unit_text(unit: Any, lang: str) -> str | None:
 
 def area_collection(ctx: MapContext, kind: str) -> dict:
     """Network service areas (category and facility) and dissolved radius circles."""
-    areas = ctx.results.service_areas
-    cats = map_categories(ctx.profile, kind)
-    areas = areas[areas["category"].isin(cats)]
-    network = areas[areas["kind"].isin(["category", "facility"])]
-    radius = areas[areas["kind"] == "radius"]
-    if not radius.empty:
-        radius = radius.dissolve(
-            by="category", as_index=False, aggfunc={"minutes": "first", "walk_m": "first"}
-        )
-        radius["kind"] = "radius"
-        radius["facility_id"] = None
-    frame = pd.concat(
-        [network, radius[network.columns.intersection(radius.columns)]], ignore_index=True
+    display = ctx.display(
+        "areas", lambda: _area_frame(ctx), simplify_m=AREA_SIMPLIFY_M, within_unit=True
     )
-    frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=areas.crs)
+    display = display[display["category"].isin(map_categories(ctx.profile, kind))]
     names = dict(
         zip(
             ctx.results.facilities["facility_id"].astype(str),
@@ -362,7 +443,6 @@ def area_collection(ctx: MapContext, kind: str) -> dict:
             strict=True,
         )
     )
-    display = geojson.to_display(frame, gcj02=ctx.gcj02, simplify_m=AREA_SIMPLIFY_M)
     props: dict[str, Any] = {
         "k": "kind",
         "c": "category",
@@ -374,13 +454,30 @@ def area_collection(ctx: MapContext, kind: str) -> dict:
     return geojson.feature_collection(display, props, {"min": 1, "wm": 0})
 
 
+def _area_frame(ctx: MapContext) -> gpd.GeoDataFrame:
+    """Every map's service areas in the metric CRS, radius circles dissolved per category."""
+    areas = ctx.results.service_areas
+    network = areas[areas["kind"].isin(["category", "facility"])]
+    radius = areas[areas["kind"] == "radius"]
+    if not radius.empty:
+        radius = radius.dissolve(
+            by="category", as_index=False, aggfunc={"minutes": "first", "walk_m": "first"}
+        )
+        radius["kind"] = "radius"
+        radius["facility_id"] = None
+    frame = pd.concat(
+        [network, radius[network.columns.intersection(radius.columns)]], ignore_index=True
+    )
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=areas.crs)
+
+
 def gap_collection(ctx: MapContext, kind: str) -> dict:
     """Gap zones of the map's categories (and incomplete life circles)."""
     gaps = ctx.results.gaps
     cats = list(map_categories(ctx.profile, kind))
     keys = [*cats, "life_circle"] if kind == "life_circle" else cats
-    subset = gaps[gaps["kind_key"].isin(keys)] if not gaps.empty else gaps
-    display = geojson.to_display(subset, gcj02=ctx.gcj02, simplify_m=GAP_SIMPLIFY_M)
+    display = ctx.display("gaps", gaps, simplify_m=GAP_SIMPLIFY_M, within_unit=True)
+    display = display[display["kind_key"].isin(keys)] if not display.empty else display
     lang = ctx.lang
 
     def walk_text(frame: gpd.GeoDataFrame) -> list[str | None]:
@@ -420,14 +517,16 @@ def context_collections(ctx: MapContext) -> dict[str, dict]:
     layerset = ctx.results.layerset
     names = ctx.unit_names()
     units = ctx.display("units", layerset.boundary)
-    if layerset.boundary.empty:
-        outline_metric = layerset.boundary.iloc[0:0]
-    else:
-        outline_metric = gpd.GeoDataFrame(
+
+    def outline_metric() -> gpd.GeoDataFrame:
+        if layerset.boundary.empty:
+            return layerset.boundary.iloc[0:0]
+        return gpd.GeoDataFrame(
             {"name": [ctx.study_name()]},
             geometry=[layerset.boundary.union_all()],
             crs=layerset.boundary.crs,
         )
+
     outline = ctx.display("outline", outline_metric)
     out = {
         "units": geojson.feature_collection(

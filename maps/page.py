@@ -10,14 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from lifecircle.maps.style import (
-    BOUNDARY_COLOUR,
-    GAP_COLOUR,
-    RAIL_COLOUR,
-    WATER_COLOUR,
-    Classes,
-    Symbol,
-)
+from lifecircle.maps.style import Classes, Symbol
 
 
 @dataclass(frozen=True)
@@ -79,44 +72,61 @@ def symbols_section(title: str, symbols: dict[str, Symbol], names: dict[str, str
     return f'<div class="lc-sec"><div class="lc-sec-title">{escape(title)}</div>{rows}</div>'
 
 
-def context_section(labels: dict[str, str]) -> str:
-    """Rows for service areas, radius circles, gaps, water, railways and the boundary."""
-    rows = [
-        (
-            _swatch("rgba(31,120,180,0.25)", style="border:2px solid #1f78b4"),
-            labels["area_network"],
-        ),
-        (
-            _swatch("transparent", style="border:2px dashed #1f78b4"),
-            labels["area_radius"],
-        ),
-        (
-            _swatch("rgba(197,27,125,0.30)", style=f"border:2px solid {GAP_COLOUR}"),
-            labels["gap_zone"],
-        ),
-        (_swatch("#c6dbef", style=f"border:1px solid {WATER_COLOUR}"), labels["layer_water"]),
-        (
-            f'<span class="lc-sw lc-dash" style="border-top-color:{RAIL_COLOUR};'
-            'border-top-width:3px"></span>',
-            labels["layer_railways"],
-        ),
-        (
-            f'<span class="lc-sw lc-line" style="border-top-color:{BOUNDARY_COLOUR}"></span>',
-            labels["layer_boundary"],
-        ),
-    ]
+def rows_section(section_id: str | None, title: str | None, rows: Sequence[tuple[str, str]]) -> str:
+    """A legend section of (swatch HTML, label) rows; with an id it is hidden until its layer is on.
+
+    Swatches are trusted HTML from the helpers below; labels are escaped.
+    """
     body = "".join(
         f'<div class="lc-row">{sw}<span>{escape(text)}</span></div>' for sw, text in rows
     )
-    return f'<div class="lc-sec">{body}</div>'
+    head = f'<div class="lc-sec-title">{escape(title)}</div>' if title else ""
+    attr = f' id="{escape(section_id)}"' if section_id else ""
+    return f'<div class="lc-sec"{attr}>{head}{body}</div>'
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    """``#rrggbb`` with an opacity, as CSS ``rgba()``."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha:g})"
+
+
+def area_swatch(colour: str, fill_opacity: float, dash: str | None) -> str:
+    """A polygon swatch: the fill at the map's opacity and its outline (dashed or solid)."""
+    line = "dashed" if dash else "solid"
+    return _swatch(_rgba(colour, fill_opacity), style=f"border:2px {line} {colour}")
+
+
+def line_swatch(colour: str, weight: float, dash: str | None) -> str:
+    """A line swatch drawn as an SVG with the map's dash pattern."""
+    dash_attr = f' stroke-dasharray="{escape(dash)}"' if dash else ""
+    return (
+        '<svg class="lc-sw-line" width="22" height="10" viewBox="0 0 22 10">'
+        f'<line x1="0" y1="5" x2="22" y2="5" stroke="{colour}" stroke-width="{weight:g}"'
+        f"{dash_attr}/></svg>"
+    )
+
+
+def rail_swatch(colour: str, hatch: str) -> str:
+    """The railway symbol: a dark line with a light dashed hatch inside it."""
+    return (
+        '<svg class="lc-sw-line" width="22" height="10" viewBox="0 0 22 10">'
+        f'<line x1="0" y1="5" x2="22" y2="5" stroke="{colour}" stroke-width="5"/>'
+        f'<line x1="0" y1="5" x2="22" y2="5" stroke="{hatch}" stroke-width="2.5"'
+        ' stroke-dasharray="4 4"/></svg>'
+    )
+
+
+def water_swatch(fill: str, outline: str) -> str:
+    """A water-area swatch."""
+    return _swatch(fill, style=f"border:1px solid {outline}")
 
 
 def sites_section(labels: dict[str, str]) -> str:
     """Rows for new sites, their service areas and the demand they newly cover."""
     rows = [
         (
-            '<span class="lc-sw" style="background:#ffff33;border:3px solid #000;'
-            'border-radius:50%"></span>',
+            '<span class="lc-site-rank lc-badge">1</span>',
             labels["layer_sites"],
         ),
         (

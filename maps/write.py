@@ -24,6 +24,8 @@ from html import escape
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 
 from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.maps import mapdata, static
@@ -41,6 +43,8 @@ MAPS_DIR = "maps"
 PNG_NAMES = (*MAP_KINDS, "units_map", "coverage_chart", "sites")
 
 _Page = tuple[str, Path, list[tuple[str, Path]]]
+#: Demand points above which a sub-unit gets no detail page (its overview shows hexagons).
+DETAIL_MAX_POINTS = 50_000
 
 
 def _safe(text: str) -> str:
@@ -59,29 +63,34 @@ def _map_label(ctx: MapContext, kind: str) -> str:
 
 
 def _write_detail_pages(ctx: MapContext, kind: str, maps_dir: Path) -> list[tuple[str, Path]]:
-    """One page per sub-unit with that unit's demand points (not aggregated)."""
+    """One page per sub-unit with that unit's demand points (not aggregated).
+
+    A detail page embeds only what lies in its unit's window
+    (:func:`lifecircle.maps.mapdata.detail_window`): the service areas and gap
+    zones that reach the unit, and the context, facilities and names around
+    it, cut at the window's edge. The display frames are computed once and
+    shared with the overview. A unit with more than ``DETAIL_MAX_POINTS``
+    demand points gets no detail page: a single file could not draw them.
+    """
     results = ctx.results
     boundary = results.layerset.boundary
     names = ctx.unit_names()
     pages: list[tuple[str, Path]] = []
-    detail_ctx = MapContext(
-        results=results,
-        options=dataclasses.replace(ctx.options, max_demand_points=10**9),
-        basemap=ctx.basemap,
-        gcj02=ctx.gcj02,
-        max_minutes=ctx.max_minutes,
-        today=ctx.today,
-        frames=ctx.frames,
+    detail_ctx = dataclasses.replace(
+        ctx, options=dataclasses.replace(ctx.options, max_demand_points=10**9)
     )
+    unit_of_point = results.demand["unit_id"].astype(str).to_numpy()
+    rows_of_unit = pd.Series(np.arange(len(unit_of_point))).groupby(unit_of_point).indices
     for unit_id in boundary["unit_id"].astype(str):
-        subset = results.demand[results.demand["unit_id"].astype(str) == unit_id]
-        if subset.empty:
+        rows = rows_of_unit.get(unit_id, ())
+        if len(rows) == 0 or len(rows) > DETAIL_MAX_POINTS:
             continue
+        subset = results.demand.iloc[rows]
         focus = boundary[boundary["unit_id"].astype(str) == unit_id]
         name = names.get(unit_id, unit_id)
         path = _detail_path(maps_dir, kind, unit_id)
         m, _ = build_map(
-            detail_ctx,
+            dataclasses.replace(detail_ctx, window=mapdata.detail_window(ctx, focus)),
             kind,
             demand=subset,
             focus=focus,
@@ -96,8 +105,7 @@ def _write_detail_pages(ctx: MapContext, kind: str, maps_dir: Path) -> list[tupl
 def _write_one(
     ctx: MapContext, kind: str, maps_dir: Path, sites: SitesOverlay | None = None
 ) -> tuple[Path, list[tuple[str, Path]]]:
-    circle = (sites.circle if sites is not None else "life_circle") if kind == "sites" else kind
-    _, aggregated, _ = mapdata.demand_frame(ctx, circle)
+    aggregated = len(ctx.results.demand) > ctx.options.max_demand_points  # as demand_frame
     details: list[tuple[str, Path]] = []
     if aggregated and kind in MAP_KINDS:
         details = _write_detail_pages(ctx, kind, maps_dir)

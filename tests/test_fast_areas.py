@@ -1,11 +1,13 @@
 """Fast service areas and gap zones agree with the reference algorithms.
 
-Service areas: the default (pieces joined into lines, one buffer call for all
-sources) and its dissolve per category stay within 1% symmetric difference of
-the reference (every piece buffered and merged, source by source).
+Service areas: the per-facility default (pieces joined into lines, one buffer
+call for all sources) and the category area (one multi-source search, one union
+for all of a category's facilities) stay within 1% symmetric difference of the
+reference (every piece buffered and merged, source by source, then dissolved).
 Gap zones: every zone holds exactly the uncovered points of one connected
 component of the "closer than the linking distance" graph, found here by a
-brute-force search over all pairwise distances.
+brute-force search over all pairwise distances, and the zones' polygons stay
+within 1% of the exact union of the discs around their points.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ import pytest
 import shapely
 
 from lifecircle.analyses.gaps import gap_zones
-from lifecircle.spatial.service_areas import service_areas
+from lifecircle.spatial.disc_union import DEFAULT_STEPS_PER_RADIUS
+from lifecircle.spatial.service_areas import category_service_area, service_areas
 from lifecircle.standards.profile import load_profile
 
 TOLERANCE = 0.01  # symmetric difference / reference area
+DISC_TOLERANCE = 0.01  # gap zone area outside (or missing from) the exact union of its discs
 YICHUAN_BBOX = (121.425, 31.248, 121.452, 31.272)
 
 
@@ -45,9 +49,10 @@ def assert_areas_match_reference(access, max_facilities: int | None = None) -> i
             assert got.is_valid
             assert shapely.symmetric_difference(got, want).area < TOLERANCE * want.area, cat
             compared += 1
-        dissolved = shapely.union_all([p for p in fast if not p.is_empty])
         union = shapely.union_all([p for p in reference if not p.is_empty])
-        assert shapely.symmetric_difference(dissolved, union).area < TOLERANCE * union.area, cat
+        together = category_service_area(network.graph, snapped, limit)
+        assert together.is_valid, cat
+        assert shapely.symmetric_difference(together, union).area < TOLERANCE * union.area, cat
     return compared
 
 
@@ -113,11 +118,21 @@ def assert_zones_hold_components(zones, demand, mask, key, link_m, zone_buffer_m
         inside = frozenset(rows[shapely.contains_xy(zone.geometry, *xy.T)])
         assert zone.demand_points == len(inside)
         assert zone.residents == pytest.approx(demand["residents"].to_numpy()[list(inside)].sum())
-        # each member sits at least (radius - polygon sagitta) inside its zone
+        # each member sits inside its zone by its disc radius, or by half the way to
+        # another zone where two zones' discs meet, less one step of the tracing grid
         depth = shapely.distance(points[list(inside)], zone.geometry.boundary)
-        assert depth.min() >= 0.95 * zone_buffer_m
+        step = zone_buffer_m / DEFAULT_STEPS_PER_RADIUS
+        assert depth.min() >= min(zone_buffer_m, link_m / 2) - step
         held.add(inside)
     assert held == expected
+    # the zones together cover the union of the discs, up to the tracing tolerance
+    exact = shapely.union_all(
+        shapely.buffer(points[rows], zone_buffer_m, quad_segs=32)
+    )
+    drawn = shapely.union_all(own.geometry.to_numpy())
+    assert drawn.difference(exact).area < DISC_TOLERANCE * exact.area
+    if 2 * zone_buffer_m <= link_m:  # discs of two zones never overlap
+        assert exact.difference(drawn).area < DISC_TOLERANCE * exact.area
 
 
 def random_case(seed: int, n: int = 300):
@@ -191,3 +206,61 @@ def test_gap_zones_on_demo_hold_the_components(demo_results, demo_prepared):
         mask = ~access.covered(cat)
         if mask.any():
             assert_zones_hold_components(zones, demand, mask, cat, link_m, link_m / 2)
+
+
+def test_category_area_is_the_union_of_facility_areas_with_any_limit(demo_results):
+    """Also for limits at which sources' areas meet half-way along edges."""
+    access = demo_results.access
+    network = access.network
+    rows = np.flatnonzero(network.facilities.ok)[:40]
+    snapped = network.facilities.subset(rows)
+    for limit in (120.0, 333.3, 900.0):
+        union = shapely.union_all(
+            [p for p in service_areas(network.graph, snapped, limit, reference=True)
+             if not p.is_empty]
+        )
+        together = category_service_area(network.graph, snapped, limit)
+        assert shapely.symmetric_difference(together, union).area < TOLERANCE * union.area
+
+
+@pytest.mark.parametrize("choice, expect_facility_rows", [("all", True), ("none", False)])
+def test_facility_areas_choice(demo_results, demo_prepared, choice, expect_facility_rows):
+    from lifecircle.analyses.service_area_layer import facility_area_layer, service_area_layer
+
+    access, profile = demo_results.access, demo_results.profile
+    layer = service_area_layer(access, demo_prepared, profile, facility_areas=choice)
+    kinds = set(layer["kind"])
+    assert {"category", "radius"} <= kinds
+    assert ("facility" in kinds) == expect_facility_rows
+    some = list(layer.loc[layer["kind"] == "radius", "facility_id"][:3])
+    own = facility_area_layer(access, demo_prepared, some)
+    assert sorted(own["facility_id"]) == sorted(some)
+    assert (own["kind"] == "facility").all() and (own["area_m2"] > 0).all()
+    for row in own.itertuples():  # a facility's own area lies within its category's
+        category = layer[(layer["kind"] == "category") & (layer["category"] == row.category)]
+        assert row.geometry.difference(category.geometry.iloc[0]).area < TOLERANCE * row.area_m2
+
+
+def test_facility_areas_choice_is_checked(demo_results, demo_prepared):
+    from lifecircle.analyses.service_area_layer import service_area_layer
+    from lifecircle.spatial.errors import LifecircleError
+
+    with pytest.raises(LifecircleError, match="per-facility"):
+        service_area_layer(
+            demo_results.access, demo_prepared, demo_results.profile, facility_areas="some"
+        )
+
+
+def test_run_config_takes_facility_areas(tmp_path):
+    from lifecircle.config import load_config
+    from lifecircle.pipeline import map_options
+    from lifecircle.spatial.errors import LifecircleError
+
+    path = tmp_path / "run.yml"
+    path.write_text("maps:\n  facility_areas: none\n  lang: en\n", encoding="utf-8")
+    config = load_config(path)
+    assert config.maps["facility_areas"] == "none"
+    assert map_options(config).lang == "en"  # the analysis key is not a drawing option
+    path.write_text("maps:\n  facility_areas: some\n", encoding="utf-8")
+    with pytest.raises(LifecircleError):
+        load_config(path)

@@ -7,7 +7,9 @@ missing properties must not drop a feature or a value.
 
 from __future__ import annotations
 
+import json
 import math
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -15,8 +17,15 @@ import pytest
 import shapely
 
 from lifecircle.analyses.subdistrict import SubdistrictResults
-from lifecircle.maps import MapOptions, mapdata
-from lifecircle.maps.geojson import COORD_DECIMALS, feature_collection, to_display
+from lifecircle.maps import MapOptions, compact, mapdata, write_maps
+from lifecircle.maps.geojson import (
+    COORD_DECIMALS,
+    feature_collection,
+    script_json,
+    simplify,
+    to_display,
+)
+from tests.browser import Browser
 
 # Rounding to COORD_DECIMALS moves a vertex by at most half a unit in both axes.
 ROUNDING_M = math.hypot(0.5, 0.5) * 10.0**-COORD_DECIMALS * 111_320.0
@@ -125,3 +134,272 @@ def test_every_feature_and_value_is_embedded(demo_results, kind):
     for name, source in (("water", layerset.water), ("roads", layerset.roads)):
         drawable = source[source.geometry.notna() & ~source.geometry.is_empty]
         assert len(context[name]["features"]) == len(drawable), name
+
+
+# --- compact encoding (maps/compact.py, decoded by LC.decode in the page script) ---
+
+
+def _all_collections(results: SubdistrictResults, kind: str) -> dict[str, dict]:
+    """Every data set a default page of ``kind`` embeds (vector basemap included)."""
+    ctx = mapdata.make_context(results, MapOptions(basemap="none"))
+    frame, _, _ = mapdata.demand_frame(ctx, kind)
+    return {
+        "demand": mapdata.demand_collection(ctx, kind, frame),
+        "fac": mapdata.facility_collection(ctx, kind),
+        "areas": mapdata.area_collection(ctx, kind),
+        "gaps": mapdata.gap_collection(ctx, kind),
+        **mapdata.context_collections(ctx),
+    }
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_polyline_integers_round_trip(signed):
+    rng = np.random.default_rng(7)
+    low = -(2**40) if signed else 0
+    values = np.concatenate(
+        [
+            rng.integers(low, 2**40, 2000),
+            rng.integers(-40 if signed else 0, 40, 2000),
+            [0, 1, 15, 16, 31, 32, 1023, 1024, 2**35, 12_147_000, 3_123_000],
+            [-1, -16, -17, -(2**35), -12_147_000] if signed else [],
+        ]
+    ).astype(np.int64)
+    if signed:
+        assert np.array_equal(compact.decode_signed(compact.encode_signed(values)), values)
+    else:
+        decoded = compact.decode_unsigned(compact.encode_unsigned(values.astype(np.uint64)))
+        assert np.array_equal(decoded.astype(np.int64), values)
+    assert compact.decode_signed(compact.encode_signed(np.zeros(0))).size == 0
+
+
+def test_polyline_text_is_json_and_html_safe():
+    text = compact.encode_signed(np.arange(-5000, 5000, 7))
+    assert text.isascii() and not set(text) & set('"<>&\n')
+    with pytest.raises(ValueError):
+        compact.decode_unsigned("~")  # ends inside a value
+
+
+def test_every_geometry_type_and_property_kind_round_trips():
+    features = [
+        {"type": "Feature", "properties": {"a": 1, "s": "x"}, "geometry": None},
+        {
+            "type": "Feature",
+            "properties": {},
+            "geometry": {"type": "Point", "coordinates": [121.5, 31.2]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"s": "x", "b": False},
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [[121.5, 31.2], [121.50001, 31.19999]],
+            },
+        },
+        {
+            "type": "Feature",
+            "properties": {"s": "y", "a": 0},
+            "geometry": {
+                "type": "MultiPolygon",
+                "coordinates": [
+                    [
+                        [[121.0, 31.0], [121.001, 31.0], [121.001, 31.001], [121.0, 31.0]],
+                        [
+                            [121.0002, 31.0001],
+                            [121.0008, 31.0001],
+                            [121.0008, 31.0005],
+                            [121.0002, 31.0001],
+                        ],
+                    ],
+                    [[[122.0, 30.0], [122.001, 30.0], [122.0, 30.001], [122.0, 30.0]]],
+                ],
+            },
+        },
+        {
+            "type": "Feature",
+            "properties": {"s": None, "u": "名称 <b>"},
+            "geometry": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "MultiPoint", "coordinates": [[121.1, 31.1], [121.2, 31.3]]},
+                    {"type": "MultiLineString", "coordinates": [[[121.1, 31.1], [121.2, 31.3]]]},
+                    {
+                        "type": "Polygon",
+                        "coordinates": [
+                            [[121.0, 31.0], [121.1, 31.0], [121.1, 31.1], [121.0, 31.0]]
+                        ],
+                    },
+                ],
+            },
+        },
+    ] * 3
+    collection = {"type": "FeatureCollection", "features": features}
+    with_height = json.loads(json.dumps(collection))
+    for f in with_height["features"]:
+        if f["geometry"] and f["geometry"]["type"] == "LineString":
+            f["geometry"]["coordinates"] = [[*p, 4.5] for p in f["geometry"]["coordinates"]]
+    encoded = compact.encode_collection(with_height)  # a height is dropped, not mixed in
+    assert isinstance(encoded["p"]["s"], dict), "repeated texts are a dictionary column"
+    expected = json.loads(json.dumps(collection))
+    for f in expected["features"]:
+        f["properties"] = {k: v for k, v in f["properties"].items() if v is not None}
+    assert compact.decode_collection(json.loads(json.dumps(encoded))) == expected
+
+
+@pytest.mark.parametrize("kind", mapdata.MAP_KINDS)
+def test_demo_data_sets_round_trip_within_grid_and_valid(demo_results, kind):
+    for name, collection in _all_collections(demo_results, kind).items():
+        decoded = compact.decode_collection(compact.encode_collection(collection))
+        assert len(decoded["features"]) == len(collection["features"]), name
+        for before, after in zip(collection["features"], decoded["features"], strict=True):
+            assert after["properties"] == before["properties"], name
+            assert after["geometry"]["type"] == before["geometry"]["type"], name
+        shapes = shapely.from_geojson([json.dumps(f["geometry"]) for f in decoded["features"]])
+        source = shapely.from_geojson([json.dumps(f["geometry"]) for f in collection["features"]])
+        if len(shapes):
+            assert shapely.is_valid(shapes).all() == shapely.is_valid(source).all(), name
+            got, want = shapely.get_coordinates(shapes), shapely.get_coordinates(source)
+            assert np.abs(got - want).max() < 1e-9, f"{name}: decoding moved a vertex"
+
+
+def test_decoded_points_within_0_6_m_of_the_source(demo_results):
+    """The accuracy statement: every drawn point within 0.6 m (per axis) of the source."""
+    ctx = mapdata.make_context(demo_results, MapOptions(basemap="none"))
+    kind = "life_circle"
+    cats = mapdata.map_categories(demo_results.profile, kind)
+    frame, aggregated, _ = mapdata.demand_frame(ctx, kind)
+    assert not aggregated
+    facilities = demo_results.facilities
+    for source, collection in (
+        (frame, mapdata.demand_collection(ctx, kind, frame)),
+        (facilities[facilities["category"].isin(cats)], mapdata.facility_collection(ctx, kind)),
+    ):
+        decoded = compact.decode_collection(compact.encode_collection(collection))
+        lonlat = np.array([f["geometry"]["coordinates"] for f in decoded["features"]])
+        shown = gpd.GeoSeries(shapely.points(lonlat), crs=4326).to_crs(source.crs)
+        dx = np.abs(shown.x.to_numpy() - source.geometry.x.to_numpy())
+        dy = np.abs(shown.y.to_numpy() - source.geometry.y.to_numpy())
+        assert max(dx.max(), dy.max()) < 0.6
+
+
+@pytest.mark.parametrize("kind", mapdata.MAP_KINDS)
+def test_compact_payload_budget(demo_results, kind):
+    """Bytes per data set, relative to GeoJSON text, and per vertex for the polygon layers."""
+    for name, collection in _all_collections(demo_results, kind).items():
+        plain = len(script_json(collection))
+        packed = len(script_json(compact.encode_collection(collection)))
+        if plain < 2000:
+            continue  # a few features: the fixed keys weigh more than the geometry
+        limit = 0.4 if name in ("demand", "fac") else 0.25
+        assert packed <= limit * plain, f"{name}: {packed} bytes, GeoJSON {plain}"
+        if name in ("areas", "gaps", "water", "roads", "buildings"):
+            vertices = sum(
+                len(shapely.get_coordinates(shapely.from_geojson(json.dumps(f["geometry"]))))
+                for f in collection["features"]
+            )
+            # about 3 characters a vertex (GeoJSON: 21), and the properties
+            budget = 4.0 * vertices + 100 * len(collection["features"])
+            assert packed <= budget, f"{name}: {packed} bytes for {vertices} vertices"
+
+
+def _fill_specs(html: str) -> dict[str, dict]:
+    """Layer key → the spec ``LC.fill`` draws it from, as written in the page."""
+    found = re.findall(r"^LC\.fill\([\w]+, (\{.*\}), (\"[^\"]*\")\);$", html, flags=re.M)
+    return {json.loads(key): json.loads(spec) for spec, key in found}
+
+
+def _embedded(html: str) -> dict[str, dict]:
+    found = re.findall(r'^LC\.data\[("[^"]+")\] = (\{.*\});$', html, flags=re.M)
+    return {json.loads(name): json.loads(data) for name, data in found}
+
+
+def _passes(feature: dict, spec: dict) -> bool:
+    return all(feature["properties"].get(p) in allowed for p, allowed in spec.get("filter", []))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kind", mapdata.MAP_KINDS)
+def test_page_decodes_as_python_and_draws_every_feature(chromium, demo_run, kind):
+    """LC.decode gives what decode_collection gives; each layer draws its data's features."""
+    page = demo_run / "maps" / f"{kind}.html"
+    html = page.read_text(encoding="utf-8")
+    data = {name: compact.decode_collection(d) for name, d in _embedded(html).items()}
+    specs = _fill_specs(html)
+    assert data and specs
+    with Browser(chromium, timeout_s=30.0) as b:
+        record = b.open(page)
+        assert b.evaluate("window.LC_READY === true") and record.errors() == []
+        for name, collection in data.items():
+            in_page = json.loads(b.evaluate(f"JSON.stringify(LC.dataset({json.dumps(name)}))"))
+            assert in_page == collection, f"{name}: the page decodes differently"
+        b.evaluate(
+            "Object.keys(LC.groups).forEach(function (k) { LC.map.addLayer(LC.groups[k]); })"
+        )
+        b.pump(duration_s=0.5)
+        drawn = b.evaluate("LC.total()")
+        assert record.errors() == [], record.errors()
+    for key, spec in specs.items():
+        expected = sum(_passes(f, spec) for f in data[spec["data"]]["features"])
+        assert drawn.get(key) == expected, (
+            f"{kind}: layer {key} drew {drawn.get(key)} of {expected}"
+        )
+
+
+def _data_bytes(html: str) -> int:
+    return sum(len(line) for line in re.findall(r"^LC\.data\[.*$", html, flags=re.M))
+
+
+def _shapes(collection: dict) -> np.ndarray:
+    return shapely.from_geojson([json.dumps(f["geometry"]) for f in collection["features"]])
+
+
+@pytest.mark.slow
+def test_detail_pages_embed_only_their_units_features(demo_results, tmp_path):
+    """A per-unit page: that unit's demand, the areas and gaps that reach the unit, cut
+    to its window; much smaller than the overview; every piece the unit shows is kept."""
+    options = MapOptions(basemap="none", max_demand_points=100)
+    write_maps(demo_results, tmp_path, options)
+    maps_dir = tmp_path / "maps"
+    overview = (maps_dir / "life_circle.html").read_text(encoding="utf-8")
+    whole = {name: compact.decode_collection(d) for name, d in _embedded(overview).items()}
+    ctx = mapdata.make_context(demo_results, options)
+    boundary = demo_results.layerset.boundary
+    checked = 0
+    for unit_id in boundary["unit_id"].astype(str):
+        page = maps_dir / "detail" / f"life_circle_{unit_id}.html"
+        if not (demo_results.demand["unit_id"].astype(str) == unit_id).any():
+            continue
+        html = page.read_text(encoding="utf-8")
+        data = {name: compact.decode_collection(d) for name, d in _embedded(html).items()}
+        window = mapdata.detail_window(ctx, boundary[boundary["unit_id"].astype(str) == unit_id])
+        demand = data["demand"]["features"]
+        assert len(demand) == int((demo_results.demand["unit_id"].astype(str) == unit_id).sum())
+        for name in ("areas", "gaps"):
+            shapes = _shapes(data[name])
+            assert shapely.is_valid(shapes).all(), name
+            near = shapely.buffer(window.box, 2e-5)  # the grid snap moves an edge by < 1e-5
+            assert shapely.covers(near, shapes).all(), f"{name} reaches outside the window"
+            assert shapely.intersects(shapes, shapely.buffer(window.unit, 1e-5)).all(), name
+            # every overview feature that reaches the unit is on the unit's page
+            reaching = shapely.intersects(_shapes(whole[name]), window.unit).sum()
+            assert len(shapes) == reaching, f"{name}: {len(shapes)} of {reaching}"
+        for name in ("fac", "roads", "buildings"):
+            shapes = _shapes(data[name])
+            assert len(shapes) < len(whole[name]["features"]) or len(boundary) == 1, name
+            assert shapely.intersects(shapes, shapely.buffer(window.box, 2e-5)).all(), name
+        # Leaflet and the page script (about 245 kB) are in every page; the data shrink
+        assert _data_bytes(html) < 0.8 * _data_bytes(overview), "detail data not smaller"
+        checked += 1
+    assert checked >= 2
+
+
+def test_simplify_keeps_small_and_awkward_polygons():
+    """Douglas–Peucker collapses a polygon smaller than the tolerance; it is kept."""
+    small = shapely.box(0, 0, 3, 3)
+    ring_in_ring = shapely.Polygon(
+        [(0, 0), (100, 0), (100, 100), (0, 100)], [[(1, 1), (4, 1), (4, 4), (1, 4)]]
+    )
+    geoms = np.array([small, ring_in_ring, shapely.LineString([(0, 0), (1, 0.1), (50, 0)])])
+    out = simplify(geoms, 5.0)
+    assert not shapely.is_empty(out).any() and shapely.is_valid(out).all()
+    assert shapely.area(out[0]) > 0  # kept (as the topology-preserving simplifier keeps it)
+    assert shapely.get_num_coordinates(out[2]) == 2

@@ -17,6 +17,7 @@ from lifecircle.analyses.subdistrict import SubdistrictResults
 from lifecircle.maps import MapOptions, mapdata, write_maps, write_report
 from lifecircle.maps.aggregate import aggregate_to_hexagons
 from lifecircle.maps.atomic import write_text_atomic
+from lifecircle.maps.compact import decode_collection
 from lifecircle.maps.geojson import script_json, to_display
 from lifecircle.maps.style import minute_classes, sfca_classes
 from lifecircle.spatial.chinese_coords import wgs84_to_gcj02
@@ -45,10 +46,10 @@ def hostile_results() -> SubdistrictResults:
 
 
 def embedded_data(html: str, name: str) -> dict:
-    """The JSON data set ``name`` embedded in a map page."""
+    """The data set ``name`` embedded in a map page, decoded to GeoJSON (as the page does)."""
     match = re.search(r'LC\.data\["' + re.escape(name) + r'"\] = (\{.*?\});\n', html)
     assert match, f"data set {name} not embedded"
-    return json.loads(match.group(1))
+    return decode_collection(json.loads(match.group(1)))
 
 
 def has_text(html: str, text: str) -> bool:
@@ -320,9 +321,10 @@ def test_minute_classes_from_thresholds():
     assert fifteen.null_label == "30 分钟内无设施"
 
 
-def test_sfca_classes_use_mapclassify(results):
+def test_sfca_classes_put_zero_on_its_own_with_fixed_breaks(results):
     values = results.demand["care_2sfca"].to_numpy()
     classes = sfca_classes(values, "zh")
+    assert classes == sfca_classes(values[: len(values) // 3], "zh"), "breaks move with the data"
     assert classes.breaks[0] == 0.0 and math.isinf(classes.breaks[-1])
     assert list(classes.breaks) == sorted(classes.breaks)
     index = classes.classify(values)

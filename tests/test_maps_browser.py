@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from lifecircle.maps import MapOptions, mapdata, write_maps
+from lifecircle.maps.gap_counts import missing_count_zones, uncovered_zones
+from lifecircle.maps.overlays import demand_views
 from tests.browser import TINY_PNG, Browser, png_variance
 from tests.test_maps import XSS_NAME, demo_results, hostile_results
 
@@ -54,12 +56,13 @@ def _expected_default_counts(kind: str) -> dict[str, int]:
         n = int((facilities["category"] == cat).sum())
         if n:
             counts[f"fac_{cat}"] = n
-    gaps = results.gaps
-    if kind == "life_circle":
-        counts["gaps_life"] = int((gaps["kind_key"] == "life_circle").sum())
-    elif kind == "care_coverage":
-        counts["gaps"] = int(gaps["kind_key"].isin(cats).sum())
-    headline = mapdata.demand_layers(mapdata.make_context(results, MapOptions()), kind)[0]
+    if kind == "fitness_circle":
+        ok = results.demand["fitness_ok"].astype(bool).to_numpy()
+        grid = results.layerset.meta.get("demand_grid", {}).get("size_m")
+        counts["gap_count"] = len(uncovered_zones(results.demand, ~ok, grid))
+    else:
+        counts["gap_count"] = len(missing_count_zones(results.gaps, cats, results.demand))
+    headline = demand_views(mapdata.make_context(results, MapOptions()), kind)[0]
     counts[f"demand_{headline.key}"] = len(results.demand)
     counts["units"] = len(results.layerset.boundary)
     counts["outline"] = 1
@@ -109,11 +112,11 @@ def test_offline_map_in_chromium(browser, offline_zh, shots, kind):
         assert drawn.get(f"radius_{cat}", 0) == n_radius, cat
         assert drawn.get(f"demand_min_{cat}") == len(results.demand)
     assert drawn.get("facility_areas") == int((areas["kind"] == "facility").sum())
-    legend_visible = browser.evaluate(
+    legend_hidden = browser.evaluate(
         "Array.from(document.querySelectorAll('.lc-legend .lc-sec[id]'))"
-        ".filter(function (e) { return e.style.display !== 'none'; }).length"
+        ".filter(function (e) { return e.style.display === 'none'; }).length"
     )
-    assert legend_visible == 1 + len(cats), "a legend section per shown demand layer"
+    assert legend_hidden == 0, "every layer is on: every legend section shows"
     assert record.errors() == [], record.errors()
 
     # Back to the default view for the screenshot.
@@ -133,8 +136,14 @@ def test_popup_shows_both_languages_and_capacity(browser, offline_zh):
     )
     assert "长者照护之家（养老院） / Care home" in text
     assert "张床位" in text and "服务居民" in text
+    browser.evaluate(
+        "Object.keys(LC.groups).filter(function (k) { return k.indexOf('gaps_') === 0; })"
+        ".forEach(function (k) { LC.map.addLayer(LC.groups[k]); })"
+    )
     gap = browser.evaluate(
-        "(function () { var g = LC.layers['gaps'].getLayers(); var out = [];"
+        "(function () { var g = []; Object.keys(LC.layers).forEach(function (k) {"
+        " if (k.indexOf('gaps_') === 0) { g = g.concat(LC.layers[k].getLayers()); } });"
+        " var out = [];"
         " g.forEach(function (l) { l.openPopup();"
         " out.push(l.getPopup().getElement().innerText); l.closePopup(); });"
         " return out; })()"
@@ -177,11 +186,11 @@ def test_english_offline_map(chromium, tmp_path, shots):
     with Browser(chromium, timeout_s=PAGE_TIMEOUT_S) as b:
         record = b.open(tmp_path / "maps" / "care_coverage.html")
         legend = b.evaluate("document.getElementById('lc-legend').innerText")
-        control = b.evaluate("document.querySelector('.leaflet-control-layers-overlays').innerText")
+        control = b.evaluate("document.getElementById('lc-layers').textContent")
         shot = b.screenshot(shots / "care_coverage_en_offline.png")
         print(f"screenshot: {shot}")
-    assert "Care accessibility index (2SFCA)" in legend
-    assert "care floor area within reach per older person (m²)" in legend
+    assert "Care types an older resident reaches (of 4)" in legend
+    assert "Care accessibility index (2SFCA)" in control
     assert "Facilities: Care home" in control
     assert record.errors() == []
     assert png_variance(shot) > 0.005

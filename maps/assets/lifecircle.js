@@ -7,7 +7,8 @@
 // value from the data goes through LC.esc before it reaches a popup or tooltip:
 // names are text, never HTML.
 //
-// The page calls, in order: LC.setup(map, config); LC.data[name] = collection;
+// The page calls, in order: LC.setup(map, config); LC.data[name] = compact collection
+// (maps/compact.py, decoded by LC.dataset on first use);
 // LC.fill(group, spec, key) per layer; LC.finish(config).
 var LC = window.LC = window.LC ||
   {data: {}, layers: {}, groups: {}, legendOf: {}, cats: {}, icons: {}};
@@ -45,12 +46,16 @@ LC.fmt = function (v, kind, extra) {
       .map(LC.catShort).join(LC.lang === 'en' ? ', ' : '、');
   }
   if (kind === 'label') { return (extra && extra[v] !== undefined) ? extra[v] : String(v); }
+  if (kind === 'fac') { return LC.facName(v) || extra || String(v); }
+  if (kind === 'of') { return String(Math.round(v)) + ' / ' + String(extra); }
+  if (kind === 'num1') { return Number(v).toFixed(1); }
   if (kind === 'cap') { return String(v); }
   return String(v);
 };
 LC.popupHtml = function (p, spec) {
   var h = '<div class="lc-popup">';
-  if (spec.title) { h += '<div class="lc-popup-title">' + LC.esc(spec.title) + '</div>'; }
+  var title = spec.titleFrom ? LC.titleFrom(p, spec.titleFrom) : spec.title;
+  if (title) { h += '<div class="lc-popup-title">' + LC.esc(title) + '</div>'; }
   h += '<table>';
   spec.rows.forEach(function (r) {
     var v = p[r[1]];
@@ -66,6 +71,36 @@ LC.popupHtml = function (p, spec) {
   });
   return h + '</table></div>';
 };
+// A facility's name from the page's facility data (popups name facilities, not ids).
+LC.facName = function (id) {
+  if (!LC.facNames) {
+    LC.facNames = {};
+    var fac = LC.data.fac ? LC.dataset('fac') : null;
+    ((fac && fac.features) || []).forEach(function (f) {
+      if (f.properties.name) { LC.facNames[f.properties.id] = f.properties.name; }
+    });
+  }
+  return LC.facNames[id];
+};
+// A popup title made from the feature: ['gap', '{cat} gap no. {n}'] names a gap zone by its
+// category and its rank in the page's language (the id's trailing number is the rank).
+LC.titleFrom = function (p, how) {
+  if (how[0] === 'gap') {
+    var n = /(\d+)$/.exec(String(p.id || ''));
+    return how[1].replace('{cat}', LC.catShort(p.kk)).replace('{n}', n ? String(Number(n[1])) : '?');
+  }
+  return '';
+};
+// Popups pan clear of the title block (top left) and the legend (bottom right).
+LC.popupOptions = function () {
+  var top = 10, right = 10;
+  var title = document.getElementById('lc-title');
+  if (title) { top = title.getBoundingClientRect().bottom + 10; }
+  var legend = document.getElementById('lc-legend');
+  if (legend && legend.offsetWidth) { right = legend.offsetWidth + 20; }
+  return {maxWidth: 360, autoPanPaddingTopLeft: L.point(10, top),
+    autoPanPaddingBottomRight: L.point(right, 20)};
+};
 LC.canvases = {};
 LC.canvasIn = function (pane) {
   if (!LC.canvases[pane]) {
@@ -80,8 +115,90 @@ LC.panes = function (map, panes) {
     if (p[2]) { el.style.pointerEvents = 'none'; }
   });
 };
+// Compact data sets (maps/compact.py): polyline text of structure and coordinates,
+// property columns. Decoded into a GeoJSON FeatureCollection on first use, then kept.
+LC.unpoly = function (text, signed) {
+  var out = [], value = 0, shift = 0;
+  for (var i = 0; i < text.length; i++) {
+    var b = text.charCodeAt(i) - 63;
+    value += (b & 31) * Math.pow(2, shift);
+    if (b & 32) { shift += 5; continue; }
+    if (signed) { value = (value % 2) ? -(value + 1) / 2 : value / 2; }
+    out.push(value);
+    value = 0;
+    shift = 0;
+  }
+  return out;
+};
+LC.decode = function (d) {
+  if (!d || d.lc !== 1) { return d; }
+  var s = LC.unpoly(d.s, false), c = LC.unpoly(d.c, true), si = 0, ci = 0, x = 0, y = 0;
+  function point() {
+    x += c[ci++];
+    y += c[ci++];
+    return [x / 1e5, y / 1e5];
+  }
+  function points(n) {
+    var out = new Array(n);
+    for (var i = 0; i < n; i++) { out[i] = point(); }
+    return out;
+  }
+  function ring() {
+    var r = points(s[si++]);
+    if (r.length) { r.push(r[0].slice()); }
+    return r;
+  }
+  function polygon() {
+    var n = s[si++], out = [];
+    for (var i = 0; i < n; i++) { out.push(ring()); }
+    return out;
+  }
+  function many(read) {
+    var n = s[si++], out = [];
+    for (var i = 0; i < n; i++) { out.push(read()); }
+    return out;
+  }
+  function geometry() {
+    var code = s[si++];
+    if (code === 0) { return null; }
+    if (code === 1) { return {type: 'Point', coordinates: point()}; }
+    if (code === 2) { return {type: 'LineString', coordinates: points(s[si++])}; }
+    if (code === 3) { return {type: 'Polygon', coordinates: polygon()}; }
+    if (code === 4) { return {type: 'MultiPoint', coordinates: points(s[si++])}; }
+    if (code === 5) {
+      return {type: 'MultiLineString', coordinates: many(function () { return points(s[si++]); })};
+    }
+    if (code === 6) { return {type: 'MultiPolygon', coordinates: many(polygon)}; }
+    return {type: 'GeometryCollection', geometries: many(geometry)};
+  }
+  var names = Object.keys(d.p), cols = names.map(function (k) {
+    var col = d.p[k];
+    if (col && !Array.isArray(col)) {
+      return col.i.map(function (i) { return i < 0 ? null : col.d[i]; });
+    }
+    return col;
+  });
+  var features = new Array(d.n);
+  for (var f = 0; f < d.n; f++) {
+    var props = {};
+    for (var k = 0; k < names.length; k++) {
+      var v = cols[k][f];
+      if (v !== null && v !== undefined) { props[names[k]] = v; }
+    }
+    features[f] = {type: 'Feature', properties: props, geometry: geometry()};
+  }
+  return {type: 'FeatureCollection', features: features};
+};
+LC.decoded = {};
+LC.dataset = function (name) {
+  if (!LC.decoded[name]) { LC.decoded[name] = LC.decode(LC.data[name]); }
+  return LC.decoded[name];
+};
+LC.spent = {};  // milliseconds each layer took to decode and add (benchmarks)
+LC.now = function () { return window.performance ? performance.now() : Date.now(); };
 LC.addLayer = function (group, spec) {
-  var data = LC.data[spec.data];
+  var start = LC.now();
+  var data = LC.dataset(spec.data);
   var opts = {};
   if (spec.filter) {
     opts.filter = function (f) {
@@ -116,6 +233,13 @@ LC.addLayer = function (group, spec) {
     };
   } else if (spec.point === 'label') {
     opts.pointToLayer = function (f, ll) { return LC.label(f.properties, ll, spec); };
+  } else if (spec.point === 'badge') {
+    opts.pointToLayer = function (f, ll) {
+      var html = '<span>' + LC.esc(f.properties[spec.badge]) + '</span>';
+      return L.marker(ll, {icon: L.divIcon({html: html, className: spec.badgeClass,
+        iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -13]}),
+        keyboard: false, riseOnHover: true, pane: spec.pane || 'markerPane'});
+    };
   } else if (spec.point === 'icon') {
     opts.pointToLayer = function (f, ll) {
       return L.marker(ll, {icon: LC.icons[f.properties[spec.iconBy]] || LC.icons._default,
@@ -128,7 +252,7 @@ LC.addLayer = function (group, spec) {
     layer._lcData = spec.key;
     if (spec.popup) {
       layer.bindPopup(function () { return LC.popupHtml(f.properties, spec.popup); },
-        {maxWidth: 360});
+        LC.popupOptions());
     }
     if (spec.tooltip) {
       var tip = f.properties[spec.tooltip];
@@ -142,6 +266,7 @@ LC.addLayer = function (group, spec) {
   LC.layers[spec.key] = geo;
   if (spec.point === 'label') { LC.labelLayers.push(geo); LC.showLabels(); }
   if (spec.legend) { LC.legendOf[L.stamp(group)] = spec.legend; }
+  LC.spent[spec.key] = LC.now() - start;
   return geo;
 };
 // A text label (vector basemap): the name, escaped, turned by the property 'a' (degrees),
@@ -218,13 +343,104 @@ LC.initLegend = function (map) {
     if (el) { el.style.display = 'none'; }
   }
   map.eachLayer(function (l) { show(l, true); });
-  map.on('overlayadd', function (e) { show(e.layer, true); });
-  map.on('overlayremove', function (e) { show(e.layer, false); });
+  // any way a layer comes and goes (the control, a script) shows or hides its legend
+  map.on('layeradd', function (e) { show(e.layer, true); });
+  map.on('layerremove', function (e) { show(e.layer, false); });
+};
+// The layer control: sections (基础 / 服务范围 / 设施 / 缺口 …) that fold open and shut, a
+// radio section showing one layer at a time. Collapsed to a button at first; opened, its
+// list stops above the legend and scrolls, so it never covers it. Switching a layer
+// fires overlayadd/overlayremove as Leaflet's own control does (the legend follows).
+LC.layerControl = function (map, config, layers) {
+  var control = L.control({position: 'topright'});
+  control.onAdd = function () {
+    var box = L.DomUtil.create('div', 'leaflet-control lc-layers');
+    box.id = 'lc-layers';
+    var button = L.DomUtil.create('a', 'lc-layers-toggle', box);
+    button.href = '#';
+    button.setAttribute('role', 'button');
+    button.textContent = config.title;
+    var panel = L.DomUtil.create('div', 'lc-layers-panel', box);
+    panel.style.display = 'none';
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    L.DomEvent.on(button, 'click', function (e) {
+      L.DomEvent.preventDefault(e);
+      LC.toggleLayers(panel.style.display === 'none');
+    });
+    config.sections.forEach(function (sec, si) {
+      sec.items = sec.names.map(function (name, i) { return [name, layers[si][i]]; });
+      LC.layerSection(map, panel, sec, si, config.none);
+    });
+    LC.layersBox = box;
+    LC.layersPanel = panel;
+    return box;
+  };
+  control.addTo(map);
+  map.on('resize', function () { LC.fitLayersPanel(); });
+  return control;
+};
+LC.layerSection = function (map, panel, sec, si, noneText) {
+  var wrap = L.DomUtil.create('div', 'lc-layers-sec', panel);
+  wrap.dataset.section = sec.key;
+  var head = L.DomUtil.create('div', 'lc-layers-head', wrap);
+  head.textContent = sec.title;
+  var list = L.DomUtil.create('div', 'lc-layers-list', wrap);
+  if (!sec.open) { wrap.classList.add('lc-closed'); }
+  L.DomEvent.on(head, 'click', function () { wrap.classList.toggle('lc-closed'); });
+  var inputs = [];
+  function row(text, layer) {
+    var label = L.DomUtil.create('label', 'lc-layers-item', list);
+    var input = L.DomUtil.create('input', '', label);
+    input.type = sec.radio ? 'radio' : 'checkbox';
+    if (sec.radio) { input.name = 'lc-layers-' + si; }
+    input.checked = layer ? map.hasLayer(layer) : false;
+    var span = L.DomUtil.create('span', '', label);
+    span.textContent = text;
+    inputs.push([input, layer]);
+    L.DomEvent.on(input, 'change', function () {
+      inputs.forEach(function (pair) {
+        var on = pair[0].checked;
+        if (!pair[1]) { return; }
+        if (on && !map.hasLayer(pair[1])) {
+          map.addLayer(pair[1]);
+          map.fire('overlayadd', {layer: pair[1], name: text});
+        } else if (!on && map.hasLayer(pair[1])) {
+          map.removeLayer(pair[1]);
+          map.fire('overlayremove', {layer: pair[1], name: text});
+        }
+      });
+    });
+    return input;
+  }
+  sec.items.forEach(function (item) { row(item[0], item[1]); });
+  if (sec.radio) {
+    var none = row(noneText, null);
+    none.checked = !sec.items.some(function (item) { return map.hasLayer(item[1]); });
+  }
+};
+LC.fitLayersPanel = function () {
+  var panel = LC.layersPanel;
+  if (!panel || panel.style.display === 'none') { return; }
+  var legend = document.getElementById('lc-legend');
+  var top = panel.getBoundingClientRect().top;
+  var bottom = window.innerHeight - 10;
+  if (legend && legend.offsetHeight) { bottom = legend.getBoundingClientRect().top - 10; }
+  panel.style.maxHeight = Math.max(80, bottom - top) + 'px';
+};
+LC.toggleLayers = function (open) {
+  if (!LC.layersPanel) { return; }
+  // while the list is open the legend gives it room (it scrolls instead)
+  var legend = document.getElementById('lc-legend');
+  if (legend) { legend.classList.toggle('lc-legend-short', open); }
+  LC.layersPanel.style.display = open ? '' : 'none';
+  LC.layersBox.classList.toggle('lc-layers-open', open);
+  LC.fitLayersPanel();
 };
 LC.setIcons = function (svgs) {
   for (var k in svgs) {
-    LC.icons[k] = L.divIcon({html: svgs[k], className: 'lc-icon', iconSize: [16, 16],
-      iconAnchor: [8, 8], popupAnchor: [0, -8]});
+    LC.icons[k] = L.divIcon({html: svgs[k], className: 'lc-icon', iconSize: [18, 18],
+      iconAnchor: [9, 9], popupAnchor: [0, -9]});
   }
   LC.icons._default = LC.icons[Object.keys(svgs)[0]];
 };
@@ -247,5 +463,11 @@ LC.finish = function (config) {
   config.attributions.forEach(function (a) { map.attributionControl.addAttribution(LC.esc(a)); });
   map.fitBounds(config.bounds, {padding: [20, 20]});
   LC.initLegend(map);
+  // milliseconds from navigation start until every shown layer is added (benchmarks)
+  LC.readyMs = LC.now();
+  // and once the browser has laid out and painted them (the frame after the next)
+  requestAnimationFrame(function () {
+    requestAnimationFrame(function () { LC.paintedMs = LC.now(); });
+  });
   window.LC_READY = true;
 };
