@@ -127,6 +127,7 @@ def run_meta(summary: dict[str, Any]) -> dict[str, Any]:
     return {
         "synthetic": bool(summary.get("synthetic")),
         "attribution": summary.get("attribution", ""),
+        **(summary.get("attribution_names") or {}),
         "source": summary.get("source", ""),
         "name": summary.get("study_area", ""),
         **(summary.get("study_area_names") or {}),

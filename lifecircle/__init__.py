@@ -27,6 +27,7 @@ __all__ = [
     "life_circle",
     "load_layers",
     "load_profile",
+    "map",
     "recommend_sites",
     "write_maps",
 ]
@@ -42,6 +43,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time these load lazily
         life_circle,
         load_layers,
         load_profile,
+        map,
         recommend_sites,
         write_maps,
     )

@@ -10,6 +10,7 @@
     result = lc.life_circle(layers, profile)
     result.summary["complete_share"]
     result.demand            # GeoDataFrame, one row per demand point
+    lc.map(lc.analyse_all(layers, profile))   # a folium map, inline in a notebook
 
 The command line is a thin layer over the same functions.
 """
@@ -33,6 +34,7 @@ from lifecircle.config_schema import check_layer_options
 from lifecircle.layers.layerset import LayerSet
 from lifecircle.layers.load import load_demo_layerset, load_layerset
 from lifecircle.progress import Progress
+from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import Profile, load_profile
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "life_circle",
     "load_layers",
     "load_profile",
+    "map",
     "recommend_sites",
     "write_maps",
 ]
@@ -160,6 +163,43 @@ def write_maps(results: SubdistrictResults, out_dir: str | Path, **options: Any)
     from lifecircle.maps import write_maps as _write_maps
 
     return _write_maps(results, Path(out_dir), MapOptions(**options).validated())
+
+
+def map(  # lc.map, as the notebook calls it; the builtin map is not used in this module
+    results: SubdistrictResults, kind: str = "life_circle", **options: Any
+) -> Any:
+    """One interactive map of ``analyse_all`` results, as a ``folium.Map`` (nothing is written).
+
+    In a notebook it shows inline; ``.save("map.html")`` writes it as a page.
+
+    Parameters
+    ----------
+    results : SubdistrictResults
+        What :func:`analyse_all` returned.
+    kind : str
+        ``life_circle``, ``fitness_circle`` or ``care_coverage``.
+    **options
+        :class:`lifecircle.maps.MapOptions` fields: ``lang`` (zh|en), ``basemap``
+        (osm|tianditu|amap|none), ``offline``, ``max_demand_points``, ``title``.
+
+    Returns
+    -------
+    folium.Map
+        The same map as ``maps/<kind>.html`` of a run, with Leaflet inlined.
+    """
+    from lifecircle.maps import MapOptions
+    from lifecircle.maps.folium_maps import build_map
+    from lifecircle.maps.mapdata import MAP_KINDS, make_context
+
+    if kind not in MAP_KINDS:
+        raise LifecircleError(
+            f"Unknown map kind '{kind}'.",
+            where="lifecircle.map(kind=...)",
+            fix=f"Use one of: {', '.join(MAP_KINDS)}.",
+        )
+    ctx = make_context(results, MapOptions(**options).validated())
+    folium_map, _ = build_map(ctx, kind)
+    return folium_map
 
 
 def analyse_all(

@@ -24,43 +24,68 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from lifecircle import __version__
+from lifecircle.cli_text import DEFAULT_LANG, LANGS, epilog, lang_from_argv, resolve_lang, text
 from lifecircle.config import RunConfig, load_config
-from lifecircle.spatial.errors import LifecircleError
+from lifecircle.spatial.errors import LABELS, LifecircleError
+from lifecircle.spatial.messages import translate
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--profile", help="standards profile: shanghai, gb50180-2018, or a .yml path"
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+class LangParser(argparse.ArgumentParser):
+    """An argument parser whose help, usage and errors are in one language (zh or en)."""
+
+    def __init__(self, *args: Any, lang: str = DEFAULT_LANG, **kwargs: Any) -> None:
+        self.lang = lang
+        kwargs.setdefault("formatter_class", _formatter(lang))
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = text("positionals", lang)
+        self._optionals.title = text("options", lang)
+        self.add_argument("-h", "--help", action="help", help=text("help", lang))
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the error in the parser's language; exit 2."""
+        self.print_usage(sys.stderr)
+        label = LABELS[self.lang]["what"]
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: {label}{translate(message, self.lang)}\n")
 
 
-def _add_map_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=["zh", "en"], help="labels on maps and report (zh)")
+def _formatter(lang: str) -> type[argparse.HelpFormatter]:
+    class Formatter(argparse.RawDescriptionHelpFormatter):
+        def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+            super().add_usage(
+                usage, actions, groups, text("usage", lang) if prefix is None else prefix
+            )
+
+    return Formatter
+
+
+def _add_common(parser: LangParser, quiet: bool = True) -> None:
+    lang = parser.lang
+    parser.add_argument("--profile", help=text("profile", lang))
+    if quiet:
+        parser.add_argument("-q", "--quiet", action="store_true", help=text("quiet", lang))
+
+
+def _add_lang(parser: LangParser, key: str = "lang") -> None:
+    parser.add_argument("--lang", choices=LANGS, help=text(key, parser.lang))
+
+
+def _add_map_options(parser: LangParser) -> None:
+    lang = parser.lang
+    _add_lang(parser)
     parser.add_argument(
-        "--basemap",
-        choices=["osm", "tianditu", "amap", "none"],
-        help="none: vector basemap with road and place names, drawn from the layers "
-        "(default without a Tianditu key); tianditu (default with a key in "
-        "LIFECIRCLE_TIANDITU_KEY); osm; amap (GCJ-02)",
+        "--basemap", choices=["osm", "tianditu", "amap", "none"], help=text("basemap", lang)
     )
+    parser.add_argument("--offline", action="store_true", help=text("offline", lang))
+    parser.add_argument("--dpi", type=int, help=text("dpi", lang))
     parser.add_argument(
-        "--offline",
-        action="store_true",
-        help="no tiles whatever the basemap (pages are always self-contained: Leaflet is inlined)",
-    )
-    parser.add_argument("--dpi", type=int, help="resolution of static PNG maps (300 for print)")
-    parser.add_argument(
-        "--output-crs",
-        choices=["analysis", "cgcs2000"],
-        help="CRS of results.gpkg: analysis (the run's UTM zone, default) or cgcs2000 "
-        "(CGCS2000 3-degree Gauss-Kruger, as Chinese bureaus use)",
+        "--output-crs", choices=["analysis", "cgcs2000"], help=text("output_crs", lang)
     )
 
 
@@ -74,162 +99,122 @@ def _apply_map_options(config: RunConfig, args: argparse.Namespace) -> None:
         config.output_crs = args.output_crs
 
 
-def _add_sources(parser: argparse.ArgumentParser) -> None:
+def _add_sources(parser: LangParser) -> None:
+    lang = parser.lang
+    parser.add_argument("config", nargs="?", type=Path, help=text("config", lang))
+    parser.add_argument("--osm", action="append", type=Path, metavar="FILE", help=text("osm", lang))
     parser.add_argument(
-        "--osm",
-        action="append",
-        type=Path,
-        metavar="FILE",
-        help="OSM extract (.osm, .osm.bz2, .osm.pbf); may repeat",
+        "--geofabrik", action="append", type=Path, metavar="DIR", help=text("geofabrik", lang)
     )
-    parser.add_argument(
-        "--geofabrik",
-        action="append",
-        type=Path,
-        metavar="DIR",
-        help="Geofabrik shapefile folder (gis_osm_*_free_1.shp); may repeat",
-    )
-    parser.add_argument(
-        "--layers", type=Path, metavar="FILE.gpkg", help="layers written by `lifecircle layers`"
-    )
+    parser.add_argument("--layers", type=Path, metavar="FILE.gpkg", help=text("layers", lang))
     area = parser.add_mutually_exclusive_group()
-    area.add_argument(
-        "--boundary",
-        type=Path,
-        metavar="FILE",
-        help="study area polygons (GeoPackage, Shapefile, GeoJSON)",
+    area.add_argument("--boundary", type=Path, metavar="FILE", help=text("boundary", lang))
+    area.add_argument("--bbox", metavar="W,S,E,N", help=text("bbox", lang))
+
+
+def _command(commands: Any, name: str, lang: str) -> LangParser:
+    """A subcommand parser with its help line and examples in ``lang``."""
+    return commands.add_parser(
+        name, help=text(f"cmd_{name}", lang), epilog=epilog(name, lang), lang=lang
     )
-    area.add_argument("--bbox", metavar="W,S,E,N", help="study area box in degrees")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (also used by the docs)."""
-    parser = argparse.ArgumentParser(
+def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
+    """The argument parser, its help in ``lang`` (zh or en); also used by the docs."""
+    parser = LangParser(
         prog="lifecircle",
-        description="Network-based 15-minute life circle, fitness circle and elderly-care "
-        "coverage for Shanghai sub-districts.",
+        description=f"{text('description', lang)}\n\n{text('lang_rule', lang)}",
+        lang=lang,
     )
-    parser.add_argument("--version", action="version", version=f"lifecircle {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"lifecircle {__version__}",
+        help=text("version", lang),
+    )
+    # read by lang_from_argv before parsing, here or after the command
+    parser.add_argument("--lang", choices=LANGS, dest="top_lang", help=text("lang", lang))
+    commands = parser.add_subparsers(
+        dest="command", required=True, title=text("commands", lang), metavar="COMMAND"
+    )
 
-    demo = commands.add_parser("demo", help="run everything on the embedded synthetic district")
-    demo.add_argument("--out", type=Path, default=Path("out/demo"), help="output folder")
+    demo = _command(commands, "demo", lang)
+    demo.add_argument(
+        "-o", "--out", type=Path, default=Path("out/demo"), help=text("out_demo", lang)
+    )
     _add_common(demo)
     _add_map_options(demo)
 
-    run = commands.add_parser("run", help="run the analyses on your data")
-    run.add_argument("config", nargs="?", type=Path, help="run configuration YAML")
+    run = _command(commands, "run", lang)
     _add_sources(run)
-    run.add_argument("--out", type=Path, help="output folder (default: config's output or out/run)")
+    run.add_argument("-o", "--out", type=Path, help=text("out_run", lang))
     _add_common(run)
     _add_map_options(run)
 
-    layers = commands.add_parser("layers", help="normalize inputs into one GeoPackage for QGIS")
-    layers.add_argument("config", nargs="?", type=Path, help="run configuration YAML")
+    layers = _command(commands, "layers", lang)
     _add_sources(layers)
-    layers.add_argument("--out", type=Path, required=True, help="output .gpkg")
+    layers.add_argument("-o", "--out", type=Path, required=True, help=text("out_layers", lang))
     _add_common(layers)
+    _add_lang(layers, "lang_messages")
 
-    sites = commands.add_parser(
-        "sites", help="recommend new facility sites, or evaluate proposed ones"
-    )
+    _add_sites(_command(commands, "sites", lang))
+    _add_batch(_command(commands, "batch", lang))
+    return parser
+
+
+def _category_choices() -> str:
+    """The shipped Shanghai profile's categories with their Chinese names, for the help."""
+    from lifecircle.standards.profile import load_profile
+
+    return load_profile("shanghai").category_choices()
+
+
+def _add_sites(sites: LangParser) -> None:
+    lang = sites.lang
     sites.add_argument(
         "--from",
         dest="from_dir",
         type=Path,
         required=True,
         metavar="OUTDIR",
-        help="output folder of an earlier `lifecircle run` or `demo`",
+        help=text("from", lang),
     )
-    sites.add_argument("--category", help="profile category the sites serve, e.g. day_care")
+    sites.add_argument(
+        "--category",
+        metavar="CATEGORY",
+        help=text("category", lang).format(choices=_category_choices()),
+    )
     how_many = sites.add_mutually_exclusive_group()
-    how_many.add_argument("--k", type=int, help="number of new sites (maximal covering)")
-    how_many.add_argument(
-        "--target-share", type=float, help="fewest sites reaching this covered share, e.g. 0.99"
-    )
-    how_many.add_argument(
-        "--evaluate",
-        type=Path,
-        metavar="FILE",
-        help="proposed sites (with a category column) to evaluate",
-    )
+    how_many.add_argument("--k", type=int, help=text("k", lang))
+    how_many.add_argument("--target-share", type=float, help=text("target_share", lang))
+    how_many.add_argument("--evaluate", type=Path, metavar="FILE", help=text("evaluate", lang))
+    sites.add_argument("--candidates", type=Path, metavar="FILE", help=text("candidates", lang))
+    sites.add_argument("--generate", action="store_true", help=text("generate", lang))
+    sites.add_argument("--spacing-m", type=float, default=150.0, help=text("spacing_m", lang))
     sites.add_argument(
-        "--candidates",
-        type=Path,
-        metavar="FILE",
-        help="candidate sites (vacant plots...); default: the run's, else generated",
+        "--method", default="auto", choices=["auto", "milp", "greedy"], help=text("method", lang)
     )
-    sites.add_argument(
-        "--generate",
-        action="store_true",
-        help="generate candidates along streets inside the gap zones (not with --candidates)",
-    )
-    sites.add_argument(
-        "--spacing-m",
-        type=float,
-        default=150.0,
-        help="spacing of generated candidates along streets, metres",
-    )
-    sites.add_argument(
-        "--method",
-        default="auto",
-        choices=["auto", "milp", "greedy"],
-        help="solver: auto (greedy, then HiGHS when not proven), milp (HiGHS) or greedy",
-    )
-    sites.add_argument(
-        "--capacitated",
-        action="store_true",
-        help="a site serves at most its capacity in people (capacity column, else the "
-        "profile's default for the category); with --k",
-    )
-    sites.add_argument("--time-limit", type=float, default=60.0, help="solver time limit, seconds")
-    sites.add_argument(
-        "--crs",
-        help="coordinates of a CSV file: EPSG:4326 (default), gcj02 (AMap), bd09 (Baidu)",
-    )
-    sites.add_argument("--out", type=Path, help="output folder (default: rewrite --from)")
-    sites.add_argument("--quiet", action="store_true", help="no progress lines")
-    _add_batch(commands)
-    return parser
+    sites.add_argument("--capacitated", action="store_true", help=text("capacitated", lang))
+    sites.add_argument("--time-limit", type=float, default=60.0, help=text("time_limit", lang))
+    sites.add_argument("--crs", help=text("crs", lang))
+    sites.add_argument("-o", "--out", type=Path, help=text("out_sites", lang))
+    sites.add_argument("-q", "--quiet", action="store_true", help=text("quiet", lang))
+    _add_lang(sites, "lang_messages")
 
 
-def _add_batch(commands: argparse._SubParsersAction) -> None:
+def _add_batch(batch: LangParser) -> None:
     """``lifecircle batch``: every unit of one boundary file on Dask (lifecircle.batch)."""
-    batch = commands.add_parser(
-        "batch",
-        help="run every sub-district (街道/镇) of one boundary file on Dask, with a city table",
-    )
-    batch.add_argument(
-        "config", type=Path, help="run configuration YAML (study_area.boundary with name_column)"
-    )
-    batch.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)",
-    )
-    batch.add_argument(
-        "--workers",
-        type=int,
-        metavar="N",
-        help="worker processes of the local cluster (default: cores)",
-    )
-    batch.add_argument(
-        "--resume",
-        action="store_true",
-        help="skip units whose folder is complete and made with the same config",
-    )
-    batch.add_argument(
-        "-o",
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="output folder (default: the config's output)",
-    )
-    batch.add_argument("--lang", choices=["zh", "en"], help="labels of every output (zh)")
-    batch.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    lang = batch.lang
+    batch.add_argument("config", type=Path, metavar="CONFIG.yml", help=text("batch_config", lang))
+    batch.add_argument("--scheduler", metavar="ADDRESS", help=text("scheduler", lang))
+    batch.add_argument("--workers", type=int, metavar="N", help=text("workers", lang))
+    batch.add_argument("--resume", action="store_true", help=text("resume", lang))
+    batch.add_argument("-o", "--out", type=Path, metavar="DIR", help=text("out_batch", lang))
+    _add_lang(batch)
+    batch.add_argument("-q", "--quiet", action="store_true", help=text("quiet", lang))
 
 
-def _run_batch(args: argparse.Namespace) -> int:
+def _run_batch(args: argparse.Namespace, lang: str) -> int:
     """Run ``lifecircle batch``; 1 when some units failed (their errors are printed)."""
     from lifecircle.batch import EXIT_SOME_FAILED, BatchRequest, run_batch
 
@@ -246,7 +231,7 @@ def _run_batch(args: argparse.Namespace) -> int:
     )
     for outcome in result.failed:
         print(f"lifecircle: unit {outcome.name} failed: {outcome.error}", file=sys.stderr)
-    _print_outputs(result.city_files)
+    _print_outputs(result.city_files, lang)
     return EXIT_SOME_FAILED if result.failed else 0
 
 
@@ -273,8 +258,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     return config
 
 
-def _print_outputs(files: Sequence[Path]) -> None:
-    print("\nOpen these files / 请打开以下文件:")
+def _print_outputs(files: Sequence[Path], lang: str) -> None:
+    print(f"\n{text('open_files', lang)}")
     for path in files:
         print(f"  {path}")
 
@@ -293,11 +278,10 @@ def _check_sites_values(args: argparse.Namespace) -> None:
         check_crs(args.crs, where="--crs")
 
 
-def _run_sites(args: argparse.Namespace) -> None:
+def _run_sites(args: argparse.Namespace, lang: str) -> None:
     from lifecircle.sites import SitesRequest, run_sites
 
     _check_sites_values(args)
-
     if args.evaluate is None and args.k is None and args.target_share is None:
         raise LifecircleError(
             "Say how many sites: --k N, or --target-share 0.99, or --evaluate FILE.",
@@ -319,16 +303,17 @@ def _run_sites(args: argparse.Namespace) -> None:
         out=args.out,
         crs=args.crs,
     )
-    folder, block = run_sites(request, quiet=args.quiet)
+    folder, block = run_sites(request, quiet=args.quiet, lang=lang)
     if "message" in block:
-        print(block["message"])
+        print(translate(block["message"], lang))
     _print_outputs(
         [
             folder / "maps" / "sites.html",
             folder / "report.html",
             folder / "summary.json",
             folder / "results.gpkg",
-        ]
+        ],
+        lang,
     )
 
 
@@ -363,26 +348,44 @@ def _pipeline():
     return pipeline
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+class _Language:
+    """The language of a command's messages, settled as soon as its inputs say it."""
+
+    def __init__(self, option: str | None) -> None:
+        self.option = option
+        self.lang = resolve_lang(option)
+
+    def from_config(self, config: RunConfig) -> str:
+        """Settle on --lang, else the config's maps.lang, else the locale; maps follow it."""
+        self.lang = resolve_lang(self.option, config.maps.get("lang"))
+        config.maps["lang"] = self.lang
+        return self.lang
+
+
+def _dispatch(args: argparse.Namespace, language: _Language) -> int:
     if args.command == "batch":
-        return _run_batch(args)
+        return _run_batch(args, language.lang)
     config_file = [args.config] if getattr(args, "config", None) else []
     if args.command == "demo":
         config = RunConfig(output=args.out, profile=args.profile or "shanghai")
         _apply_map_options(config, args)
+        lang = language.from_config(config)
         outputs = _pipeline().run(config, demo=True, quiet=args.quiet)
-        _print_outputs(outputs.files)
+        _print_outputs(outputs.files, lang)
     elif args.command == "run":
         config = config_from_args(args)
         _apply_map_options(config, args)
+        lang = language.from_config(config)
         outputs = _pipeline().run(config, quiet=args.quiet, inputs=config_file)
-        _print_outputs(outputs.files)
+        _print_outputs(outputs.files, lang)
     elif args.command == "sites":
-        _run_sites(args)
+        _run_sites(args, language.lang)
     elif args.command == "layers":
         config = config_from_args(args)
+        _apply_map_options(config, args)
+        lang = language.from_config(config)
         path = _pipeline().write_layers_only(config, args.out, quiet=args.quiet, inputs=config_file)
-        _print_outputs([path])
+        _print_outputs([path], lang)
     return 0
 
 
@@ -391,23 +394,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     0 on success, 2 for an error the user can fix (message on stderr), 130
     after Ctrl-C and 143 after SIGTERM; an interrupted run removes what it had
-    staged and leaves the earlier output as it was.
+    staged and leaves the earlier output as it was. Help, messages and outputs
+    are in one language (:func:`lifecircle.cli_text.resolve_lang`).
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    language = _Language(lang_from_argv(argv))
+    args = build_parser(language.lang).parse_args(argv)
     try:
         with _sigterm_as_interrupt():
-            status = _dispatch(args)
+            status = _dispatch(args, language)
     except LifecircleError as exc:
-        print(f"lifecircle: error: {exc}", file=sys.stderr)
+        print(f"lifecircle: {exc.render(language.lang)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt as exc:
         terminated = isinstance(exc, Terminated)
-        print(
-            f"lifecircle: {'terminated (SIGTERM)' if terminated else 'interrupted'}; the output "
-            "was not changed and nothing half-written was left.",
-            file=sys.stderr,
-        )
+        message = text("terminated" if terminated else "interrupted", language.lang)
+        print(f"lifecircle: {message}", file=sys.stderr)
         return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     return status
 

@@ -132,6 +132,11 @@ def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dic
         "synthetic": bool(layerset.meta.get("synthetic")),
         "source": layerset.meta.get("source", ""),
         "attribution": layerset.meta.get("attribution", ""),
+        "attribution_names": {
+            key: layerset.meta[key]
+            for key in ("attribution_zh", "attribution_en")
+            if layerset.meta.get(key)
+        },
         "crs": layerset.crs.to_string(),
         "profile": profile.to_summary(),
         "profile_overrides": config.overrides,
@@ -232,6 +237,7 @@ def run(
     progress = progress or Progress(quiet=quiet)
     check_settings(config)
     options = map_options(config)
+    progress.lang = options.lang
     profile = load_profile(config.profile, config.overrides, base_dir=config.base_dir)
     profile_copy = Path(profile.path).read_bytes()
     read = run_inputs(config, profile, inputs)
@@ -316,7 +322,7 @@ def write_layers_only(
     an existing file only when ``lifecircle layers`` wrote it; ``inputs``
     are other files the run read (the run config file).
     """
-    progress = Progress(quiet=quiet)
+    progress = Progress(quiet=quiet, lang=config.maps.get("lang") or "zh")
     check_settings(config)
     profile = load_profile(config.profile, config.overrides, base_dir=config.base_dir)
     read = run_inputs(config, profile, inputs)

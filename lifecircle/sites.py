@@ -177,8 +177,12 @@ def _read_points(
     return frame
 
 
-def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[str, Any]]:
+def run_sites(
+    request: SitesRequest, quiet: bool = False, lang: str = "en"
+) -> tuple[Path, dict[str, Any]]:
     """Recommend or evaluate sites and rewrite the run folder with the results.
+
+    ``lang`` (zh or en) is the language of the progress lines.
 
     Returns
     -------
@@ -187,7 +191,7 @@ def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[st
     block : dict
         The ``sites`` or ``sites_evaluation`` summary block.
     """
-    progress = Progress(quiet=quiet)
+    progress = Progress(quiet=quiet, lang=lang)
     from_dir = Path(request.from_dir)
     check_output_folder(_target(request), _inputs(request), rewrites=from_dir)
     with progress.stage("read the earlier run") as info:
@@ -205,7 +209,7 @@ def run_sites(request: SitesRequest, quiet: bool = False) -> tuple[Path, dict[st
         raise LifecircleError(
             "Which category should the new sites serve?",
             where="--category",
-            fix=f"Add --category, one of: {', '.join(profile.categories)}.",
+            fix=f"Add --category, one of: {profile.category_choices()}.",
         )
     with progress.stage("candidates, coverage and solve") as info:
         candidates = None

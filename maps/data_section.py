@@ -19,7 +19,8 @@ from typing import Any
 from lifecircle.analyses.snapping_summary import snapping_lines
 from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.layers.placement import population_lines
-from lifecircle.maps.labels import category_name, circle_name, profile_title, t
+from lifecircle.maps.labels import attribution, category_name, circle_name, profile_title, t
+from lifecircle.spatial.messages import translate
 
 #: input_report issues that get their own translated line (the rest stay in summary.json).
 _COUNTED_ISSUES = {
@@ -96,8 +97,8 @@ def data_section(results: RunFrames, lang: str) -> str:
     meta = layerset.meta
     profile = f"{profile_title(results.profile, lang)} ({t('data_profile_copy', lang)})"
     facts = [
-        (t("data_sources", lang), str(meta.get("source") or "")),
-        (t("attribution", lang), str(meta.get("attribution") or "")),
+        (t("data_sources", lang), translate(str(meta.get("source") or ""), lang)),
+        (t("attribution", lang), attribution(meta, lang)),
         (t("data_crs", lang), t("data_crs_value", lang, crs=layerset.crs.to_string())),
         (t("profile", lang), profile),
     ]

@@ -22,7 +22,7 @@ from lifecircle.maps import basemap_labels, geojson, mapdata, offline
 from lifecircle.maps.basemaps import tile_layers
 from lifecircle.maps.gap_counts import missing_count_zones, uncovered_zones
 from lifecircle.maps.js import Script, closing_script, page_css, setup_script
-from lifecircle.maps.labels import category_name, profile_title, t
+from lifecircle.maps.labels import attribution, category_name, profile_title, t
 from lifecircle.maps.mapdata import MapContext, SitesOverlay
 from lifecircle.maps.overlays import (
     CONTROL_SECTIONS,
@@ -507,8 +507,8 @@ def _add_title(
 
 def _add_closing_script(m: folium.Map, ctx: MapContext, bounds: list[list[float]]) -> None:
     """Scale bar, data attribution, the initial view and the legend; then ``LC_READY``."""
-    attribution = str(ctx.meta.get("attribution") or "")
-    config = {"attributions": [attribution] if attribution else [], "bounds": bounds}
+    text = attribution(ctx.meta, ctx.lang)
+    config = {"attributions": [text] if text else [], "bounds": bounds}
     m.add_child(closing_script(config))
 
 

@@ -7,6 +7,9 @@ the default language because the readers are Shanghai planners.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import Profile
 
@@ -22,8 +25,8 @@ LABELS: dict[str, dict[str, str]] = {
     "report_title": {"zh": "社区生活圈评估报告", "en": "Life-circle assessment report"},
     "synthetic": {"zh": "合成示范数据", "en": "synthetic demo data"},
     "synthetic_banner": {
-        "zh": "合成示范数据 / synthetic demo data — 非真实地点",
-        "en": "synthetic demo data / 合成示范数据 — not a real place",
+        "zh": "合成示范数据 — 非真实地点",
+        "en": "synthetic demo data — not a real place",
     },
     "date": {"zh": "制图日期", "en": "Date"},
     "profile": {"zh": "标准", "en": "Standard"},
@@ -446,6 +449,11 @@ def t(key: str, lang: str, **values: object) -> str:
     """The label ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
     text = LABELS[key][lang]
     return text.format(**values) if values else text
+
+
+def attribution(meta: Mapping[str, Any], lang: str) -> str:
+    """The data attribution in ``lang`` (``attribution_zh``/``_en``), else as the source gave it."""
+    return str(meta.get(f"attribution_{lang}") or meta.get("attribution") or "")
 
 
 def category_name(profile: Profile, category_id: str, lang: str) -> str:

@@ -12,6 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from lifecircle.maps import labels
 from lifecircle.maps.labels import t
 
 #: A4 (210 mm) less the report's 14 mm side margins: the printed width of a figure (inches).
@@ -97,7 +98,7 @@ def crs_text(crs: object) -> str:
 
 def source_text(meta: dict, lang: str) -> str:
     """The data source line: the inputs' attribution, with the OSM credit its licence asks."""
-    attribution = str(meta.get("attribution") or meta.get("source") or "").strip()
+    attribution = (labels.attribution(meta, lang) or str(meta.get("source") or "")).strip()
     source = f"{attribution} {meta.get('source') or ''}".lower()
     osm = "openstreetmap" in source or "osm" in source.split() or "geofabrik" in source
     if osm and "openstreetmap" not in attribution.lower():

@@ -20,6 +20,7 @@ from lifecircle.maps import static
 from lifecircle.maps.atomic import write_text_atomic
 from lifecircle.maps.data_section import data_section
 from lifecircle.maps.labels import (
+    attribution,
     category_name,
     circle_name,
     fmt_number,
@@ -300,9 +301,9 @@ def write_report(
             parts.append(f'<li><a href="{escape(href)}">{escape(href)}</a></li>')
         parts.append("</ul>")
 
-    attribution = str(meta.get("attribution") or "")
     label = escape(t("attribution", lang))
-    parts.append(f'<p class="small">{label}: {escape(attribution)}</p></body></html>')
+    source = escape(attribution(meta, lang))
+    parts.append(f'<p class="small">{label}: {source}</p></body></html>')
     html = "\n".join(parts)
     key = options.resolved_tianditu_key()
     if key and key in html:

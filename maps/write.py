@@ -31,7 +31,7 @@ from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.maps import mapdata, static
 from lifecircle.maps.atomic import ensure_folder, write_bytes_atomic, write_text_atomic
 from lifecircle.maps.folium_maps import build_map, render_html
-from lifecircle.maps.labels import circle_name, profile_title, t
+from lifecircle.maps.labels import attribution, circle_name, profile_title, t
 from lifecircle.maps.mapdata import MAP_KINDS, MapContext, SitesOverlay, make_context
 from lifecircle.maps.options import MapOptions
 from lifecircle.maps.static_sites import draw_sites_map
@@ -164,7 +164,7 @@ def _index_html(
         if ctx.meta.get("synthetic")
         else ""
     )
-    attribution = escape(str(ctx.meta.get("attribution") or ""))
+    source = escape(attribution(ctx.meta, lang))
     return f"""<!DOCTYPE html>
 <html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -186,7 +186,7 @@ li {{ margin: 0.3em 0; }}
 <ul>{"".join(items)}</ul>
 <h2>{escape(t("static_maps", lang))}</h2>
 {images}
-<p><small>{escape(t("attribution", lang))}: {attribution}</small></p>
+<p><small>{escape(t("attribution", lang))}: {source}</small></p>
 </body></html>
 """
 

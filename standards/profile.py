@@ -233,6 +233,14 @@ class Profile:
         """Walking speed in m/s for ``general`` or ``elderly``."""
         return float(self.speeds[key].value)
 
+    def category_choices(self) -> str:
+        """The category ids with their Chinese names (``day_care 日间照料中心, ...``).
+
+        For help texts and errors in both languages: the official Chinese name is
+        the label planners know.
+        """
+        return ", ".join(f"{key} {category.name_zh}" for key, category in self.categories.items())
+
     def circle_of(self, category_id: str) -> str:
         """The circle a category is reported in: care, then life, then fitness.
 

@@ -26,6 +26,13 @@ if TYPE_CHECKING:
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
+# The command line's language follows the locale when --lang is not given
+# (lifecircle.cli_text.resolve_lang); tests get the same English locale on every
+# machine, and the language tests set their own.
+for _variable in ("LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "en_US.UTF-8"
+
 
 def running_in_ci() -> bool:
     """True when the CI environment variable says so (CI=true)."""

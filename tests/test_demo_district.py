@@ -482,7 +482,7 @@ def test_demo_command_writes_the_shared_run(demo_run, tmp_path) -> None:
     from lifecircle.cli import main
 
     out = tmp_path / "demo"
-    assert main(["demo", "--quiet", "--out", str(out)]) == 0
+    assert main(["demo", "--quiet", "--out", str(out), "--lang", "zh"]) == 0
 
     def figures(folder):
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))

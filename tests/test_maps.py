@@ -106,7 +106,8 @@ def test_chinese_labels_by_default(zh_maps):
     assert "15分钟社区生活圈" in html
     assert "图例" in html and has_text(html, "设施：幼儿园")
     assert "合成示范数据" in html, "synthetic data must be flagged"
-    assert "Synthetic demo data — not a real place" in html, "attribution missing"
+    assert '"attributions":["合成示范数据，非真实地点"]' in html, "attribution in the map language"
+    assert "not a real place" not in html
     legend = legend_html(html)
     assert "≤ 5 分钟（达标）" in legend
     assert "30 分钟内无设施" in legend

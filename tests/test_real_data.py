@@ -37,6 +37,8 @@ def yichuan_args(data, out) -> list[str]:
         YICHUAN_BBOX,
         "--out",
         str(out),
+        "--lang",
+        "zh",
     ]
 
 

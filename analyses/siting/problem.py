@@ -65,7 +65,7 @@ def check_category(profile: Profile, category: str) -> None:
         raise LifecircleError(
             f"Unknown category '{category}'.",
             where="--category",
-            fix=f"Use one of: {', '.join(profile.categories)}.",
+            fix=f"Use one of: {profile.category_choices()}.",
         )
 
 

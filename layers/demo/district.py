@@ -103,7 +103,9 @@ ORIGIN_N = 3_466_226.0
 NAME_ZH = "示范街道（合成数据）"
 NAME_EN = "Demo sub-district (synthetic data)"
 SOURCE = "lifecircle synthetic demo district (not a real place)"
-ATTRIBUTION = "Synthetic demo data — not a real place / 合成示范数据，非真实地点"
+ATTRIBUTION_ZH = "合成示范数据，非真实地点"
+ATTRIBUTION_EN = "Synthetic demo data — not a real place"
+ATTRIBUTION = f"{ATTRIBUTION_EN} / {ATTRIBUTION_ZH}"  # summary.json; outputs show one language
 FACILITY_SOURCE = "demo"
 METRES_PER_LEVEL = 3.0
 FACILITY_PLOT_MARGIN_M = 8.0  # estate buildings keep this far from a facility's own building
@@ -320,6 +322,8 @@ def build_demo_layerset(seed: int = DEFAULT_SEED) -> LayerSet:
             "synthetic": True,
             "source": SOURCE,
             "attribution": ATTRIBUTION,
+            "attribution_zh": ATTRIBUTION_ZH,
+            "attribution_en": ATTRIBUTION_EN,
             "seed": int(seed),
             "report": [],
         },
