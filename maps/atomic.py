@@ -38,6 +38,11 @@ _NAME_BYTES_KEPT = 60
 FULL_DISK_BYTES = 1 << 20
 #: How writers (SQLite inside GDAL, the C library) say that the disk is full.
 _FULL_DISK_WORDS = re.compile(r"database or disk is full|no space left on device", re.IGNORECASE)
+#: GDAL's words when SQLite cannot commit; on a nearly full disk that is the full disk, after
+#: the journal's rollback has freed the space again (GDAL does not pass SQLite's reason on).
+_COMMIT_FAILED_WORDS = re.compile(r"failed to commit transaction", re.IGNORECASE)
+#: Free space (bytes) under which a failed commit counts as a full disk.
+NEARLY_FULL_BYTES = 64 << 20
 
 #: errno → (what went wrong, how to fix it), for errors of the disk or the path.
 _STORAGE_ERRORS: dict[int, tuple[str, str]] = {
@@ -106,7 +111,9 @@ def write_error(
         return None
     # GDAL may roll its journal back before it raises, freeing the space it had taken,
     # so the writer's own words count as well as the free space left
-    if free >= FULL_DISK_BYTES and not _FULL_DISK_WORDS.search(str(exc)):
+    says_full = _FULL_DISK_WORDS.search(str(exc)) is not None
+    commit_on_nearly_full = free < NEARLY_FULL_BYTES and _COMMIT_FAILED_WORDS.search(str(exc))
+    if free >= FULL_DISK_BYTES and not says_full and not commit_on_nearly_full:
         return None
     return LifecircleError(
         f"Cannot write {path}: the disk is full ({free:,} bytes free; the writer said: {exc}). "
