@@ -105,7 +105,7 @@ def test_every_unit_has_a_run_folder_and_the_city_a_summary(grid_batch):
         ids = {row["indicator_id"] for row in unit["indicators"]}
         assert len(ids) >= 8
     assert read_marker(out)["command"] == "batch"
-    assert set(read_marker(out)["entries"]) == {"city", "units"}
+    assert set(read_marker(out)["entries"]) == {".cache", "city", "units"}
 
 
 def test_resume_skips_complete_units_and_computes_the_rest(grid_batch, tmp_path, capsys):
