@@ -15,7 +15,8 @@ fresh ``lifecircle`` command in its own process, one after the other:
 Reported: wall time of each command, the speed-up, the peak RSS of the baseline
 process (``ru_maxrss`` of the child) and of each batch worker (the largest
 ``peak_rss_mb`` its units reported: a worker process's own peak), the
-per-unit seconds, the unit cost per km², and the seam check (every demand
+per-unit seconds, the seconds of the one OSM parse before the units (``osm_parsed_once_s``;
+absent before the batch parsed once), the unit cost per km², and the seam check (every demand
 point's minutes, every category, batch vs whole run, by ``demand_id``).
 A projection for Shanghai (about 6,300 km²) follows from the measured cost per km².
 """
@@ -115,6 +116,7 @@ def run_case(folder: Path, workers: int, cols: int, rows: int) -> dict[str, Any]
             round(max(unit_s), 1),
         ],
         "unit_cpu_s_per_km2": round(per_km2, 2),
+        "osm_parsed_once_s": city["engine"].get("osm_parse_s"),
         "status": city["units_count"],
         "seams": seams,
         "stage_s": stages,

@@ -167,9 +167,11 @@ def run_batch(request: BatchRequest) -> BatchResult:
             engine["workers"] = len(client.scheduler_info().get("workers", {}))
             progress.line(f"Dask: {engine['scheduler']}, {engine['workers']} workers")
             if todo and config.osm:
+                began = time.perf_counter()
                 with progress.stage("parse OSM once for all units") as info:
                     parsed = osm_layers(client, config.osm, out)
                     info["detail"] = ", ".join(str(p.relative_to(out)) for p in parsed.values())
+                engine["osm_parse_s"] = round(time.perf_counter() - began, 3)
                 todo = [reading_parsed_osm(task, parsed) for task in todo]
             bar = UnitBar(len(tasks), progress, start=len(done))
             for outcome in compute(client, todo):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -189,12 +190,14 @@ def test_a_batch_parses_the_osm_file_once_and_each_unit_reads_its_box(tmp_path, 
             next(t.window.bbox for t in tasks if t.unit_id == "单元03")
         }
 
-        # a changed OSM file is parsed again, into a new cache that replaces the old one
+        # a changed OSM file is parsed again, into a new cache that replaces the old
+        # one, and every unit is computed again from it
         reads["parsed"].clear()
         osm.write_text(osm.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        shutil.rmtree(out / "units" / "单元01")
         assert main(["batch", str(config_path), "--scheduler", address, "-q", "--resume"]) == 0
         assert reads["parsed"] == [osm.resolve()]
+        city = json.loads((out / "city" / "summary.json").read_text(encoding="utf-8"))
+        assert {unit["status"] for unit in city["units"]} == {"ok"}
         assert [p.name for p in (out / CACHE_FOLDER).iterdir()] == [
             cache_path(out.resolve(), osm.resolve()).parent.name
         ]
