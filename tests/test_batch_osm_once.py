@@ -202,3 +202,14 @@ def test_a_batch_parses_the_osm_file_once_and_each_unit_reads_its_box(tmp_path, 
             cache_path(out.resolve(), osm.resolve()).parent.name
         ]
         assert not cache.exists()
+
+
+def test_an_osm_file_that_cannot_be_parsed_stops_the_batch_before_any_unit(tmp_path, capsys):
+    config_path = _grid_batch(tmp_path)
+    (tmp_path / "streets.osm").write_text("<osm><node id='1' lat=", encoding="utf-8")
+    assert main(["batch", str(config_path), "--workers", "1", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "streets.osm could not be read" in err and "Traceback" not in err
+    assert list((tmp_path / "out" / "units").iterdir()) == []
+    assert not any((tmp_path / "out" / CACHE_FOLDER).iterdir())  # no half-written cache
+    assert not (tmp_path / "out" / "city").exists()
