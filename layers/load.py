@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from lifecircle.layers.planner_files import (
     read_layerset_gpkg,
 )
 from lifecircle.layers.prepare import DemandSettings, prepare_layerset
+from lifecircle.layers.raw_io import read_raw_layers
 from lifecircle.layers.vector_io import read_vector
 from lifecircle.spatial.errors import LifecircleError
 from lifecircle.standards.profile import Profile
@@ -78,6 +79,10 @@ class ReadWindow:
         both its halo and this, exactly the features the whole area's run keeps.
     halo_m : float
         Metres around the piece within which features are kept.
+    osm_layers : mapping of Path to Path
+        OSM file → a GeoPackage of its raw layers (parsed once for all pieces,
+        :mod:`lifecircle.layers.raw_io`): the piece reads its box from the
+        GeoPackage instead of parsing the OSM file.
     """
 
     boundary: gpd.GeoDataFrame
@@ -85,6 +90,7 @@ class ReadWindow:
     crs: str
     within: shapely.Geometry
     halo_m: float
+    osm_layers: Mapping[Path, Path] = field(default_factory=dict)
 
 
 def _read_sources(
@@ -93,8 +99,13 @@ def _read_sources(
     layers_gpkg: Path | None,
     osmnx: Mapping[str, Any] | None,
     bbox: Sequence[float] | None = None,
+    osm_layers: Mapping[Path, Path] | None = None,
 ) -> list[RawLayers]:
-    raws: list[RawLayers] = [read_osm(path, bbox) for path in osm]
+    parsed = osm_layers or {}
+    raws: list[RawLayers] = [
+        read_raw_layers(parsed[Path(path)], bbox) if Path(path) in parsed else read_osm(path, bbox)
+        for path in osm
+    ]
     raws += [read_geofabrik(path, bbox) for path in geofabrik]
     if layers_gpkg is not None:
         raws.append(read_layerset_gpkg(layers_gpkg))
@@ -189,7 +200,8 @@ def load_layerset(
     """
     with stage("read sources") as info:
         box = window.bbox if window is not None else None
-        raws = _read_sources(osm, geofabrik, layers_gpkg, osmnx, box)
+        parsed = window.osm_layers if window is not None else None
+        raws = _read_sources(osm, geofabrik, layers_gpkg, osmnx, box, parsed)
         planner_report: list[dict[str, Any]] = []
         planner_facilities = [
             read_facility_list(dict(spec), profile.categories, planner_report)

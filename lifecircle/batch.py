@@ -5,12 +5,15 @@
     OUT/
       units/<unit_id>/      one folder per unit, exactly as `lifecircle run` writes it
       city/                 ranking table, overview map, report, summary.json (atomic)
+      .cache/<key>/layers.gpkg  each OSM file parsed once; units read their box from it
       .lifecircle-output.json
 
 The units run as Dask tasks (:func:`run_unit`) on a ``LocalCluster`` (one
 single-threaded worker process per core, loopback only, no dashboard) or on
-the cluster whose scheduler address is given. A task reads only its unit and
-halo (:mod:`lifecircle.batch_units`) and returns a small :class:`UnitOutcome`;
+the cluster whose scheduler address is given. An OSM file is parsed once, by
+one task, into a GeoPackage (:mod:`lifecircle.batch_cache`); a unit's task
+reads only its unit and halo from it and from the other sources
+(:mod:`lifecircle.batch_units`) and returns a small :class:`UnitOutcome`;
 a unit's error is its outcome, so the other units complete. The city folder
 is written once, when all units are done, to a staging folder that is
 renamed into place.
@@ -19,6 +22,7 @@ renamed into place.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -34,6 +38,7 @@ from typing import Any
 import pandas as pd
 
 from lifecircle.analyses.subdistrict import SubdistrictResults
+from lifecircle.batch_cache import CACHE_FOLDER, osm_layers
 from lifecircle.batch_types import UnitOutcome
 from lifecircle.batch_units import UNITS_FOLDER, UnitTask, read_units, unit_tasks
 from lifecircle.config import check_settings, load_config
@@ -161,6 +166,13 @@ def run_batch(request: BatchRequest) -> BatchResult:
         if client is not None:
             engine["workers"] = len(client.scheduler_info().get("workers", {}))
             progress.line(f"Dask: {engine['scheduler']}, {engine['workers']} workers")
+            if todo and config.osm:
+                began = time.perf_counter()
+                with progress.stage("parse OSM once for all units") as info:
+                    parsed = osm_layers(client, config.osm, out)
+                    info["detail"] = ", ".join(str(p.relative_to(out)) for p in parsed.values())
+                engine["osm_parse_s"] = round(time.perf_counter() - began, 3)
+                todo = [reading_parsed_osm(task, parsed) for task in todo]
             bar = UnitBar(len(tasks), progress, start=len(done))
             for outcome in compute(client, todo):
                 computed[outcome.unit_id] = outcome
@@ -170,6 +182,12 @@ def run_batch(request: BatchRequest) -> BatchResult:
         city_files = write_city(out, outcomes, units, profile, lang, read, engine, config)
         info["detail"] = str(out / CITY_FOLDER)
     return BatchResult(folder=out, city_files=city_files, outcomes=outcomes)
+
+
+def reading_parsed_osm(task: UnitTask, parsed: dict[Path, Path]) -> UnitTask:
+    """The task reading its box from the parsed OSM layers instead of the OSM files."""
+    window = dataclasses.replace(task.window, osm_layers=parsed)
+    return dataclasses.replace(task, window=window)
 
 
 def check_batch_folder(out: Path, inputs: Sequence[Path]) -> Path:
@@ -194,10 +212,11 @@ def check_batch_folder(out: Path, inputs: Sequence[Path]) -> Path:
 
 
 def mark_batch_folder(out: Path) -> None:
-    """Create ``OUT/units`` and mark ``OUT`` as a batch output (listing what it holds)."""
+    """Create ``OUT/units`` and ``OUT/.cache``; mark ``OUT`` as a batch output (listing them)."""
     from lifecircle import __version__
 
     (out / UNITS_FOLDER).mkdir(parents=True, exist_ok=True)
+    (out / CACHE_FOLDER).mkdir(exist_ok=True)
     write_marker(out, "batch", __version__)
 
 

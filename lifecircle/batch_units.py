@@ -26,6 +26,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from lifecircle.batch_cache import cache_key
 from lifecircle.config import RunConfig
 from lifecircle.layers.assemble import repair_geometries, trim_unit_overlaps
 from lifecircle.layers.load import ReadWindow, halo_m
@@ -211,7 +212,9 @@ def config_hash(config: RunConfig, window: ReadWindow, profile_digest: str, lang
     """SHA-256 of what decides a unit's output: config, profile file, unit, halos, version.
 
     ``--resume`` skips a unit whose folder records the same hash. The output
-    path is left out, so a moved batch folder still resumes.
+    path is left out, so a moved batch folder still resumes. The OSM files'
+    identity (:func:`~lifecircle.batch_cache.cache_key`: size and modification
+    time) is in, so a unit made from an older OSM file is computed again.
     """
     from lifecircle import __version__
 
@@ -228,6 +231,7 @@ def config_hash(config: RunConfig, window: ReadWindow, profile_digest: str, lang
         "halo_m": window.halo_m,
         "within": hashlib.sha256(shapely.to_wkb(window.within)).hexdigest(),
         "lang": lang,
+        "osm_files": [cache_key(Path(path)) for path in config.osm],
         "version": __version__,
     }
     text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)

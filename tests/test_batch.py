@@ -105,7 +105,7 @@ def test_every_unit_has_a_run_folder_and_the_city_a_summary(grid_batch):
         ids = {row["indicator_id"] for row in unit["indicators"]}
         assert len(ids) >= 8
     assert read_marker(out)["command"] == "batch"
-    assert set(read_marker(out)["entries"]) == {"city", "units"}
+    assert set(read_marker(out)["entries"]) == {".cache", "city", "units"}
 
 
 def test_resume_skips_complete_units_and_computes_the_rest(grid_batch, tmp_path, capsys):
@@ -197,7 +197,9 @@ def test_scheduler_address_runs_on_that_cluster(tmp_path):
     assert code == 0
     assert sum(handled.values()) >= 2  # the units ran on this cluster's worker
     city = _city(tmp_path / "out")
-    assert city["engine"] == {"scheduler": cluster.scheduler_address, "workers": 1}
+    engine = city["engine"]
+    assert (engine["scheduler"], engine["workers"]) == (cluster.scheduler_address, 1)
+    assert engine["osm_parse_s"] > 0  # the OSM file was parsed once, before the units
     assert city["units_count"]["ok"] == 2
 
 
