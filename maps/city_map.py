@@ -114,7 +114,10 @@ CITY_JS = """
     });
   }
   L.control.scale({imperial: false}).addTo(map);
-  if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), {padding: [20, 20]}); }
+  if (layer.getLayers().length) {
+    // the title block sits top left: keep the units clear of it
+    map.fitBounds(layer.getBounds(), {paddingTopLeft: [20, 150], paddingBottomRight: [20, 20]});
+  }
   window.LC_READY = true;
 })(%(map)s, %(data)s);
 """

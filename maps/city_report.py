@@ -84,7 +84,7 @@ def _summary_row(view: CityView, key: IndicatorKey) -> list[tuple[str, bool]]:
         number(float(info["target"])),
         (f"{len(finite)}", True),
         (f"{meeting}" if meeting is not None else "—", meeting is not None),
-        (str(info["source"]), False),
+        (view.profile.sources.get(str(info["source"]), str(info["source"])), False),
         (str(info["confidence"]), False),
     ]
 
