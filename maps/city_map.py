@@ -115,7 +115,8 @@ CITY_JS = """
   }
   L.control.scale({imperial: false}).addTo(map);
   if (layer.getLayers().length) {
-    // the title block sits top left: keep the units clear of it
+    // the title block sits top left: keep the units clear of it (quarter zoom steps fill the rest)
+    map.options.zoomSnap = 0.25;
     map.fitBounds(layer.getBounds(), {paddingTopLeft: [20, 150], paddingBottomRight: [20, 20]});
   }
   window.LC_READY = true;
