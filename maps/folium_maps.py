@@ -411,13 +411,14 @@ def layer_control_script(m: folium.Map, ctx: MapContext, index: LayerIndex) -> S
 def _add_page_script(
     m: folium.Map, ctx: MapContext, symbols: dict[str, Symbol], data: dict[str, Any]
 ) -> None:
-    """The page script: LC, the panes, category names and colours, icons and the data."""
+    """The page script: LC, the panes, category names, colours and symbol shapes, and the data."""
     profile = ctx.profile
     cat_info = {
         cat: {
             "zh": profile.categories[cat].name_zh,
             "en": profile.categories[cat].name_en,
             "colour": symbols[cat].colour if cat in symbols else "#555555",
+            "shape": symbols[cat].shape if cat in symbols else "circle",
         }
         for cat in profile.categories
     }
@@ -425,7 +426,6 @@ def _add_page_script(
         "lang": ctx.lang,
         "panes": PANES,
         "cats": cat_info,
-        "icons": {cat: symbol.svg(18) for cat, symbol in symbols.items()},
         "vectorBasemap": ctx.basemap == "none",
         "tileError": t("tiles_failed", ctx.lang),
     }
