@@ -210,9 +210,7 @@ def _page_data(
 
     The sites map (``only``: its categories) embeds only those categories' gaps.
     """
-    gaps = mapdata.gap_collection(ctx, circle_kind)
-    if only is not None and "features" in gaps:
-        gaps = {**gaps, "features": [f for f in gaps["features"] if _gap_key(f) in only]}
+    gaps = mapdata.gap_collection(ctx, circle_kind, only)
     data: dict[str, Any] = {
         "demand": mapdata.demand_collection(ctx, circle_kind, frame),
         "fac": mapdata.facility_collection(ctx, circle_kind),
@@ -232,10 +230,6 @@ def _page_data(
     if sites is not None:
         data.update(_sites_data(ctx, sites))
     return data
-
-
-def _gap_key(feature: dict[str, Any]) -> str | None:
-    return feature.get("properties", {}).get("kk")
 
 
 def _gap_count_data(ctx: MapContext, circle_kind: str) -> dict[str, Any]:
