@@ -89,8 +89,8 @@ def _timed(
 
 def _trace(text: str) -> None:
     """A line on stderr as each stage ends (seen when the worker runs alone; kept on a timeout)."""
-    print(f"[{time.strftime('%H:%M:%S')} peak {_peak_rss_mb():.0f} MB] {text}", file=sys.stderr,
-          flush=True)
+    stamp = f"[{time.strftime('%H:%M:%S')} peak {_peak_rss_mb():.0f} MB]"
+    print(f"{stamp} {text}", file=sys.stderr, flush=True)
 
 
 def _cpu_progress(progress_class: type) -> Any:
