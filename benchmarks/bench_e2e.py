@@ -82,8 +82,15 @@ def _timed(
         finally:
             times[key] = times.get(key, 0.0) + time.perf_counter() - start
             cpu[key] = cpu.get(key, 0.0) + time.process_time() - start_cpu
+            _trace(f"{key}: {time.perf_counter() - start:.1f} s")
 
     setattr(namespace, name, wrapper)
+
+
+def _trace(text: str) -> None:
+    """A line on stderr as each stage ends (seen when the worker runs alone; kept on a timeout)."""
+    stamp = f"[{time.strftime('%H:%M:%S')} peak {_peak_rss_mb():.0f} MB]"
+    print(f"{stamp} {text}", file=sys.stderr, flush=True)
 
 
 def _cpu_progress(progress_class: type) -> Any:
@@ -100,6 +107,7 @@ def _cpu_progress(progress_class: type) -> Any:
             with super().stage(name) as info:
                 yield info
             self.cpu[name] = time.process_time() - start
+            _trace(f"{name}: done")
 
     return CpuProgress()
 

@@ -210,9 +210,7 @@ def _page_data(
 
     The sites map (``only``: its categories) embeds only those categories' gaps.
     """
-    gaps = mapdata.gap_collection(ctx, circle_kind)
-    if only is not None and "features" in gaps:
-        gaps = {**gaps, "features": [f for f in gaps["features"] if _gap_key(f) in only]}
+    gaps = mapdata.gap_collection(ctx, circle_kind, only)
     data: dict[str, Any] = {
         "demand": mapdata.demand_collection(ctx, circle_kind, frame),
         "fac": mapdata.facility_collection(ctx, circle_kind),
@@ -232,10 +230,6 @@ def _page_data(
     if sites is not None:
         data.update(_sites_data(ctx, sites))
     return data
-
-
-def _gap_key(feature: dict[str, Any]) -> str | None:
-    return feature.get("properties", {}).get("kk")
 
 
 def _gap_count_data(ctx: MapContext, circle_kind: str) -> dict[str, Any]:
@@ -411,13 +405,14 @@ def layer_control_script(m: folium.Map, ctx: MapContext, index: LayerIndex) -> S
 def _add_page_script(
     m: folium.Map, ctx: MapContext, symbols: dict[str, Symbol], data: dict[str, Any]
 ) -> None:
-    """The page script: LC, the panes, category names and colours, icons and the data."""
+    """The page script: LC, the panes, category names, colours and symbol shapes, and the data."""
     profile = ctx.profile
     cat_info = {
         cat: {
             "zh": profile.categories[cat].name_zh,
             "en": profile.categories[cat].name_en,
             "colour": symbols[cat].colour if cat in symbols else "#555555",
+            "shape": symbols[cat].shape if cat in symbols else "circle",
         }
         for cat in profile.categories
     }
@@ -425,7 +420,6 @@ def _add_page_script(
         "lang": ctx.lang,
         "panes": PANES,
         "cats": cat_info,
-        "icons": {cat: symbol.svg(18) for cat, symbol in symbols.items()},
         "vectorBasemap": ctx.basemap == "none",
         "tileError": t("tiles_failed", ctx.lang),
     }

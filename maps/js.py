@@ -6,7 +6,7 @@ page, so pages stay self-contained. Python writes only calls whose arguments
 are JSON (:func:`lifecircle.maps.geojson.script_json`), plus the names folium
 gives the map and its layer groups:
 
-- ``LC.setup(map, config)``: language, panes, category names, colours and icons;
+- ``LC.setup(map, config)``: language, panes, category names, colours and symbol shapes;
 - ``LC.data[name] = compact``: each feature collection, embedded once in the
   compact form of :mod:`lifecircle.maps.compact` (decoded by ``LC.dataset``);
 - ``LC.fill(group, spec, key)``: one per layer, drawn from a spec (:class:`Fill`);
@@ -76,7 +76,8 @@ def setup_script(map_name: str, config: dict[str, Any], data: dict[str, Any]) ->
     map_name : str
         The JavaScript variable folium gives the map.
     config : dict
-        ``lang``, ``panes``, ``cats``, ``icons`` and ``vectorBasemap`` (see ``LC.setup``).
+        ``lang``, ``panes``, ``cats`` (names, colour, symbol shape) and
+        ``vectorBasemap`` (see ``LC.setup``).
     data : dict
         GeoJSON feature collections by data-set name (embedded compact).
     """

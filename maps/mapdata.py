@@ -471,12 +471,21 @@ def _area_frame(ctx: MapContext) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=areas.crs)
 
 
-def gap_collection(ctx: MapContext, kind: str) -> dict:
-    """Gap zones of the map's categories (and incomplete life circles)."""
+def gap_collection(ctx: MapContext, kind: str, only: list[str] | None = None) -> dict:
+    """Gap zones of the map's categories (and incomplete life circles).
+
+    With ``only`` (the sites page: its categories), only those categories' zones,
+    chosen before they are converted for display (the page shows a few of them).
+    """
     gaps = ctx.results.gaps
     cats = list(map_categories(ctx.profile, kind))
     keys = [*cats, "life_circle"] if kind == "life_circle" else cats
-    display = ctx.display("gaps", gaps, simplify_m=GAP_SIMPLIFY_M, within_unit=True)
+    name = "gaps"
+    if only is not None:
+        keys = [key for key in keys if key in only]
+        gaps = gaps[gaps["kind_key"].isin(keys)] if not gaps.empty else gaps
+        name = "gaps:" + ",".join(keys)
+    display = ctx.display(name, gaps, simplify_m=GAP_SIMPLIFY_M, within_unit=True)
     display = display[display["kind_key"].isin(keys)] if not display.empty else display
     lang = ctx.lang
 

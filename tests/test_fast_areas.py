@@ -126,9 +126,7 @@ def assert_zones_hold_components(zones, demand, mask, key, link_m, zone_buffer_m
         held.add(inside)
     assert held == expected
     # the zones together cover the union of the discs, up to the tracing tolerance
-    exact = shapely.union_all(
-        shapely.buffer(points[rows], zone_buffer_m, quad_segs=32)
-    )
+    exact = shapely.union_all(shapely.buffer(points[rows], zone_buffer_m, quad_segs=32))
     drawn = shapely.union_all(own.geometry.to_numpy())
     assert drawn.difference(exact).area < DISC_TOLERANCE * exact.area
     if 2 * zone_buffer_m <= link_m:  # discs of two zones never overlap
@@ -140,8 +138,10 @@ def random_case(seed: int, n: int = 300):
     rng = np.random.default_rng(seed)
     centres = rng.uniform(0, 4000, size=(12, 2))
     xy = np.vstack(
-        [centres[rng.integers(0, 12, n // 2)] + rng.normal(0, 120, (n // 2, 2)),
-         rng.uniform(0, 4000, size=(n - n // 2, 2))]
+        [
+            centres[rng.integers(0, 12, n // 2)] + rng.normal(0, 120, (n // 2, 2)),
+            rng.uniform(0, 4000, size=(n - n // 2, 2)),
+        ]
     )
     demand = gpd.GeoDataFrame(
         {
@@ -173,9 +173,7 @@ def test_gap_zones_hold_the_people_of_each_connected_component(seed, link_m, zon
     assert zones.geometry.is_valid.all()
     for cat, mask in uncovered.items():
         assert_zones_hold_components(zones, demand, mask, cat, link_m, zone_buffer_m)
-    assert_zones_hold_components(
-        zones, demand, incomplete, "life_circle", link_m, zone_buffer_m
-    )
+    assert_zones_hold_components(zones, demand, incomplete, "life_circle", link_m, zone_buffer_m)
     life = zones[zones["kind"] == "life_circle"]
     for zone in life.itertuples():
         inside = shapely.contains_xy(zone.geometry, demand.geometry.x, demand.geometry.y)
@@ -216,8 +214,11 @@ def test_category_area_is_the_union_of_facility_areas_with_any_limit(demo_result
     snapped = network.facilities.subset(rows)
     for limit in (120.0, 333.3, 900.0):
         union = shapely.union_all(
-            [p for p in service_areas(network.graph, snapped, limit, reference=True)
-             if not p.is_empty]
+            [
+                p
+                for p in service_areas(network.graph, snapped, limit, reference=True)
+                if not p.is_empty
+            ]
         )
         together = category_service_area(network.graph, snapped, limit)
         assert shapely.symmetric_difference(together, union).area < TOLERANCE * union.area
@@ -264,3 +265,33 @@ def test_run_config_takes_facility_areas(tmp_path):
     path.write_text("maps:\n  facility_areas: some\n", encoding="utf-8")
     with pytest.raises(LifecircleError):
         load_config(path)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("radius_m", [40.0, 75.0])
+def test_tiled_trace_is_the_whole_grid_trace(seed, radius_m):
+    """Tiles of the smallest size give the same parts as one grid (groups kept apart)."""
+    from lifecircle.spatial.disc_union import disc_union_parts
+
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0, 3000, size=(10, 2))
+    xy = np.vstack(
+        [
+            centres[rng.integers(0, 10, 400)] + rng.normal(0, 150, (400, 2)),
+            rng.uniform(0, 3000, size=(200, 2)),
+        ]
+    )
+    group = rng.integers(0, 5, len(xy))
+    whole = disc_union_parts(xy, radius_m, group=group, tile_cells=10**6)
+    tiled = disc_union_parts(xy, radius_m, group=group, tile_cells=1)  # the smallest tiles
+    assert len(tiled) == len(whole)
+    assert shapely.is_valid(tiled).all()
+    holes = shapely.get_num_interior_rings
+    assert holes(tiled).sum() == holes(whole).sum()
+    exact, drawn = shapely.union_all(whole), shapely.union_all(tiled)
+    assert exact.symmetric_difference(drawn).area < 1e-9 * exact.area
+    # each part holds the same points as on one grid
+    held = sorted(tuple(np.flatnonzero(shapely.contains_xy(p, xy[:, 0], xy[:, 1]))) for p in tiled)
+    assert held == sorted(
+        tuple(np.flatnonzero(shapely.contains_xy(p, xy[:, 0], xy[:, 1]))) for p in whole
+    )

@@ -14,6 +14,7 @@ import pytest
 
 from lifecircle.maps import MapOptions, mapdata, write_maps
 from lifecircle.maps.gap_counts import missing_count_zones, uncovered_zones
+from lifecircle.maps.labels import t
 from lifecircle.maps.overlays import demand_views
 from tests.browser import TINY_PNG, Browser, png_variance
 from tests.test_maps import XSS_NAME, demo_results, hostile_results
@@ -87,10 +88,13 @@ def test_offline_map_in_chromium(browser, offline_zh, shots, kind):
     expected = _expected_default_counts(kind)
     for key, count in expected.items():
         assert drawn.get(key) == count, f"{kind}: layer {key} drew {drawn.get(key)}, want {count}"
-    dom_markers = browser.evaluate(
-        "document.querySelectorAll('.leaflet-marker-icon.lc-icon').length"
+    canvas_symbols = browser.evaluate(
+        "(function () { var n = 0; Object.keys(LC.layers).forEach(function (k) {"
+        " if (k.indexOf('fac_') !== 0) { return; } LC.layers[k].eachLayer(function (l) {"
+        "  if (l instanceof LC.Symbol && l._renderer instanceof L.Canvas) { n++; } }); });"
+        " return n; })()"
     )
-    assert dom_markers == sum(v for k, v in expected.items() if k.startswith("fac_"))
+    assert canvas_symbols == sum(v for k, v in expected.items() if k.startswith("fac_"))
     assert (
         browser.evaluate("document.querySelectorAll('path.leaflet-interactive').length")
         >= (expected[next(k for k in expected if k.startswith("demand_"))])
@@ -222,3 +226,51 @@ def test_tile_page_with_intercepted_tiles(chromium, tmp_path, shots):
     assert note is None, "tiles loaded: no failure note"
     assert drawn["demand_score"] == len(demo_results().demand)
     assert all(u in served or _allowed(u) for u in record.requests)
+
+
+def _click(browser: Browser, x: float, y: float) -> None:
+    """A real mouse move and click at page pixel (x, y), through the DevTools input events."""
+    for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+        params = {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}
+        if kind == "mouseMoved":
+            params = {"type": kind, "x": x, "y": y}
+        browser.command("Input.dispatchMouseEvent", params)
+    browser.pump(duration_s=0.3)
+
+
+# The facility drawn nearest the map's centre, and a resident point at least 30 px from
+# every facility symbol (page pixels), both inside the map.
+_PICK = (
+    "(function () { var m = LC.map, size = m.getSize(), c = size.divideBy(2), fac = [];"
+    " Object.keys(LC.layers).forEach(function (k) { if (k.indexOf('fac_') !== 0) { return; }"
+    "  LC.layers[k].eachLayer(function (l) {"
+    "   fac.push(m.latLngToContainerPoint(l.getLatLng())); }); });"
+    " function inside(p) { return p.x > 60 && p.y > 60 && p.x < size.x - 60 && p.y < size.y - 60; }"
+    " var best = null; fac.forEach(function (p) { if (inside(p) &&"
+    "  (!best || p.distanceTo(c) < best.distanceTo(c))) { best = p; } });"
+    " var home = null; Object.keys(LC.layers).forEach(function (k) {"
+    "  if (home || k.indexOf('demand_') !== 0 || !m.hasLayer(LC.layers[k])) { return; }"
+    "  LC.layers[k].eachLayer(function (l) { var p = m.latLngToContainerPoint(l.getLatLng());"
+    "   if (!home && inside(p) && fac.every(function (q) { return q.distanceTo(p) > 30; })) {"
+    "    home = p; } }); });"
+    " var box = m.getContainer().getBoundingClientRect();"
+    " return {fac: [box.left + best.x, box.top + best.y],"
+    "  home: [box.left + home.x, box.top + home.y]}; })()"
+)
+
+
+def test_canvas_symbols_and_the_layers_under_them_take_clicks(browser, offline_zh):
+    browser.open(offline_zh / "life_circle.html")
+    where = browser.evaluate(_PICK)
+    popup = "(function () { var e = document.querySelector('.leaflet-popup-content');"
+    popup += " return e ? e.innerText : ''; })()"
+    _click(browser, *where["fac"])
+    text = browser.evaluate(popup)
+    assert t("capacity", "zh") in text, f"a click on a facility symbol opens its popup: {text!r}"
+    browser.evaluate("void LC.map.closePopup()")
+    # a resident dot drawn as SVG under the facilities' canvas still takes the click
+    _click(browser, *where["home"])
+    text = browser.evaluate(popup)
+    assert t("residents", "zh") in text, f"a click on a resident opens its popup: {text!r}"
+    assert t("capacity", "zh") not in text
+    assert browser.record.errors() == []

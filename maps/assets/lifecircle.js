@@ -11,7 +11,7 @@
 // (maps/compact.py, decoded by LC.dataset on first use);
 // LC.fill(group, spec, key) per layer; LC.finish(config).
 var LC = window.LC = window.LC ||
-  {data: {}, layers: {}, groups: {}, legendOf: {}, cats: {}, icons: {}};
+  {data: {}, layers: {}, groups: {}, legendOf: {}, cats: {}};
 LC.esc = function (v) {
   if (v === null || v === undefined) { return ''; }
   return String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
@@ -108,6 +108,54 @@ LC.canvasIn = function (pane) {
   }
   return LC.canvases[pane];
 };
+// A canvas spans the whole map and would take every pointer event from the layers under
+// it: each canvas takes them only while the pointer is over one of its interactive
+// features (checked before the event reaches its target, in the capture phase).
+LC.passThrough = function (e) {
+  var point = LC.map.mouseEventToLayerPoint(e.touches ? e.touches[0] : e);
+  for (var pane in LC.canvases) {
+    var renderer = LC.canvases[pane], hit = false;
+    if (!renderer._container) { continue; }
+    for (var id in renderer._layers) {
+      var layer = renderer._layers[id];
+      if (layer.options.interactive && layer._containsPoint(point)) { hit = true; break; }
+    }
+    renderer._container.style.pointerEvents = hit ? 'auto' : 'none';
+  }
+};
+// Facility symbols drawn on a canvas (thousands of DOM icons took most of a page's draw
+// time): the shapes of maps/style.Symbol.svg at 18 px, the category's fill over a white
+// outline. Offsets in pixels from the point; a shape not listed is a circle.
+LC.SHAPES = {
+  square: [[-6.5, -6.5], [6.5, -6.5], [6.5, 6.5], [-6.5, 6.5]],
+  diamond: [[0, -7.5], [7.5, 0], [0, 7.5], [-7.5, 0]],
+  triangle: [[0, -7.5], [7.5, 6.5], [-7.5, 6.5]],
+  triangle_down: [[-7.5, -6.5], [7.5, -6.5], [0, 7.5]]
+};
+LC.Symbol = L.CircleMarker.extend({
+  _updatePath: function () {
+    var renderer = this._renderer, ctx = renderer._ctx, p = this._point;
+    if (!renderer._drawing || this._empty()) { return; }
+    var shape = LC.SHAPES[this.options.shape];
+    ctx.beginPath();
+    if (shape) {
+      shape.forEach(function (q, i) {
+        if (i) { ctx.lineTo(p.x + q[0], p.y + q[1]); } else { ctx.moveTo(p.x + q[0], p.y + q[1]); }
+      });
+      ctx.closePath();
+    } else {
+      ctx.arc(p.x, p.y, 7, 0, Math.PI * 2, false);
+    }
+    ctx.globalAlpha = 1;
+    if (ctx.setLineDash) { ctx.setLineDash([]); }
+    ctx.lineJoin = 'miter';
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = '#ffffff';
+    ctx.stroke();
+    ctx.fillStyle = this.options.fillColor;
+    ctx.fill();
+  }
+});
 LC.panes = function (map, panes) {
   panes.forEach(function (p) {
     var el = map.createPane(p[0]);
@@ -240,10 +288,12 @@ LC.addLayer = function (group, spec) {
         iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -13]}),
         keyboard: false, riseOnHover: true, pane: spec.pane || 'markerPane'});
     };
-  } else if (spec.point === 'icon') {
+  } else if (spec.point === 'symbol') {
     opts.pointToLayer = function (f, ll) {
-      return L.marker(ll, {icon: LC.icons[f.properties[spec.iconBy]] || LC.icons._default,
-        keyboard: false, riseOnHover: true, pane: spec.pane || 'markerPane'});
+      var cat = LC.cats[f.properties[spec.symbolBy]] || {};
+      var pane = spec.pane || 'markerPane';
+      return new LC.Symbol(ll, {radius: 9, shape: cat.shape, fillColor: cat.colour || '#555555',
+        pane: pane, renderer: LC.canvasIn(pane)});
     };
   }
   if (spec.renderer === 'canvas') { opts.renderer = LC.canvasIn(spec.pane || 'overlayPane'); }
@@ -437,24 +487,19 @@ LC.toggleLayers = function (open) {
   LC.layersBox.classList.toggle('lc-layers-open', open);
   LC.fitLayersPanel();
 };
-LC.setIcons = function (svgs) {
-  for (var k in svgs) {
-    LC.icons[k] = L.divIcon({html: svgs[k], className: 'lc-icon', iconSize: [18, 18],
-      iconAnchor: [9, 9], popupAnchor: [0, -9]});
-  }
-  LC.icons._default = LC.icons[Object.keys(svgs)[0]];
-};
-// Before any layer: the map, its panes, the category names and colours, the icons, the
+// Before any layer: the map, its panes, the category names, colours and symbol shapes, the
 // tile-failure note and the label zoom rule.
 LC.setup = function (map, config) {
   LC.lang = config.lang;
   LC.map = map;
   LC.panes(map, config.panes);
   LC.cats = config.cats;
-  LC.setIcons(config.icons);
   if (config.vectorBasemap) { map.getContainer().classList.add('lc-vector-basemap'); }
   LC.watchTiles(map, config.tileError);
   map.on('zoomend', LC.showLabels);
+  ['mousemove', 'mousedown', 'touchstart'].forEach(function (type) {
+    map.getContainer().addEventListener(type, LC.passThrough, {capture: true, passive: true});
+  });
 };
 // After every layer: scale bar, data attribution, the initial view, the legend.
 LC.finish = function (config) {
