@@ -269,15 +269,17 @@ def finish_map(
 
 
 def care_types_reached(results: RunFrames) -> tuple[np.ndarray, list[str]]:
-    """Per demand point, how many care types (with data) are within their threshold."""
-    profile = results.profile
-    members = [
-        c for c in profile.circles["care_coverage"].categories if results.access.has_data(c)
-    ]
+    """Per demand point, how many care types (with data) are within their threshold.
+
+    Each type is judged by the access table's own test
+    (:meth:`~lifecircle.analyses.access.AccessTable.covered`), the one the care
+    analysis and the report's any/all shares use.
+    """
+    access = results.access
+    members = [c for c in results.profile.circles["care_coverage"].categories if access.has_data(c)]
     count = np.zeros(len(results.demand))
     for cat in members:
-        minutes = results.demand[f"min_{cat}"].to_numpy(dtype=float)
-        count += minutes <= profile.rule(cat).threshold_minutes
+        count += access.covered(cat, "care_coverage")
     return count, members
 
 
