@@ -20,7 +20,7 @@ from branca.element import Element
 
 from lifecircle.maps import basemap_labels, geojson, mapdata, offline
 from lifecircle.maps.basemaps import tile_layers
-from lifecircle.maps.gap_counts import missing_count_zones, uncovered_zones
+from lifecircle.maps.gap_counts import circle_gap_counts
 from lifecircle.maps.js import Script, closing_script, page_css, setup_script
 from lifecircle.maps.labels import attribution, category_name, profile_title, t
 from lifecircle.maps.mapdata import MapContext, SitesOverlay
@@ -233,17 +233,9 @@ def _page_data(
 
 
 def _gap_count_data(ctx: MapContext, circle_kind: str) -> dict[str, Any]:
-    """The circle's gap view: pieces of the gap zones by the number of categories missing."""
+    """The circle's gap view: zones by the number of categories missing."""
     cats = mapdata.map_categories(ctx.profile, circle_kind)
-    demand = ctx.results.demand
-    if not any(ctx.results.access.has_data(c) for c in cats):
-        zones = missing_count_zones(ctx.results.gaps.iloc[0:0], cats, demand)  # no gaps
-    elif circle_kind == "fitness_circle" and "fitness_ok" in demand:
-        grid = ctx.results.layerset.meta.get("demand_grid", {}).get("size_m")
-        ok = demand["fitness_ok"].fillna(False).astype(bool).to_numpy()
-        zones = uncovered_zones(demand, ~ok, grid)
-    else:
-        zones = missing_count_zones(ctx.results.gaps, cats, demand)
+    zones = circle_gap_counts(ctx.results, cats, circle_kind)
     display = geojson.to_display(zones, gcj02=ctx.gcj02, simplify_m=mapdata.GAP_SIMPLIFY_M)
     return geojson.feature_collection(
         display,

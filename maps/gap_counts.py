@@ -1,10 +1,15 @@
 """Gap zones by the number of categories missing, for the maps.
 
 Per-category gap zones (``analyses.gaps``) overlap: drawn together they stack
-into one solid colour. This module cuts them into the pieces where the same set
-of categories is missing (a planar overlay), so a map can colour each piece by
-how many categories it lacks, and sums the residents and older residents of
-the demand points in each piece.
+into one solid colour. Here every uncovered demand point is keyed by the set of
+categories it misses, and the discs around the points (the radius the gap
+zones are drawn with) are traced once, each set apart from the others, and
+apart from the served points' discs, which are then dropped
+(:func:`lifecircle.analyses.gaps.zone_polygons`). Where discs of two sets
+overlap, the place goes to the nearer point's set, so the pieces never overlap,
+never cover a served resident, and each holds exactly the residents who miss
+its set. No polygon overlay is needed: the cost grows with the points, not
+with how the zones intersect.
 """
 
 from __future__ import annotations
@@ -14,117 +19,102 @@ from collections.abc import Sequence
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from lifecircle.analyses.gaps import linking_distance_m
-from lifecircle.spatial.disc_union import disc_union_parts
+from lifecircle.analyses.gaps import linking_distance_m, zone_polygons
+from lifecircle.analyses.subdistrict import RunFrames
 
-GRID_M = 0.01  # metres
-MIN_PIECE_M2 = 1.0  # smaller pieces are overlay slivers, not places
 COUNT_COLUMNS = ["n_missing", "categories", "residents", "elderly", "geometry"]
 
 
-def missing_count_zones(
-    gaps: gpd.GeoDataFrame,
-    categories: Sequence[str],
-    demand: gpd.GeoDataFrame,
-    min_missing: int = 1,
+def zone_radius_m(results: RunFrames) -> float:
+    """Disc radius (m) of the gap zones: half the linking distance, as in the analysis."""
+    grid = results.layerset.meta.get("demand_grid", {}).get("size_m")
+    return linking_distance_m(results.demand, grid) / 2.0
+
+
+def circle_gap_counts(
+    results: RunFrames, categories: Sequence[str], circle_kind: str
 ) -> gpd.GeoDataFrame:
-    """Pieces of the category gap zones with the same categories missing.
+    """The gap view of one circle's map: pieces by the number of categories missing.
 
     Parameters
     ----------
-    gaps : GeoDataFrame
-        Gap zones (metric CRS) with ``kind`` and ``kind_key``; only
-        ``kind == 'category'`` rows of ``categories`` are used.
+    results : RunFrames
+        A run's frames (demand in a metric CRS).
     categories : sequence of str
-        The categories of the map's circle, in the order their names are listed.
+        The map's categories, in the order their names are listed.
+    circle_kind : str
+        ``fitness_circle`` draws where residents reach *no* fitness category
+        (``fitness_ok`` false; one count); other circles count the categories
+        with data each resident misses.
+
+    Returns
+    -------
+    GeoDataFrame
+        As :func:`missing_count_zones`; empty when no category has data.
+    """
+    demand = results.demand
+    with_data = [c for c in categories if results.access.has_data(c)]
+    radius = zone_radius_m(results)
+    if not with_data:
+        return _empty(demand.crs)
+    if circle_kind == "fitness_circle" and "fitness_ok" in demand:
+        ok = demand["fitness_ok"].fillna(False).astype(bool).to_numpy()
+        return uncovered_zones(demand, ~ok, radius)
+    missing = np.column_stack([~results.access.covered(c) for c in with_data])
+    return missing_count_zones(demand, missing, with_data, radius)
+
+
+def missing_count_zones(
+    demand: gpd.GeoDataFrame,
+    missing: np.ndarray,
+    categories: Sequence[str],
+    radius_m: float,
+    min_missing: int = 1,
+) -> gpd.GeoDataFrame:
+    """Zones of the demand points that miss the same set of categories.
+
+    Parameters
+    ----------
     demand : GeoDataFrame
-        Demand points (same CRS) with ``residents`` and ``elderly`` (people).
+        Demand points (metric CRS) with ``residents`` and ``elderly`` (people).
+    missing : ndarray of bool
+        (points, categories): the point does not reach the category in time.
+    categories : sequence of str
+        The columns of ``missing``, in the order their names are listed.
+    radius_m : float
+        Disc radius (m) around each point.
     min_missing : int
-        Keep pieces missing at least this many categories (the fitness map keeps
-        only the pieces where every fitness category is missing).
+        Keep points missing at least this many categories (at least 1).
 
     Returns
     -------
     GeoDataFrame
         ``n_missing`` (count), ``categories`` (comma-separated ids, in the
-        order of ``categories``), ``residents`` and ``elderly`` (people in
-        the piece), one row per distinct set of missing categories that is not
-        contiguous-merged further; most missing first.
+        order of ``categories``), ``residents`` and ``elderly`` (people whose
+        point is in the zone), one row per distinct set; most missing first,
+        then most residents.
     """
-    empty = gpd.GeoDataFrame({c: [] for c in COUNT_COLUMNS[:-1]}, geometry=[], crs=gaps.crs)
-    if gaps.empty:
-        return empty
-    order = {c: i for i, c in enumerate(categories)}
-    zones = gaps[(gaps["kind"] == "category") & gaps["kind_key"].isin(order)]
-    zones = zones[~zones.geometry.is_empty & zones.geometry.notna()]
-    if zones.empty:
-        return empty
-    # on a 1 cm grid, so edges two categories share (zones are drawn from the same discs)
-    # coincide exactly and the overlay leaves no slivers
-    shapes = shapely.set_precision(shapely.make_valid(zones.geometry.to_numpy()), GRID_M)
-    keys = zones["kind_key"].to_numpy()
-    lines = shapely.union_all(shapely.boundary(shapes))
-    faces = np.asarray(shapely.get_parts(shapely.polygonize([lines])).tolist(), dtype=object)
-    faces = faces[shapely.area(faces) >= MIN_PIECE_M2]  # slivers of near-coincident edges
-    if faces.size == 0:
-        return empty
-    inside = shapely.point_on_surface(faces)
-    tree = shapely.STRtree(shapes)
-    face_idx, zone_idx = tree.query(inside, predicate="within")
-    missing: list[set[str]] = [set() for _ in range(len(faces))]
-    for f, z in zip(face_idx, zone_idx, strict=True):
-        missing[f].add(keys[z])
-    names = [",".join(sorted(m, key=order.__getitem__)) for m in missing]
-    pieces = gpd.GeoDataFrame(
-        {"categories": names, "n_missing": [len(m) for m in missing]},
-        geometry=list(faces),
-        crs=gaps.crs,
-    )
-    pieces = pieces[pieces["n_missing"] >= max(min_missing, 1)]
-    if pieces.empty:
-        return empty
-    merged = pieces.dissolve(by="categories", as_index=False, aggfunc={"n_missing": "first"})
-    merged["geometry"] = _polygonal(shapely.make_valid(merged.geometry.to_numpy()))
-    people = _people_in(merged, demand)
-    merged = merged.join(people)
-    merged[["residents", "elderly"]] = merged[["residents", "elderly"]].fillna(0.0)
-    merged = merged.sort_values(["n_missing", "residents"], ascending=False)
-    return gpd.GeoDataFrame(merged[COUNT_COLUMNS].reset_index(drop=True), crs=gaps.crs)
-
-
-def _people_in(pieces: gpd.GeoDataFrame, demand: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Residents and older residents of the demand points inside each piece (people)."""
-    if demand.empty:
-        return pd.DataFrame(columns=["residents", "elderly"], dtype=float)
-    points = demand[["residents", "elderly", "geometry"]]
-    joined = gpd.sjoin(points, pieces[["geometry"]], predicate="within", how="inner")
-    return joined.groupby("index_right")[["residents", "elderly"]].sum()
-
-
-def _polygonal(geometries: np.ndarray) -> np.ndarray:
-    """The polygon parts of each geometry (a repair can leave stray lines or points)."""
-    out = []
-    for geometry in geometries:
-        parts = [
-            p for p in shapely.get_parts(geometry) if p.geom_type in ("Polygon", "MultiPolygon")
-        ]
-        out.append(shapely.union_all(parts) if parts else shapely.Polygon())
-    return np.asarray(out, dtype=object)
+    missing = np.asarray(missing, dtype=bool).reshape(len(demand), len(categories))
+    if not missing.any():
+        return _empty(demand.crs)
+    sets, label = np.unique(missing, axis=0, return_inverse=True)
+    label = label.ravel()
+    count = sets.sum(axis=1)
+    names = np.asarray(categories, dtype=object)
+    text = [",".join(names[s]) for s in sets]
+    zones = _zones(demand, label, text, count, radius_m)
+    return zones[zones["n_missing"] >= max(min_missing, 1)].reset_index(drop=True)
 
 
 def uncovered_zones(
-    demand: gpd.GeoDataFrame, uncovered: np.ndarray, grid_size_m: float | None
+    demand: gpd.GeoDataFrame, uncovered: np.ndarray, radius_m: float
 ) -> gpd.GeoDataFrame:
-    """Zones around the demand points a circle leaves uncovered, drawn as the gap zones are.
+    """Zones around the demand points a circle leaves uncovered.
 
     For a circle met by any of its categories (the fitness circle), a point is
-    a gap only when it reaches none of them in the circle's minutes: the
-    per-category zones cannot tell that, so the zones come from the circle's
-    own mask. Discs of half the linking distance
-    (:func:`lifecircle.analyses.gaps.linking_distance_m`) around each point,
-    merged where they touch.
+    a gap only when it reaches none of them in the circle's minutes, which the
+    per-category sets cannot tell.
 
     Parameters
     ----------
@@ -132,27 +122,60 @@ def uncovered_zones(
         Demand points (metric CRS) with ``residents`` and ``elderly`` (people).
     uncovered : ndarray of bool
         Per demand point: the circle is not met.
-    grid_size_m : float or None
-        The demand grid's cell size (m), if demand is a grid.
+    radius_m : float
+        Disc radius (m) around each point.
 
     Returns
     -------
     GeoDataFrame
-        Columns as :func:`missing_count_zones` (``n_missing`` 1, ``categories`` empty).
+        Columns as :func:`missing_count_zones` (``n_missing`` 1, ``categories``
+        empty), one row per separate zone.
     """
-    empty = gpd.GeoDataFrame({c: [] for c in COUNT_COLUMNS[:-1]}, geometry=[], crs=demand.crs)
-    mask = np.asarray(uncovered, dtype=bool)
-    if demand.empty or not mask.any():
-        return empty
-    radius = linking_distance_m(demand, grid_size_m) / 2.0
-    points = demand.geometry.to_numpy()[mask]
-    parts = disc_union_parts(shapely.get_coordinates(points), radius)
+    uncovered = np.asarray(uncovered, dtype=bool)
+    if not uncovered.any():
+        return _empty(demand.crs)
+    zones = _zones(demand, uncovered.astype(int), ["", ""], np.array([0, 1]), radius_m)
+    parts = zones[zones["n_missing"] == 1].explode(index_parts=False).reset_index(drop=True)
+    rows = np.flatnonzero(uncovered)
+    inside = parts.sindex.query(demand.geometry.iloc[rows], predicate="within")
+    people = demand[["residents", "elderly"]].to_numpy(dtype=float)[rows]
+    for column, values in zip(("residents", "elderly"), people.T, strict=True):
+        parts[column] = np.bincount(inside[1], weights=values[inside[0]], minlength=len(parts))
+    parts = parts.sort_values("residents", ascending=False, kind="stable")
+    return gpd.GeoDataFrame(parts[COUNT_COLUMNS].reset_index(drop=True), crs=demand.crs)
+
+
+def _zones(
+    demand: gpd.GeoDataFrame,
+    label: np.ndarray,
+    text: Sequence[str],
+    n_missing: np.ndarray,
+    radius_m: float,
+) -> gpd.GeoDataFrame:
+    """One (Multi)Polygon per label of the demand points, with the people of its points.
+
+    Label ``i`` of every point, named ``text[i]``, missing ``n_missing[i]``
+    categories; the rows of labels missing none are dropped at the end.
+    """
+    xy = np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
+    polygons = zone_polygons(xy, np.arange(len(xy)), label, radius_m)
+    people = demand[["residents", "elderly"]].to_numpy(dtype=float)
     zones = gpd.GeoDataFrame(
-        {"categories": [""] * len(parts), "n_missing": np.ones(len(parts), dtype=int)},
-        geometry=list(parts),
+        {
+            "n_missing": np.asarray(n_missing, dtype=int),
+            "categories": list(text),
+            "residents": np.bincount(label, weights=people[:, 0], minlength=len(text)),
+            "elderly": np.bincount(label, weights=people[:, 1], minlength=len(text)),
+        },
+        geometry=list(polygons),
         crs=demand.crs,
     )
-    zones = zones.join(_people_in(zones, demand[mask]))
-    zones[["residents", "elderly"]] = zones[["residents", "elderly"]].fillna(0.0)
-    zones = zones.sort_values("residents", ascending=False)
+    zones = zones[zones["n_missing"] > 0]
+    zones = zones.sort_values(["n_missing", "residents"], ascending=False, kind="stable")
     return gpd.GeoDataFrame(zones[COUNT_COLUMNS].reset_index(drop=True), crs=demand.crs)
+
+
+def _empty(crs) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        pd.DataFrame({c: [] for c in COUNT_COLUMNS[:-1]}), geometry=[], crs=crs
+    )

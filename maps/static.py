@@ -17,19 +17,17 @@ from pathlib import Path
 import geopandas as gpd
 import matplotlib
 import numpy as np
-import shapely
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from scipy.spatial import cKDTree
 
-from lifecircle.analyses.gaps import linking_distance_m
 from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.maps import mapdata
 from lifecircle.maps.atomic import write_bytes_atomic
+from lifecircle.maps.gap_counts import uncovered_zones, zone_radius_m
 from lifecircle.maps.labels import category_name, circle_name, t
 from lifecircle.maps.mapdata import MAP_KINDS, make_context
 from lifecircle.maps.options import MapOptions
@@ -345,17 +343,8 @@ def circle_gap(results: RunFrames, kind: str, lang: str) -> tuple[gpd.GeoSeries,
             lacking[:] = False
         minutes = max((profile.rule(c).threshold_minutes for c in members), default=0)
         label = t("rp_gap_care", lang, m=f"{minutes:g}")
-    rows = np.flatnonzero(lacking)
-    if rows.size == 0:
-        return gpd.GeoSeries([], crs=demand.crs), label
-    grid = results.layerset.meta.get("demand_grid", {}).get("size_m")
-    radius = np.full(rows.size, linking_distance_m(demand, grid) / 2)
-    xy = np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
-    if (~lacking).any():  # a disc stops short of the nearest served resident
-        distance, _ = cKDTree(xy[~lacking]).query(xy[rows])
-        radius = np.minimum(radius, 0.45 * distance)
-    discs = shapely.buffer(shapely.points(xy[rows]), radius, quad_segs=4)
-    return gpd.GeoSeries([shapely.union_all(discs)], crs=demand.crs), label
+    zones = uncovered_zones(demand, lacking, zone_radius_m(results))
+    return gpd.GeoSeries(zones.geometry, crs=demand.crs), label
 
 
 def draw_gap(ax: Axes, zones: gpd.GeoSeries) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from lifecircle.maps import MapOptions, mapdata, write_maps
-from lifecircle.maps.gap_counts import missing_count_zones, uncovered_zones
+from lifecircle.maps.gap_counts import circle_gap_counts
 from lifecircle.maps.labels import t
 from lifecircle.maps.overlays import demand_views
 from tests.browser import TINY_PNG, Browser, png_variance
@@ -57,12 +57,7 @@ def _expected_default_counts(kind: str) -> dict[str, int]:
         n = int((facilities["category"] == cat).sum())
         if n:
             counts[f"fac_{cat}"] = n
-    if kind == "fitness_circle":
-        ok = results.demand["fitness_ok"].astype(bool).to_numpy()
-        grid = results.layerset.meta.get("demand_grid", {}).get("size_m")
-        counts["gap_count"] = len(uncovered_zones(results.demand, ~ok, grid))
-    else:
-        counts["gap_count"] = len(missing_count_zones(results.gaps, cats, results.demand))
+    counts["gap_count"] = len(circle_gap_counts(results, cats, kind))
     headline = demand_views(mapdata.make_context(results, MapOptions()), kind)[0]
     counts[f"demand_{headline.key}"] = len(results.demand)
     counts["units"] = len(results.layerset.boundary)

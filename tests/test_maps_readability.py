@@ -21,7 +21,7 @@ import pytest
 from matplotlib.colors import to_rgb
 
 from lifecircle.maps import mapdata
-from lifecircle.maps.gap_counts import missing_count_zones, uncovered_zones
+from lifecircle.maps.gap_counts import circle_gap_counts, uncovered_zones, zone_radius_m
 from lifecircle.maps.labels import category_name, t
 from lifecircle.maps.style import (
     CATEGORY_COLOURS,
@@ -110,34 +110,40 @@ def test_fixed_classes_do_not_move_with_the_data():
 
 def test_gap_pieces_count_the_categories_missing_there(demo_results):
     results = demo_results
+    demand = results.demand
     for kind in ("life_circle", "care_coverage"):
-        cats = mapdata.map_categories(results.profile, kind)
-        zones = missing_count_zones(results.gaps, cats, results.demand)
+        cats = [
+            c for c in mapdata.map_categories(results.profile, kind)
+            if results.access.has_data(c)
+        ]
+        zones = circle_gap_counts(results, cats, kind)
         assert len(zones) and zones.is_valid.all()
         counts = zones["categories"].str.split(",").map(len)
         assert (counts == zones["n_missing"]).all()
-        assert not zones.geometry.union_all().is_empty
         # pieces never overlap: one count per place
         assert zones.geometry.area.sum() == pytest.approx(zones.geometry.union_all().area, 1e-6)
-        # a piece lies in the gap zones of each category it names and of no other
-        # (by area: the pieces are cut on a 1 cm grid)
-        for cat in cats:
-            own = results.gaps[
-                (results.gaps["kind"] == "category") & (results.gaps["kind_key"] == cat)
-            ]
-            named = zones["categories"].str.split(",").map(lambda cs, c=cat: c in cs).to_numpy()
-            if own.empty:
-                assert not named.any()
-                continue
-            share = zones.geometry.intersection(own.geometry.union_all()).area / zones.area
-            assert ((share.to_numpy() > 0.5) == named).all(), f"{kind}: {cat} pieces disagree"
+        # every resident who misses a category lies in the one piece naming exactly
+        # the categories they miss, and the pieces hold exactly those residents
+        missing = np.column_stack([~results.access.covered(c) for c in cats])
+        expected = np.array([",".join(np.asarray(cats)[m]) for m in missing], dtype=object)
+        inside = demand.sjoin(zones[["categories", "geometry"]], predicate="within")
+        assert inside.index.is_unique, f"{kind}: a resident lies in two pieces"
+        gaps = np.flatnonzero(missing.any(axis=1))
+        assert set(inside.index) == set(demand.index[gaps]), f"{kind}: residents left out"
+        assert (inside["categories"] == expected[demand.index.get_indexer(inside.index)]).all()
+        assert zones["residents"].sum() == pytest.approx(demand["residents"].iloc[gaps].sum())
+        # the life-circle view also holds each category's own gap residents
+        for j, cat in enumerate(cats):
+            named = zones["categories"].str.split(",").map(lambda cs, c=cat: c in cs)
+            assert zones.loc[named, "residents"].sum() == pytest.approx(
+                demand["residents"].to_numpy()[missing[:, j]].sum()
+            )
 
 
 def test_fitness_gap_zones_hold_no_resident_who_reaches_fitness(demo_results):
     demand = demo_results.demand
     ok = demand["fitness_ok"].astype(bool).to_numpy()
-    grid = demo_results.layerset.meta.get("demand_grid", {}).get("size_m")
-    zones = uncovered_zones(demand, ~ok, grid)
+    zones = uncovered_zones(demand, ~ok, zone_radius_m(demo_results))
     assert len(zones)
     inside = demand.sjoin(zones[["geometry"]], predicate="within")
     assert not demand.loc[inside.index, "fitness_ok"].astype(bool).any()
