@@ -21,6 +21,7 @@ from scipy.spatial import cKDTree
 from lifecircle.analyses.access import AccessTable
 from lifecircle.analyses.life_circle import target_population
 from lifecircle.spatial.disc_union import disc_union_parts
+from lifecircle.spatial.threads import map_in_threads
 
 GAP_COLUMNS = [
     "gap_id",
@@ -94,21 +95,25 @@ def gap_zones(
         incomplete circles).
     """
     xy = _points_xy(demand)
-    frames = []
     jobs: list[tuple[str, str, np.ndarray, Sequence[str]]] = [
         ("category", cat, mask, [cat]) for cat, mask in uncovered.items()
     ]
     if incomplete is not None and uncovered:  # with no category of data, nothing is missing
         jobs.append(("life_circle", "life_circle", incomplete, list(uncovered)))
-    for kind, key, mask, cats in jobs:
+    if uncovered:  # the per-category tables, built once before the threads read them
+        access.walk_m, access.nearest  # noqa: B018
+
+    def zones_of(job: tuple[str, str, np.ndarray, Sequence[str]]) -> gpd.GeoDataFrame | None:
+        kind, key, mask, cats = job
         rows = np.flatnonzero(mask)
         if rows.size == 0:
-            continue
+            return None
         labels = _clusters(xy[rows], link_m)
         polygons = zone_polygons(xy, rows, labels, zone_buffer_m)
-        frames.append(
-            _zone_rows(demand, access, rows, labels, polygons, kind, key, cats, uncovered)
-        )
+        return _zone_rows(demand, access, rows, labels, polygons, kind, key, cats, uncovered)
+
+    # one job per category, each on its own thread (numpy and GEOS release the GIL)
+    frames = [frame for frame in map_in_threads(zones_of, jobs) if frame is not None]
     if not frames:
         return gpd.GeoDataFrame(
             {c: [] for c in [*GAP_COLUMNS, "kind_key"]}, geometry=[], crs=demand.crs

@@ -31,6 +31,7 @@ from lifecircle.spatial.service_areas import (
     naive_radius_circles,
     service_areas,
 )
+from lifecircle.spatial.threads import map_in_threads
 from lifecircle.standards.profile import Profile
 
 SERVICE_AREA_BUFFER_M = 30.0
@@ -88,26 +89,29 @@ def service_area_layer(
     ids = layerset.facilities["facility_id"].to_numpy()
     n_with_category = sum(rows.size for rows in access.facility_rows.values())
     per_facility = wants_facility_areas(facility_areas, n_with_category)
-    frames = []
-    for cat_id in profile.categories:
-        rows = access.facility_rows.get(cat_id, np.array([], dtype=int))
-        if rows.size == 0:
-            continue
+
+    def category_rows(cat_id: str) -> list[gpd.GeoDataFrame]:
+        rows = access.facility_rows[cat_id]
         rule = access.rule(cat_id)
         walk_m = rule.threshold_m
         snapped = network.facilities.subset(rows)
         area = category_service_area(network.graph, snapped, walk_m, buffer_m)
         circles = naive_radius_circles(network.facilities.point_xy[rows], walk_m)
-        frames.append(
+        out = [
             _rows(["category", *["radius"] * rows.size], cat_id, [None, *ids[rows]],
                   rule.threshold_minutes, walk_m, [area, *circles])
-        )
+        ]
         if per_facility:
             polygons = service_areas(network.graph, snapped, walk_m, buffer_m)
-            frames.append(
+            out.append(
                 _rows(["facility"] * rows.size, cat_id, list(ids[rows]),
                       rule.threshold_minutes, walk_m, polygons)
             )
+        return out
+
+    # one polygon union per category, each on its own thread (GEOS releases the GIL)
+    drawn = [c for c in profile.categories if access.facility_rows.get(c, np.array([])).size]
+    frames = [frame for found in map_in_threads(category_rows, drawn) for frame in found]
     return _layer(frames, layerset.crs)
 
 

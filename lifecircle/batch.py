@@ -48,6 +48,7 @@ from lifecircle.output_guard import check_output_folder, read_marker, write_mark
 from lifecircle.pipeline import map_options, run, run_inputs
 from lifecircle.progress import Progress
 from lifecircle.spatial.errors import LifecircleError
+from lifecircle.spatial.threads import THREADS_ENV
 from lifecircle.standards.profile import Profile, load_profile
 
 #: Exit status when some units failed (the others and the city folder were written).
@@ -301,9 +302,12 @@ def run_unit(task: UnitTask) -> UnitOutcome:
     """Compute one unit on a worker and write its run folder; never raises.
 
     The unit's summary.json gets a ``batch`` block: the unit, the config hash
-    ``--resume`` checks, and the unit's 城市体检 indicators.
+    ``--resume`` checks, and the unit's 城市体检 indicators. Dask runs one unit
+    per worker process, so the unit's own thread pools keep to one thread
+    (``LIFECIRCLE_THREADS=1`` unless the worker's environment sets it).
     """
     began = time.perf_counter()
+    os.environ.setdefault(THREADS_ENV, "1")
 
     def batch_block(results: SubdistrictResults) -> dict[str, Any]:
         from lifecircle.analyses.city_indicators import unit_indicators
