@@ -37,7 +37,7 @@ from collections.abc import Mapping
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely.geometry import Point
+import shapely
 
 from lifecircle.analyses.table_locations import with_locations
 from lifecircle.standards.profile import Profile
@@ -134,12 +134,17 @@ def circle_weights(profile: Profile, shares: Mapping[str, float | None]) -> dict
 
 def _members(
     zone: gpd.GeoSeries, demand: gpd.GeoDataFrame, lacking: np.ndarray
-) -> list[np.ndarray]:
-    """Demand rows lacking the category inside each zone polygon (a zone's own points)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Demand rows lacking the category inside each zone polygon (a zone's own points).
+
+    Returns the zone (position in ``zone``) and the demand row of each member,
+    sorted by zone, then by row.
+    """
     candidates = demand[lacking]
     hits_zone, hits_point = candidates.sindex.query(zone.values, predicate="intersects")
     rows = np.flatnonzero(lacking)[hits_point]
-    return [rows[hits_zone == i] for i in range(len(zone))]
+    order = np.lexsort((rows, hits_zone))
+    return hits_zone[order], rows[order]
 
 
 def _target_people(demand: gpd.GeoDataFrame, target: str) -> np.ndarray:
@@ -195,7 +200,7 @@ def gap_projects(
     zones = zones.to_crs(demand.crs).reset_index(drop=True)
     weights = circle_weights(profile, circle_shares)
     xy = np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
-    records = []
+    frames = []
     points = []
     for category, group in zones.groupby("kind_key", sort=False):
         rule = profile.rule(str(category))
@@ -208,39 +213,47 @@ def gap_projects(
             if met_column and met_column in demand
             else np.ones(len(demand), dtype=bool)
         )
-        members = _members(group.geometry, demand, lacking)
-        for (_, zone), rows in zip(group.iterrows(), members, strict=True):
-            circle_rows = rows[lacking_circle[rows]]
-            circle_people = float(people[circle_rows].sum())
-            weight = weights.get(rule.circle, 1.0)
-            points.append(_people_point(xy, rows, people, zone.geometry))
-            facility = zone.get("nearest_facility_id")
-            facility = None if facility is None or facility != facility else str(facility)
-            records.append(
+        zone_of, rows = _members(group.geometry, demand, lacking)
+        in_circle = lacking_circle[rows]
+        circle_people = np.bincount(
+            zone_of, weights=people[rows] * in_circle, minlength=len(group)
+        )
+        weight = weights.get(rule.circle, 1.0)
+        points.extend(_people_points(xy, zone_of, rows, people, group.geometry.to_numpy()))
+        gap_ids = group["gap_id"].astype(str).to_numpy()
+        facility = group["nearest_facility_id"].to_numpy(dtype=object)
+        facility = np.array(
+            [None if f is None or f != f else str(f) for f in facility], dtype=object
+        )
+        frames.append(
+            pd.DataFrame(
                 {
-                    "gap_id": str(zone["gap_id"]),
+                    "gap_id": gap_ids,
                     "category": str(category),
                     "circle": rule.circle,
                     "minutes": float(rule.threshold_minutes),
-                    "residents": float(zone["residents"]),
-                    "elderly": float(zone["elderly"]),
-                    "people_affected": float(zone["people_affected"]),
+                    "residents": group["residents"].to_numpy(dtype=float),
+                    "elderly": group["elderly"].to_numpy(dtype=float),
+                    "people_affected": group["people_affected"].to_numpy(dtype=float),
                     "circle_people": circle_people,
                     "circle_weight": weight,
                     "priority": circle_people * weight,
                     "nearest_facility_id": facility,
-                    "nearest_facility_name": facility_names.get(facility) if facility else None,
-                    "nearest_walk_m": float(zone["nearest_walk_m"])
-                    if zone["nearest_walk_m"] == zone["nearest_walk_m"]
-                    else np.nan,
-                    # an any-of circle: zones of its categories over the same people are one
-                    # project ("any of these"); other circles need each category
-                    "_cluster": (rule.circle, circle_rows.tobytes())
-                    if met_column and circle_rows.size
-                    else (str(zone["gap_id"]), b""),
+                    "nearest_facility_name": [
+                        facility_names.get(f) if f else None for f in facility
+                    ],
+                    "nearest_walk_m": group["nearest_walk_m"].to_numpy(dtype=float),
+                    # an any-of circle: zones of its categories over the same people are
+                    # one project ("any of these"); other circles need each category
+                    "_cluster": _cluster_keys(
+                        rule.circle if met_column else None, gap_ids, zone_of, rows[in_circle],
+                        zone_of[in_circle],
+                    ),
                 }
             )
-    table, points = _merge_alternatives(pd.DataFrame.from_records(records), points)
+        )
+    table = pd.concat(frames, ignore_index=True)
+    table, points = _merge_alternatives(table, points)
     located = gpd.GeoDataFrame(table, geometry=points, crs=demand.crs)
     table["road"], table["road_distance_m"] = nearest_road_names(located.geometry, roads)
     table["project_rank"] = rank_projects(table)
@@ -270,16 +283,52 @@ def _merge_alternatives(
     return first.drop(columns="_point"), list(first["_point"])
 
 
-def _people_point(xy: np.ndarray, rows: np.ndarray, people: np.ndarray, zone) -> object:
-    """The zone's demand point nearest its people-weighted centre (a point inside the zone)."""
-    if rows.size == 0:
-        return zone.representative_point()
-    weights = people[rows]
-    centre = (
-        np.average(xy[rows], axis=0, weights=weights) if weights.sum() > 0 else xy[rows].mean(0)
-    )
-    nearest = rows[np.argmin(((xy[rows] - centre) ** 2).sum(axis=1))]
-    return Point(xy[nearest])
+def _people_points(
+    xy: np.ndarray, zone_of: np.ndarray, rows: np.ndarray, people: np.ndarray, zones: np.ndarray
+) -> list[object]:
+    """Each zone's demand point nearest its people-weighted centre (a point inside the zone).
+
+    ``zone_of`` and ``rows`` list each zone's members (sorted by zone); a zone
+    without members gets a point on its surface, and a zone whose members hold
+    nobody of the target group the plain centre of its members.
+    """
+    n = len(zones)
+    weight = people[rows]
+    held = np.bincount(zone_of, weights=weight, minlength=n)
+    weight = np.where(held[zone_of] > 0, weight, 1.0)
+    total = np.bincount(zone_of, weights=weight, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = np.column_stack(
+            [np.bincount(zone_of, weights=weight * xy[rows, k], minlength=n) for k in (0, 1)]
+        ) / total[:, None]
+    distance = ((xy[rows] - centre[zone_of]) ** 2).sum(axis=1)
+    order = np.lexsort((distance, zone_of))
+    first = order[np.r_[True, zone_of[order][1:] != zone_of[order][:-1]]] if rows.size else order
+    out = shapely.point_on_surface(zones)
+    out[zone_of[first]] = shapely.points(xy[rows[first]])
+    return list(out)
+
+
+def _cluster_keys(
+    circle: str | None,
+    gap_ids: np.ndarray,
+    zone_of: np.ndarray,
+    circle_rows: np.ndarray,
+    circle_zone: np.ndarray,
+) -> list[tuple[str, bytes]]:
+    """Per zone, what makes zones one project: the circle and the people it would bring in.
+
+    For an any-of circle (``circle`` given), zones bringing in the same residents
+    share the key ``(circle, rows)``; every other zone is its own
+    ``(gap_id, b"")``.
+    """
+    keys = [(str(gap_id), b"") for gap_id in gap_ids]
+    if circle is None or circle_rows.size == 0:
+        return keys
+    starts = np.flatnonzero(np.r_[True, circle_zone[1:] != circle_zone[:-1]])
+    for zone, members in zip(circle_zone[starts], np.split(circle_rows, starts[1:]), strict=True):
+        keys[int(zone)] = (circle, members.tobytes())
+    return keys
 
 
 def rank_projects(table: pd.DataFrame, cap: int = CAP_PER_CATEGORY) -> np.ndarray:

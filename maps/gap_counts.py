@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from lifecircle.analyses.gaps import linking_distance_m, zone_polygons
 from lifecircle.analyses.subdistrict import RunFrames
@@ -137,10 +138,12 @@ def uncovered_zones(
     zones = _zones(demand, uncovered.astype(int), ["", ""], np.array([0, 1]), radius_m)
     parts = zones[zones["n_missing"] == 1].explode(index_parts=False).reset_index(drop=True)
     rows = np.flatnonzero(uncovered)
-    inside = parts.sindex.query(demand.geometry.iloc[rows], predicate="within")
+    # the tree holds the points, so each (large) part is prepared once as the query geometry
+    points = shapely.STRtree(demand.geometry.to_numpy()[rows])
+    part, inside = points.query(parts.geometry.to_numpy(), predicate="contains")
     people = demand[["residents", "elderly"]].to_numpy(dtype=float)[rows]
     for column, values in zip(("residents", "elderly"), people.T, strict=True):
-        parts[column] = np.bincount(inside[1], weights=values[inside[0]], minlength=len(parts))
+        parts[column] = np.bincount(part, weights=values[inside], minlength=len(parts))
     parts = parts.sort_values("residents", ascending=False, kind="stable")
     return gpd.GeoDataFrame(parts[COUNT_COLUMNS].reset_index(drop=True), crs=demand.crs)
 
