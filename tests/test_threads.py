@@ -38,10 +38,12 @@ def test_the_environment_caps_the_threads(monkeypatch, setting):
         names = map_in_threads(lambda _: threading.current_thread().name, range(3))
         assert names == [threading.current_thread().name] * 3, "one thread runs in the caller"
     else:  # not a whole number >= 1: ignored, never an error
-        assert 1 <= threads
+        assert threads >= 1
 
 
-def test_service_areas_are_the_same_on_one_thread_and_many(demo_results, demo_prepared, monkeypatch):
+def test_service_areas_are_the_same_on_one_thread_and_many(
+    demo_results, demo_prepared, monkeypatch
+):
     from lifecircle.analyses.service_area_layer import service_area_layer
 
     access, profile = demo_results.access, demo_results.profile
