@@ -18,6 +18,16 @@ cuts, so the trace fills the notch between the discs a little: measured on a
 the exact union of 128-gon discs, and every point lay at least 0.97 radius
 inside it.
 
+Resolution: the step is ``radius / 6`` while the grid over the points' extent
+has at most :data:`NODE_BUDGET` nodes (every sub-district and the central box),
+and grows, down to ``radius / 2``, for wider extents (a whole city's 200,000
+residents at once), whose cost grows with the grid's nodes. Measured on 5,000
+building-like points (30 m apart, radius 37 m) against the exact union of
+256-gon discs: symmetric difference 0.36 % of the area at ``radius / 6``, 0.68 %
+at ``/ 4``, 1.06 % at ``/ 3`` and 1.82 % at ``/ 2``. At every step every point
+lies inside its polygon: the four grid nodes around a point are within
+``√2 · step < radius`` of it.
+
 Memory: the grid is cut into tiles of :data:`TILE_CELLS` cells a side, each
 traced on its own with one cell of overlap with its neighbours; the parts that
 reach an overlap are joined with ``shapely.union_all``, a few at a time. A tile
@@ -36,10 +46,23 @@ import shapely
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["DEFAULT_STEPS_PER_RADIUS", "TILE_CELLS", "disc_union_parts"]
+__all__ = [
+    "DEFAULT_STEPS_PER_RADIUS",
+    "MIN_STEPS_PER_RADIUS",
+    "NODE_BUDGET",
+    "TILE_CELLS",
+    "disc_union_parts",
+    "steps_per_radius_for",
+]
 
 #: Grid nodes per radius: the grid step is ``radius / DEFAULT_STEPS_PER_RADIUS``.
 DEFAULT_STEPS_PER_RADIUS = 6
+
+#: The coarsest grid: every point stays inside its traced disc (``√2 · step < radius``).
+MIN_STEPS_PER_RADIUS = 2
+
+#: Grid nodes over the points' extent beyond which the step grows (see the module docstring).
+NODE_BUDGET = 4_000_000
 
 #: Grid cells per tile side: bounds the memory of one distance field.
 TILE_CELLS = 4096
@@ -130,11 +153,28 @@ def _separate_groups(field: np.ndarray, owner: np.ndarray, radius: float) -> Non
     field[lifted] = np.maximum(field[lifted], radius * (1.0 + 1e-9) + 1e-9)
 
 
+def steps_per_radius_for(xy: np.ndarray, radius_m: float, node_budget: int = NODE_BUDGET) -> int:
+    """Grid steps per radius for tracing discs of ``radius_m`` (metres) around ``xy``.
+
+    The finest of :data:`DEFAULT_STEPS_PER_RADIUS` … :data:`MIN_STEPS_PER_RADIUS`
+    whose grid over the points' extent (plus a radius each side) has at most
+    ``node_budget`` nodes; the coarsest when none has.
+    """
+    xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    if xy.size == 0:
+        return DEFAULT_STEPS_PER_RADIUS
+    extent = xy.max(axis=0) - xy.min(axis=0) + 2 * radius_m
+    for steps in range(DEFAULT_STEPS_PER_RADIUS, MIN_STEPS_PER_RADIUS, -1):
+        if np.prod(np.ceil(extent * steps / radius_m) + 1) <= node_budget:
+            return steps
+    return MIN_STEPS_PER_RADIUS
+
+
 def disc_union_parts(
     xy: np.ndarray,
     radius_m: float,
     group: np.ndarray | None = None,
-    steps_per_radius: int = DEFAULT_STEPS_PER_RADIUS,
+    steps_per_radius: int | None = None,
     tile_cells: int = TILE_CELLS,
 ) -> np.ndarray:
     """The separate polygons of the union of discs of ``radius_m`` around ``xy``.
@@ -148,8 +188,10 @@ def disc_union_parts(
     group : ndarray of int, optional
         (n,) group of each point (>= 0): the discs of each group are traced
         apart, so no polygon holds points of two groups.
-    steps_per_radius : int
-        Grid resolution: the grid step is ``radius_m / steps_per_radius``.
+    steps_per_radius : int, optional
+        Grid resolution: the grid step is ``radius_m / steps_per_radius``
+        (at least :data:`MIN_STEPS_PER_RADIUS`); by default
+        :func:`steps_per_radius_for` the points.
     tile_cells : int
         Grid cells per tile side (at least 2); bounds the memory of one tile.
 
@@ -161,7 +203,9 @@ def disc_union_parts(
     """
     xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
     group = np.zeros(len(xy), dtype=np.int64) if group is None else np.asarray(group)
-    step = radius_m / steps_per_radius
+    if steps_per_radius is None:
+        steps_per_radius = steps_per_radius_for(xy, radius_m)
+    step = radius_m / max(steps_per_radius, MIN_STEPS_PER_RADIUS)
     margin = radius_m + 2 * step
     origin = xy.min(axis=0) - margin
     nodes = np.ceil((xy.max(axis=0) + margin - origin) / step).astype(np.int64) + 1

@@ -295,3 +295,31 @@ def test_tiled_trace_is_the_whole_grid_trace(seed, radius_m):
     assert held == sorted(
         tuple(np.flatnonzero(shapely.contains_xy(p, xy[:, 0], xy[:, 1]))) for p in whole
     )
+
+
+def test_wide_extents_trace_on_a_coarser_grid_that_still_holds_every_point():
+    """The step grows with the extent (to radius / 2), within the stated accuracy."""
+    from lifecircle.spatial.disc_union import (
+        DEFAULT_STEPS_PER_RADIUS,
+        MIN_STEPS_PER_RADIUS,
+        disc_union_parts,
+        steps_per_radius_for,
+    )
+
+    radius = 37.0
+    near = np.array([[0.0, 0.0], [3000.0, 2000.0]])  # a sub-district
+    wide = np.array([[0.0, 0.0], [60_000.0, 60_000.0]])  # a whole city
+    assert steps_per_radius_for(near, radius) == DEFAULT_STEPS_PER_RADIUS
+    assert steps_per_radius_for(wide, radius) == MIN_STEPS_PER_RADIUS
+    middle = steps_per_radius_for(np.array([[0.0, 0.0], [12_000.0, 12_000.0]]), radius)
+    assert MIN_STEPS_PER_RADIUS <= middle <= DEFAULT_STEPS_PER_RADIUS
+    rng = np.random.default_rng(3)
+    homes = np.stack(np.meshgrid(np.arange(0, 2400, 30.0), np.arange(0, 2400, 30.0)), -1)
+    homes = homes.reshape(-1, 2)
+    xy = homes[rng.random(len(homes)) < 0.5] + rng.normal(0, 6, (1, 2))
+    xy = np.vstack([xy, rng.uniform(0, 2400, (150, 2))])  # and isolated homes
+    exact = shapely.union_all(shapely.buffer(shapely.points(xy), radius, quad_segs=64))
+    for steps, tolerance in ((DEFAULT_STEPS_PER_RADIUS, 0.006), (MIN_STEPS_PER_RADIUS, 0.03)):
+        drawn = shapely.union_all(disc_union_parts(xy, radius, steps_per_radius=steps))
+        assert shapely.contains_xy(drawn, xy[:, 0], xy[:, 1]).all(), steps
+        assert drawn.symmetric_difference(exact).area < tolerance * exact.area, steps
