@@ -96,7 +96,7 @@ def build_map(
     if circle_kind == "care_coverage":
         frame[REACHED_PROP] = _care_types_reached(ctx, frame)
     only = _sites_categories(sites)
-    data = _page_data(ctx, circle_kind, frame, sites, only)
+    data = _page_data(ctx, circle_kind, frame, sites, only, radius if aggregated else None)
     bounds = _view_bounds(ctx, focus)
     cats = mapdata.map_categories(ctx.profile, circle_kind)
     symbols = mapdata.symbols_for(ctx, circle_kind)
@@ -205,22 +205,25 @@ def _page_data(
     frame: gpd.GeoDataFrame,
     sites: SitesOverlay | None,
     only: list[str] | None,
+    hex_radius_m: float | None = None,
 ) -> dict[str, Any]:
     """Every feature collection the page embeds once, by data-set name (``LC.data``).
 
     The sites map (``only``: its categories) embeds only those categories' gaps.
+    On a hexagon overview (``hex_radius_m``, m) zones are drawn at the hexagons'
+    detail (:func:`lifecircle.maps.mapdata.zone_detail`).
     """
-    gaps = mapdata.gap_collection(ctx, circle_kind, only)
+    gaps = mapdata.gap_collection(ctx, circle_kind, only, hex_radius_m)
     data: dict[str, Any] = {
         "demand": mapdata.demand_collection(ctx, circle_kind, frame),
         "fac": mapdata.facility_collection(ctx, circle_kind),
-        "areas": mapdata.area_collection(ctx, circle_kind),
+        "areas": mapdata.area_collection(ctx, circle_kind, hex_radius_m),
         "gaps": gaps,
         **mapdata.context_collections(ctx),
         "place_labels": _place_label_data(ctx),
     }
     if only is None:
-        data["gap_count"] = _gap_count_data(ctx, circle_kind)
+        data["gap_count"] = _gap_count_data(ctx, circle_kind, hex_radius_m)
     if circle_kind == "care_coverage":
         units = _unit_care_data(ctx)
         if units is not None:
@@ -232,11 +235,19 @@ def _page_data(
     return data
 
 
-def _gap_count_data(ctx: MapContext, circle_kind: str) -> dict[str, Any]:
+def _gap_count_data(
+    ctx: MapContext, circle_kind: str, hex_radius_m: float | None = None
+) -> dict[str, Any]:
     """The circle's gap view: zones by the number of categories missing."""
     cats = mapdata.map_categories(ctx.profile, circle_kind)
-    zones = circle_gap_counts(ctx.results, cats, circle_kind)
-    display = geojson.to_display(zones, gcj02=ctx.gcj02, simplify_m=mapdata.GAP_SIMPLIFY_M)
+    detail = mapdata.zone_detail(mapdata.GAP_SIMPLIFY_M, hex_radius_m)
+    display = ctx.display(  # computed once per circle, shared by the detail pages
+        f"gap_count:{circle_kind}{detail.key}",
+        lambda: circle_gap_counts(ctx.results, cats, circle_kind),
+        simplify_m=detail.simplify_m,
+        within_unit=True,
+        min_hole_m2=detail.min_hole_m2,
+    )
     return geojson.feature_collection(
         display,
         {"n": "n_missing", "cats": "categories", "r": "residents", "e": "elderly"},

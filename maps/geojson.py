@@ -69,8 +69,31 @@ def simplify(geometries: np.ndarray, tolerance_m: float) -> np.ndarray:
     return fast
 
 
+def without_small_holes(geometries: np.ndarray, min_hole_m2: float) -> np.ndarray:
+    """Polygons with their holes smaller than ``min_hole_m2`` (m², metric CRS) filled.
+
+    Other geometries (and empty ones) are returned as they are; a polygon comes
+    back as a one-part MultiPolygon.
+    """
+    out = np.asarray(geometries, dtype=object).copy()
+    which = np.flatnonzero(np.isin(shapely.get_type_id(out), (3, 6)) & ~shapely.is_empty(out))
+    if which.size == 0:
+        return out
+    parts, part_of = shapely.get_parts(out[which], return_index=True)
+    parts_index = np.arange(parts.size)
+    rings, ring_of = shapely.get_rings(parts, return_index=True)
+    shell = np.r_[True, ring_of[1:] != ring_of[:-1]]  # each part's first ring is its shell
+    keep = shell | (shapely.area(shapely.polygons(rings)) >= min_hole_m2)
+    filled = shapely.polygons(rings[keep], indices=parts_index[ring_of[keep]])
+    out[which] = shapely.multipolygons(filled, indices=part_of)
+    return out
+
+
 def to_display(
-    frame: gpd.GeoDataFrame, gcj02: bool = False, simplify_m: float = SIMPLIFY_M
+    frame: gpd.GeoDataFrame,
+    gcj02: bool = False,
+    simplify_m: float = SIMPLIFY_M,
+    min_hole_m2: float = 0.0,
 ) -> gpd.GeoDataFrame:
     """Return ``frame`` simplified, in WGS84 (or GCJ-02), coordinates rounded.
 
@@ -83,13 +106,20 @@ def to_display(
     simplify_m : float
         Simplification tolerance in metres, applied in the metric CRS;
         0 keeps every vertex.
+    min_hole_m2 : float
+        Holes of polygons smaller than this (m², metric CRS) are filled first
+        (an overview page cannot show them); 0 keeps every hole.
     """
     out = frame[~frame.geometry.isna() & ~frame.geometry.is_empty].copy()
     if out.empty:
         return out.to_crs(4326) if out.crs is not None else out
-    if simplify_m > 0 and out.crs is not None and out.crs.is_projected:
-        geoms = simplify(np.asarray(out.geometry.array), simplify_m)
-        out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs))
+    metric = out.crs is not None and out.crs.is_projected
+    geoms = np.asarray(out.geometry.array)
+    if min_hole_m2 > 0 and metric:
+        geoms = without_small_holes(geoms, min_hole_m2)
+    if simplify_m > 0 and metric:
+        geoms = simplify(geoms, simplify_m)
+    out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs))
     out = out.to_crs(4326)
     values = np.asarray(out.geometry.array)
     if gcj02:

@@ -42,6 +42,41 @@ AREA_SIMPLIFY_M = 5.0  # service areas: 0.5 % on the demo and the central box
 # Gap zones are traced smooth (spatial/disc_union.py): at 2 m Douglas-Peucker cuts
 # 1.7 % of the demo's gap area off the arcs; 1 m stays under 1 %.
 GAP_SIMPLIFY_M = 1.0
+#: On hexagon overview pages, zones are simplified to this fraction of the hexagon size.
+OVERVIEW_SIMPLIFY_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class ZoneDetail:
+    """How finely a page draws zones (gap zones, service areas).
+
+    Attributes
+    ----------
+    key : str
+        Suffix of the display cache key ("" for full detail).
+    simplify_m : float
+        Simplification tolerance (m).
+    min_hole_m2 : float
+        Holes smaller than this are filled (m²).
+    """
+
+    key: str
+    simplify_m: float
+    min_hole_m2: float
+
+
+def zone_detail(simplify_m: float, hex_radius_m: float | None) -> ZoneDetail:
+    """Full detail on point pages; on a hexagon overview (circumradius ``hex_radius_m``, m)
+    zones simplified to a quarter of the hexagon size, holes smaller than one hexagon filled.
+
+    A hexagon is the overview's unit of detail: a finer hole cannot be read there,
+    and a city-wide run's zones hold one hole per street block.
+    """
+    if not hex_radius_m:
+        return ZoneDetail("", simplify_m, 0.0)
+    hexagon_m2 = 1.5 * np.sqrt(3.0) * hex_radius_m**2
+    tolerance = max(simplify_m, OVERVIEW_SIMPLIFY_SHARE * hex_radius_m)
+    return ZoneDetail(f"@hex{hex_radius_m:g}", tolerance, hexagon_m2)
 CONTEXT_SIMPLIFY_M = 1.5  # boundary, water, railways: about one screen pixel at zoom 16
 # A detail page shows its unit and this much around it (m), or a quarter of the
 # unit's width or height when that is more; everything else is left out.
@@ -133,6 +168,7 @@ class MapContext:
         frame: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame],
         simplify_m: float = CONTEXT_SIMPLIFY_M,
         within_unit: bool = False,
+        min_hole_m2: float = 0.0,
     ) -> gpd.GeoDataFrame:
         """``frame`` in display coordinates, cached under ``name``, cut to the window.
 
@@ -149,10 +185,14 @@ class MapContext:
         within_unit : bool
             On a detail page, keep only the features that reach the unit
             (service areas, gap zones), not all that reach the window.
+        min_hole_m2 : float
+            Fill polygon holes smaller than this (m²; 0 keeps them).
         """
         if name not in self.frames:
             source = frame() if callable(frame) else frame
-            self.frames[name] = geojson.to_display(source, gcj02=self.gcj02, simplify_m=simplify_m)
+            self.frames[name] = geojson.to_display(
+                source, gcj02=self.gcj02, simplify_m=simplify_m, min_hole_m2=min_hole_m2
+            )
         return self.clip(self.frames[name], within_unit)
 
     def clip(self, display: gpd.GeoDataFrame, within_unit: bool = False) -> gpd.GeoDataFrame:
@@ -430,10 +470,18 @@ def _unit_text(unit: Any, lang: str) -> str | None:
     return capacity_unit(str(unit), lang) or None
 
 
-def area_collection(ctx: MapContext, kind: str) -> dict:
-    """Network service areas (category and facility) and dissolved radius circles."""
+def area_collection(ctx: MapContext, kind: str, hex_radius_m: float | None = None) -> dict:
+    """Network service areas (category and facility) and dissolved radius circles.
+
+    ``hex_radius_m``: the page is a hexagon overview (see :func:`zone_detail`).
+    """
+    detail = zone_detail(AREA_SIMPLIFY_M, hex_radius_m)
     display = ctx.display(
-        "areas", lambda: _area_frame(ctx), simplify_m=AREA_SIMPLIFY_M, within_unit=True
+        "areas" + detail.key,
+        lambda: _area_frame(ctx),
+        simplify_m=detail.simplify_m,
+        within_unit=True,
+        min_hole_m2=detail.min_hole_m2,
     )
     display = display[display["category"].isin(map_categories(ctx.profile, kind))]
     names = dict(
@@ -471,12 +519,16 @@ def _area_frame(ctx: MapContext) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=areas.crs)
 
 
-def gap_collection(ctx: MapContext, kind: str, only: list[str] | None = None) -> dict:
+def gap_collection(
+    ctx: MapContext, kind: str, only: list[str] | None = None, hex_radius_m: float | None = None
+) -> dict:
     """Gap zones of the map's categories (and incomplete life circles).
 
     With ``only`` (the sites page: its categories), only those categories' zones,
     chosen before they are converted for display (the page shows a few of them).
+    ``hex_radius_m``: the page is a hexagon overview (see :func:`zone_detail`).
     """
+    detail = zone_detail(GAP_SIMPLIFY_M, hex_radius_m)
     gaps = ctx.results.gaps
     cats = list(map_categories(ctx.profile, kind))
     keys = [*cats, "life_circle"] if kind == "life_circle" else cats
@@ -485,7 +537,13 @@ def gap_collection(ctx: MapContext, kind: str, only: list[str] | None = None) ->
         keys = [key for key in keys if key in only]
         gaps = gaps[gaps["kind_key"].isin(keys)] if not gaps.empty else gaps
         name = "gaps:" + ",".join(keys)
-    display = ctx.display(name, gaps, simplify_m=GAP_SIMPLIFY_M, within_unit=True)
+    display = ctx.display(
+        name + detail.key,
+        gaps,
+        simplify_m=detail.simplify_m,
+        within_unit=True,
+        min_hole_m2=detail.min_hole_m2,
+    )
     display = display[display["kind_key"].isin(keys)] if not display.empty else display
     lang = ctx.lang
 

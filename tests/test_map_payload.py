@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
@@ -358,9 +359,13 @@ def test_detail_pages_embed_only_their_units_features(demo_results, tmp_path):
     to its window; much smaller than the overview; every piece the unit shows is kept."""
     options = MapOptions(basemap="none", max_demand_points=100)
     write_maps(demo_results, tmp_path, options)
+    write_maps(demo_results, tmp_path / "points", replace(options, max_demand_points=10**6))
+    at_full_detail = (tmp_path / "points" / "maps" / "life_circle.html").read_text("utf-8")
     maps_dir = tmp_path / "maps"
     overview = (maps_dir / "life_circle.html").read_text(encoding="utf-8")
+    # the areas and gaps of the detail pages are at the detail of the page of points
     whole = {name: compact.decode_collection(d) for name, d in _embedded(overview).items()}
+    full = {n: compact.decode_collection(d) for n, d in _embedded(at_full_detail).items()}
     ctx = mapdata.make_context(demo_results, options)
     boundary = demo_results.layerset.boundary
     checked = 0
@@ -380,16 +385,48 @@ def test_detail_pages_embed_only_their_units_features(demo_results, tmp_path):
             assert shapely.covers(near, shapes).all(), f"{name} reaches outside the window"
             assert shapely.intersects(shapes, shapely.buffer(window.unit, 1e-5)).all(), name
             # every overview feature that reaches the unit is on the unit's page
-            reaching = shapely.intersects(_shapes(whole[name]), window.unit).sum()
+            reaching = shapely.intersects(_shapes(full[name]), window.unit).sum()
             assert len(shapes) == reaching, f"{name}: {len(shapes)} of {reaching}"
         for name in ("fac", "roads", "buildings"):
             shapes = _shapes(data[name])
             assert len(shapes) < len(whole[name]["features"]) or len(boundary) == 1, name
             assert shapely.intersects(shapes, shapely.buffer(window.box, 2e-5)).all(), name
         # Leaflet and the page script (about 245 kB) are in every page; the data shrink
-        assert _data_bytes(html) < 0.8 * _data_bytes(overview), "detail data not smaller"
+        # against the overview at the same detail (points; the hexagon overview draws
+        # its zones coarser, at the hexagons' detail)
+        assert _data_bytes(html) < 0.8 * _data_bytes(at_full_detail), "detail data not smaller"
         checked += 1
     assert checked >= 2
+
+
+def test_hexagon_overviews_draw_zones_at_the_hexagons_detail(demo_results, tmp_path):
+    """An overview of hexagons fills the zones' holes smaller than a hexagon and simplifies
+    them to a quarter of its size; a page of points keeps every hole."""
+    pages = {}
+    for name, most in (("hexagons", 100), ("points", 10**6)):
+        info = write_maps(demo_results, tmp_path / name, MapOptions(basemap="none",
+                                                                   max_demand_points=most))
+        html = (tmp_path / name / "maps" / "life_circle.html").read_text(encoding="utf-8")
+        pages[name] = {k: compact.decode_collection(d) for k, d in _embedded(html).items()}
+        pages[name]["info"] = info
+    hexagon_deg2 = float(np.median(shapely.area(_shapes(pages["hexagons"]["demand"]))))
+    for name in ("gaps", "areas", "gap_count"):
+        coarse, fine = _shapes(pages["hexagons"][name]), _shapes(pages["points"][name])
+        assert len(coarse) == len(fine) > 0, name
+        assert shapely.get_num_coordinates(coarse).sum() < shapely.get_num_coordinates(fine).sum()
+        kept = shapely.area(shapely.polygons(_holes(coarse)))
+        assert (kept >= 0.8 * hexagon_deg2).all(), f"{name}: a hole smaller than a hexagon"
+        small = shapely.area(shapely.polygons(_holes(fine))) < 0.8 * hexagon_deg2
+        assert small.any(), f"{name}: the page of points keeps its small holes"
+
+
+def _holes(shapes: np.ndarray) -> np.ndarray:
+    """Every interior ring of the polygons in ``shapes``."""
+    parts = shapely.get_parts(shapes)
+    return np.concatenate(
+        [shapely.get_interior_ring(p, range(shapely.get_num_interior_rings(p))) for p in parts]
+        or [np.empty(0, dtype=object)]
+    )
 
 
 def test_simplify_keeps_small_and_awkward_polygons():
