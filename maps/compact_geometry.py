@@ -79,6 +79,7 @@ def _layout(geometries: np.ndarray) -> _Layout:
     codes[(codes == 1) & shapely.is_empty(geometries)] = 0  # an empty point: nothing to draw
     kinds = {code: np.flatnonzero(codes == code) for code in range(8)}
 
+    # tokens per geometry: its code, and the counts its type writes
     sizes = np.ones(len(geometries), dtype=np.int64)
     sizes[kinds[2]] = sizes[kinds[4]] = 2
     sizes[kinds[3]] = 2 + _rings_per_polygon(geometries[kinds[3]])
@@ -92,6 +93,7 @@ def _layout(geometries: np.ndarray) -> _Layout:
         member_tokens = np.bincount(member_owner, inner.sizes, len(kinds[7])).astype(np.int64)
         sizes[kinds[7]] = 2 + member_tokens
 
+    # each geometry's code at its start, then its counts; a run per point, line or ring
     starts = np.cumsum(sizes) - sizes
     tokens = np.zeros(int(sizes.sum()), dtype=np.int64)
     tokens[starts] = codes
@@ -105,14 +107,14 @@ def _layout(geometries: np.ndarray) -> _Layout:
         tokens[at] = lengths
         runs.append((at, lengths, np.zeros(len(at), dtype=bool)))
     runs.append(_polygon_bodies(geometries[kinds[3]], starts[kinds[3]] + 1, tokens))
-    lines, line_owner = shapely.get_parts(geometries[kinds[5]], return_index=True)
+    lines, line_owner = shapely.get_parts(geometries[kinds[5]], return_index=True)  # multilines
     tokens[starts[kinds[5]] + 1] = shapely.get_num_geometries(geometries[kinds[5]])
     at = starts[kinds[5]][line_owner] + 2 + _local_index(line_owner)
     lengths = shapely.get_num_coordinates(lines)
     tokens[at] = lengths
     runs.append((at, lengths, np.zeros(len(at), dtype=bool)))
 
-    tokens[starts[kinds[6]] + 1] = shapely.get_num_geometries(geometries[kinds[6]])
+    tokens[starts[kinds[6]] + 1] = shapely.get_num_geometries(geometries[kinds[6]])  # multipolygons
     before = np.cumsum(part_sizes) - part_sizes  # tokens of earlier parts, all polygons
     within = before - before[np.searchsorted(part_owner, part_owner)]
     runs.append(_polygon_bodies(parts, starts[kinds[6]][part_owner] + 2 + within, tokens))

@@ -68,8 +68,9 @@ def _rounded(numbers: np.ndarray, digits: int) -> np.ndarray:
     scale = 10.0**digits
     scaled = numbers * scale
     whole = np.rint(scaled)
-    out = whole / scale if digits else whole
-    near_half = np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) <= 4e-16 * np.abs(scaled) + 1e-300
+    out = whole / scale
+    # the product's rounding error is at most 1.1e-16 of it
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) <= 4e-16 * np.abs(scaled)
     unsure = np.flatnonzero(near_half | (np.abs(scaled) >= _EXACT_LIMIT))
     out[unsure] = [round(float(x), digits) for x in numbers[unsure]]
     return out
@@ -92,7 +93,7 @@ def _float_column(numbers: np.ndarray, digits: int | None) -> PropertyColumn:
 
 
 def _object_column(items: np.ndarray, digits: int | None) -> PropertyColumn:
-    if pd.api.types.infer_dtype(items, skipna=True) == "string":  # texts and missing values
+    if pd.api.types.infer_dtype(items, skipna=True) in ("string", "empty"):  # texts, missing
         missing = np.asarray(pd.isna(items), dtype=bool)
         missing[~missing] = items[~missing] == ""
         return PropertyColumn(np.where(missing, None, items).tolist(), missing)
