@@ -17,7 +17,7 @@ from typing import Any
 import folium
 from branca.element import Element
 
-from lifecircle.maps import geojson, offline
+from lifecircle.maps import compact, geojson, offline
 from lifecircle.maps.city_view import (
     CLASS_COLOURS,
     QUARTILE_CLASSES,
@@ -145,7 +145,7 @@ def _units_collection(view: CityView) -> dict[str, Any]:
         ]
         properties[f"c{i}"] = f"c{i}"
         properties[f"t{i}"] = f"t{i}"
-    return geojson.feature_collection(shown, properties)
+    return compact.feature_collection(shown, properties)
 
 
 def _title_html(view: CityView, today: str) -> str:

@@ -1,9 +1,13 @@
 """Compact map data: a GeoJSON FeatureCollection as integer polylines and property columns.
 
 A map page embeds each data set once (``LC.data[name]``) in this form and the page
-script decodes it (``LC.decode`` in ``assets/lifecircle.js``) into the same
-FeatureCollection before Leaflet draws it. :func:`decode_collection` mirrors the
-page script, for tests and tools.
+script decodes it (``LC.decode`` in ``assets/lifecircle.js``) into a
+FeatureCollection before Leaflet draws it. :func:`encode_frame` writes it
+straight from a display frame: the geometry streams from shapely arrays
+(:mod:`lifecircle.maps.compact_geometry`), the properties as whole columns
+(:mod:`lifecircle.maps.property_columns`), never a GeoJSON dict per feature.
+:func:`decode_collection` mirrors the page script, for tests, tools and the
+pages that embed GeoJSON itself (:func:`feature_collection`).
 
 The encoded collection is a dict::
 
@@ -37,25 +41,25 @@ or -1]}``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
+from pandas.api.types import infer_dtype
 
+from lifecircle.maps.compact_geometry import CODES, geometry_streams
 from lifecircle.maps.geojson import COORD_DECIMALS
+from lifecircle.maps.property_columns import (
+    Digits,
+    Properties,
+    PropertyColumn,
+    property_columns,
+)
 
 FORMAT_VERSION = 1
 SCALE = 10**COORD_DECIMALS
-_CODES = {
-    "Point": 1,
-    "LineString": 2,
-    "Polygon": 3,
-    "MultiPoint": 4,
-    "MultiLineString": 5,
-    "MultiPolygon": 6,
-    "GeometryCollection": 7,
-}
-_TYPES = {code: name for name, code in _CODES.items()}
+_TYPES = {code: name for name, code in CODES.items()}
 _MAX_GROUPS = 13  # 5-bit groups of a 64-bit zig-zag value
 
 
@@ -105,106 +109,64 @@ def decode_signed(text: str) -> np.ndarray:
     return (z >> np.uint64(1)).astype(np.int64) ^ -((z & np.uint64(1)).astype(np.int64))
 
 
-def _xy(positions: list[Sequence[float]]) -> np.ndarray:
-    """An (N, 2) array of longitude and latitude; a height, if any, is dropped."""
-    if not positions:
-        return np.zeros((0, 2), dtype=float)
-    try:
-        array = np.asarray(positions, dtype=float)
-    except ValueError:  # some positions with a height, some without
-        array = np.asarray([p[:2] for p in positions], dtype=float)
-    return array[:, :2]
-
-
-class _Writer:
-    """Walks GeoJSON geometries into a structure list and one list of positions."""
-
-    def __init__(self) -> None:
-        self.structure: list[int] = []
-        self.positions: list[Sequence[float]] = []
-
-    def _points(self, coordinates: Sequence[Sequence[float]]) -> None:
-        self.structure.append(len(coordinates))
-        self.positions.extend(coordinates)
-
-    def _polygon(self, rings: Sequence[Sequence[Sequence[float]]]) -> None:
-        self.structure.append(len(rings))
-        for ring in rings:
-            closed = len(ring) > 1 and list(ring[0]) == list(ring[-1])
-            self._points(ring[:-1] if closed else ring)
-
-    def geometry(self, geometry: dict[str, Any] | None) -> None:
-        if geometry is None or (geometry["type"] == "Point" and not geometry["coordinates"]):
-            self.structure.append(0)  # no geometry, or an empty point: nothing to draw
-            return
-        kind = geometry["type"]
-        if kind not in _CODES:
-            raise ValueError(f"unknown geometry type {kind!r}")
-        self.structure.append(_CODES[kind])
-        coordinates = geometry.get("coordinates")
-        if kind == "Point":
-            self.positions.append(coordinates)
-        elif kind in ("LineString", "MultiPoint"):
-            self._points(coordinates)
-        elif kind == "Polygon":
-            self._polygon(coordinates)
-        elif kind == "MultiLineString":
-            self.structure.append(len(coordinates))
-            for line in coordinates:
-                self._points(line)
-        elif kind == "MultiPolygon":
-            self.structure.append(len(coordinates))
-            for polygon in coordinates:
-                self._polygon(polygon)
-        else:
-            members = geometry["geometries"]
-            self.structure.append(len(members))
-            for member in members:
-                self.geometry(member)
-
-
-def _column(values: list[Any]) -> Any:
-    """A property column; repeated texts as a dictionary and indexes."""
-    texts = [v for v in values if v is not None]
-    if len(values) >= 8 and texts and all(isinstance(v, str) for v in texts):
-        distinct = list(dict.fromkeys(texts))
+def _column(column: PropertyColumn) -> Any:
+    """A property column as written; repeated texts as a dictionary and indexes."""
+    values = column.values
+    texts = not column.missing.all() and infer_dtype(values, skipna=True) == "string"
+    if len(values) >= 8 and texts:
+        index, distinct = pd.factorize(np.asarray(values, dtype=object))  # first-seen order
         if 2 * len(distinct) <= len(values):
-            index = {text: i for i, text in enumerate(distinct)}
-            return {"d": distinct, "i": [-1 if v is None else index[v] for v in values]}
+            return {"d": distinct.tolist(), "i": index.tolist()}
     return values
 
 
-def encode_collection(collection: dict[str, Any]) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection in the compact form (see the module docstring).
+def encode_frame(
+    frame: gpd.GeoDataFrame, properties: Properties, digits: Digits | None = None
+) -> dict[str, Any]:
+    """A map data set in the compact form (see the module docstring), one feature per row.
 
     Parameters
     ----------
-    collection : dict
-        Features with coordinates in degrees on the 1e-5 grid (display frames).
+    frame : GeoDataFrame
+        Already in display coordinates, degrees on the 1e-5 grid (see
+        :func:`lifecircle.maps.geojson.to_display`).
+    properties, digits : mapping
+        The properties and their decimals, as
+        :func:`lifecircle.maps.property_columns.property_columns` reads them.
 
     Returns
     -------
     dict
-        ``lc``, ``n``, ``s``, ``c`` and ``p``; JSON-ready.
+        ``lc``, ``n``, ``s``, ``c`` and ``p``; JSON-ready. A property missing
+        from every feature has no column; columns come in the order features
+        first have them.
     """
-    features = collection.get("features", [])
-    writer = _Writer()
-    names: dict[str, None] = {}
-    for feature in features:
-        writer.geometry(feature.get("geometry"))
-        names.update(dict.fromkeys(feature.get("properties") or {}))
-    integers = np.rint(_xy(writer.positions) * SCALE).astype(np.int64)
+    geometries = np.asarray(frame.geometry.array) if len(frame) else np.zeros(0, dtype=object)
+    structure, coordinates = geometry_streams(geometries)
+    integers = np.rint(coordinates * SCALE).astype(np.int64)
     deltas = np.diff(integers, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).reshape(-1)
-    columns = {
-        name: _column([(f.get("properties") or {}).get(name) for f in features]) for name in names
-    }
+    columns = property_columns(frame, properties, digits)
+    present = [(name, c) for name, c in columns.items() if not c.missing.all()]
+    # as the features list them: by the first feature that has the property
+    present.sort(key=lambda item: int(np.argmin(item[1].missing)))
     return {
         "lc": FORMAT_VERSION,
-        "n": len(features),
-        "s": encode_unsigned(np.asarray(writer.structure, dtype=np.uint64)),
+        "n": len(frame),
+        "s": encode_unsigned(structure),
         "c": encode_signed(deltas),
-        "p": columns,
+        "p": {name: _column(column) for name, column in present},
     }
+
+
+def feature_collection(
+    frame: gpd.GeoDataFrame, properties: Properties, digits: Digits | None = None
+) -> dict[str, Any]:
+    """The GeoJSON FeatureCollection of :func:`encode_frame` (for pages that embed GeoJSON).
+
+    Coordinates are those of the 1e-5 grid; a property whose value is missing
+    (None, NaN or the empty string) is left out of its feature.
+    """
+    return decode_collection(encode_frame(frame, properties, digits))
 
 
 class _Reader:

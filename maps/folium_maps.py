@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from branca.element import Element
 
-from lifecircle.maps import basemap_labels, geojson, mapdata, offline
+from lifecircle.maps import basemap_labels, compact, geojson, mapdata, offline
 from lifecircle.maps.basemaps import tile_layers
 from lifecircle.maps.gap_counts import circle_gap_counts
 from lifecircle.maps.js import Script, closing_script, page_css, setup_script
@@ -130,7 +130,7 @@ def build_map(
     _add_title(m, ctx, title, aggregated, radius, detail_links, back_link)
     _add_closing_script(m, ctx, bounds)
 
-    counts = {name: len(col.get("features", [])) for name, col in data.items()}
+    counts = {name: col["n"] for name, col in data.items()}
     return m, {"aggregated": aggregated, "hex_radius_m": radius, "features": counts}
 
 
@@ -207,7 +207,7 @@ def _page_data(
     only: list[str] | None,
     hex_radius_m: float | None = None,
 ) -> dict[str, Any]:
-    """Every feature collection the page embeds once, by data-set name (``LC.data``).
+    """Every data set the page embeds once, compact, by data-set name (``LC.data``).
 
     The sites map (``only``: its categories) embeds only those categories' gaps.
     On a hexagon overview (``hex_radius_m``, m) zones are drawn at the hexagons'
@@ -248,7 +248,7 @@ def _gap_count_data(
         within_unit=True,
         min_hole_m2=detail.min_hole_m2,
     )
-    return geojson.feature_collection(
+    return compact.encode_frame(
         display,
         {"n": "n_missing", "cats": "categories", "r": "residents", "e": "elderly"},
         {"n": 0, "r": 0, "e": 0},
@@ -268,7 +268,7 @@ def _unit_care_data(ctx: MapContext) -> dict[str, Any] | None:
     frame["residents"] = frame["unit_id"].map(residents).astype(float)
     frame["name"] = frame["unit_id"].map(ctx.unit_names())
     display = geojson.to_display(frame, gcj02=ctx.gcj02, simplify_m=mapdata.CONTEXT_SIMPLIFY_M)
-    return geojson.feature_collection(
+    return compact.encode_frame(
         display, {"name": "name", "p": "per_1000", "r": "residents"}, {"p": 1, "r": 0}
     )
 
@@ -280,7 +280,7 @@ def _place_label_data(ctx: MapContext) -> dict[str, Any]:
         "place_labels",
         lambda: basemap_labels.place_label_points(layerset.boundary, ctx.unit_names()),
     )
-    return geojson.feature_collection(places, {"nm": "name"})
+    return compact.encode_frame(places, {"nm": "name"})
 
 
 def _road_label_data(ctx: MapContext) -> dict[str, Any]:
@@ -288,7 +288,7 @@ def _road_label_data(ctx: MapContext) -> dict[str, Any]:
     layerset = ctx.results.layerset
     roads = ctx.display("road_labels", lambda: basemap_labels.road_label_points(layerset.roads))
     return {
-        "road_labels": geojson.feature_collection(
+        "road_labels": compact.encode_frame(
             roads, {"nm": "name", "a": "angle", "z": "min_zoom"}, {"a": 1}
         ),
     }
@@ -310,15 +310,15 @@ def _sites_data(ctx: MapContext, overlay: SitesOverlay) -> dict[str, Any]:
     crs = ctx.results.layerset.crs
     sites = geojson.to_display(overlay.sites.to_crs(crs), gcj02=ctx.gcj02)
     present = {k: v for k, v in SITE_PROPERTIES.items() if v in sites.columns}
-    data = {"sites": geojson.feature_collection(sites, present)}
+    data = {"sites": compact.encode_frame(sites, present)}
     if overlay.service_areas is not None and len(overlay.service_areas):
         areas = geojson.to_display(
             overlay.service_areas.to_crs(crs), gcj02=ctx.gcj02, simplify_m=5.0
         )
-        data["site_areas"] = geojson.feature_collection(areas, {"id": "site_id", "c": "category"})
+        data["site_areas"] = compact.encode_frame(areas, {"id": "site_id", "c": "category"})
     if overlay.newly_covered is not None and len(overlay.newly_covered):
         newly = geojson.to_display(overlay.newly_covered.to_crs(crs), gcj02=ctx.gcj02)
-        data["newly"] = geojson.feature_collection(
+        data["newly"] = compact.encode_frame(
             newly, {"id": "demand_id", "r": "residents", "e": "elderly"}
         )
     return data

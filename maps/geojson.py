@@ -4,17 +4,14 @@ Layers come in the LayerSet's metric CRS. For drawing they are simplified to
 display scale (in metres, before reprojection), reprojected to WGS84, shifted
 to GCJ-02 when the basemap is AMap, and rounded to five decimals (at most
 0.56 m north-south and 0.48 m east-west in Shanghai: under a screen pixel at
-zoom 17). Properties that are missing (None or "") are left out of a feature:
-the page script reads an absent property exactly as a null one (no popup row
-unless the row has a missing text, the null colour, no tooltip).
+zoom 17). The data sets a page embeds are written from these frames by
+:func:`lifecircle.maps.compact.encode_frame`.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections.abc import Callable, Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -126,76 +123,6 @@ def to_display(
         values = shapely.transform(values, gcj02_shift)
     values = snap_to_grid(values)
     return out.set_geometry(gpd.GeoSeries(values, index=out.index, crs=4326))
-
-
-def _plain(value: Any, digits: int | None) -> Any:
-    """A JSON-ready scalar: NaN/None → None, numpy → Python, floats rounded."""
-    if value is None:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        number = float(value)
-        if math.isnan(number) or math.isinf(number):
-            return None
-        if digits is None:
-            return number
-        rounded = round(number, digits)
-        return int(rounded) if digits == 0 else rounded
-    try:
-        if value != value:  # pandas NA / NaN in object columns
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
-
-
-def feature_collection(
-    frame: gpd.GeoDataFrame,
-    properties: Mapping[str, str | Callable[[gpd.GeoDataFrame], Any]],
-    digits: Mapping[str, int | None] | None = None,
-) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection with only the named properties.
-
-    Parameters
-    ----------
-    frame : GeoDataFrame
-        Already in display coordinates (see :func:`to_display`).
-    properties : mapping
-        Output property name → source column name, or a function of the frame
-        returning a sequence (one value per row).
-    digits : mapping, optional
-        Output property name → decimals to round floats to (None keeps them).
-
-    Returns
-    -------
-    dict
-        One Feature per row, in row order; a property whose value is None or
-        the empty string is left out of its feature (the page treats a missing
-        property as null), which keeps mostly-empty minute columns small.
-    """
-    digits = dict(digits or {})
-    columns: dict[str, list[Any]] = {}
-    for name, source in properties.items():
-        values = source(frame) if callable(source) else frame[source]
-        places = digits.get(name, 2)
-        columns[name] = [_plain(v, places) for v in list(values)]
-    geometries = (
-        [json.loads(text) for text in shapely.to_geojson(np.asarray(frame.geometry.array))]
-        if len(frame)
-        else []
-    )
-    features = []
-    for i, geometry in enumerate(geometries):
-        props = {
-            name: values[i]
-            for name, values in columns.items()
-            if values[i] is not None and values[i] != ""
-        }
-        features.append({"type": "Feature", "properties": props, "geometry": geometry})
-    return {"type": "FeatureCollection", "features": features}
 
 
 def script_json(value: Any) -> str:

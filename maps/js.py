@@ -22,7 +22,6 @@ from typing import Any
 from branca.element import MacroElement
 from jinja2 import Template
 
-from lifecircle.maps.compact import encode_collection
 from lifecircle.maps.geojson import script_json
 
 ASSET_PACKAGE = "lifecircle.maps"
@@ -79,13 +78,10 @@ def setup_script(map_name: str, config: dict[str, Any], data: dict[str, Any]) ->
         ``lang``, ``panes``, ``cats`` (names, colour, symbol shape) and
         ``vectorBasemap`` (see ``LC.setup``).
     data : dict
-        GeoJSON feature collections by data-set name (embedded compact).
+        Data sets by name, in the compact form of :mod:`lifecircle.maps.compact`.
     """
     lines = [asset_text(PAGE_SCRIPT), f"LC.setup({map_name}, {script_json(config)});"]
-    lines += [
-        f"LC.data[{script_json(name)}] = {script_json(encode_collection(col))};"
-        for name, col in data.items()
-    ]
+    lines += [f"LC.data[{script_json(name)}] = {script_json(col)};" for name, col in data.items()]
     return Script("\n".join(lines))
 
 

@@ -2,8 +2,9 @@
 
 Everything here is computed from a :class:`~analyses.subdistrict.RunFrames`
 in Python, once: display-ready frames (WGS84 or GCJ-02, simplified), the
-feature collections the page embeds, and the class breaks the page, the
-legend and the static maps share.
+feature collections the page embeds (``*_collection``, in the compact form of
+:mod:`lifecircle.maps.compact`; ``compact.decode_collection`` reads one as
+GeoJSON), and the class breaks the page, the legend and the static maps share.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import shapely
 
 from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.layers.barriers import barrier_railways
-from lifecircle.maps import geojson
+from lifecircle.maps import compact, geojson
 from lifecircle.maps.aggregate import aggregate_to_hexagons, hex_size_for
 from lifecircle.maps.basemaps import needs_gcj02
 from lifecircle.maps.labels import category_name, circle_name, no_data_label, t
@@ -430,12 +431,12 @@ def demand_frame(
 
 
 def demand_collection(ctx: MapContext, kind: str, frame: gpd.GeoDataFrame) -> dict:
-    """The demand feature collection of a map (points or hexagons)."""
+    """The demand data set of a map (points or hexagons), compact."""
     display = geojson.to_display(frame, gcj02=ctx.gcj02, simplify_m=0)
     props: dict[str, str] = {c: c for c in display.columns if c != "geometry"}
     digits = {name: 1 for name in props}
     digits.update({"r": 0, "e": 0, "n": 0, "mis": 0, "s2": 4})
-    return geojson.feature_collection(display, props, digits)
+    return compact.encode_frame(display, props, digits)
 
 
 def facility_collection(ctx: MapContext, kind: str) -> dict:
@@ -459,7 +460,7 @@ def facility_collection(ctx: MapContext, kind: str) -> dict:
     }
     if "load_ratio" in display:
         props["lr"] = "load_ratio"
-    return geojson.feature_collection(display, props, {"cap": 1, "sv": 0, "lr": 2})
+    return compact.encode_frame(display, props, {"cap": 1, "sv": 0, "lr": 2})
 
 
 def _unit_text(unit: Any, lang: str) -> str | None:
@@ -499,7 +500,7 @@ def area_collection(ctx: MapContext, kind: str, hex_radius_m: float | None = Non
         "min": "minutes",
         "wm": "walk_m",
     }
-    return geojson.feature_collection(display, props, {"min": 1, "wm": 0})
+    return compact.encode_frame(display, props, {"min": 1, "wm": 0})
 
 
 def _area_frame(ctx: MapContext) -> gpd.GeoDataFrame:
@@ -571,7 +572,7 @@ def gap_collection(
         "nw": walk_text,
         "nf": "nearest_facility_id",
     }
-    return geojson.feature_collection(display, props, {"r": 0, "e": 0, "pa": 0})
+    return compact.encode_frame(display, props, {"r": 0, "e": 0, "pa": 0})
 
 
 def surface_railways(layerset) -> gpd.GeoDataFrame:
@@ -596,20 +597,20 @@ def context_collections(ctx: MapContext) -> dict[str, dict]:
 
     outline = ctx.display("outline", outline_metric)
     out = {
-        "units": geojson.feature_collection(
+        "units": compact.encode_frame(
             units, {"name": lambda f: f["unit_id"].astype(str).map(names)}
         ),
-        "outline": geojson.feature_collection(outline, {}),
-        "water": geojson.feature_collection(ctx.display("water", layerset.water), {"name": "name"}),
-        "railways": geojson.feature_collection(
+        "outline": compact.encode_frame(outline, {}),
+        "water": compact.encode_frame(ctx.display("water", layerset.water), {"name": "name"}),
+        "railways": compact.encode_frame(
             ctx.display("railways", surface_railways(layerset)), {"name": "name"}
         ),
     }
     if ctx.basemap == "none":
         roads = ctx.display("roads", layerset.roads, simplify_m=3.0)
-        out["roads"] = geojson.feature_collection(roads, {"hw": "highway"})
+        out["roads"] = compact.encode_frame(roads, {"hw": "highway"})
         buildings = ctx.display("buildings", layerset.buildings, simplify_m=1.0)
-        out["buildings"] = geojson.feature_collection(buildings, {})
+        out["buildings"] = compact.encode_frame(buildings, {})
     return out
 
 

@@ -202,7 +202,7 @@ def test_amap_shifts_overlays_to_gcj02(results):
 
     def first_point(basemap: str) -> tuple[float, float]:
         ctx = mapdata.make_context(results, MapOptions(basemap=basemap))
-        collection = mapdata.facility_collection(ctx, "life_circle")
+        collection = decode_collection(mapdata.facility_collection(ctx, "life_circle"))
         feature = next(
             f
             for f in collection["features"]
@@ -301,7 +301,7 @@ def test_service_areas_and_radius_layers(zh_maps, results):
 
 def test_gap_popups_say_none_within_30_minutes(results):
     ctx = mapdata.make_context(results, MapOptions())
-    gaps = mapdata.gap_collection(ctx, "care_coverage")["features"]
+    gaps = decode_collection(mapdata.gap_collection(ctx, "care_coverage"))["features"]
     frame = results.gaps[
         results.gaps["kind_key"].isin(mapdata.map_categories(results.profile, "care_coverage"))
     ]

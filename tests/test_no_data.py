@@ -196,7 +196,7 @@ def test_report_and_maps_say_no_data(no_care, tmp_path, lang, word, care_list):
         encoding="utf-8")
     assert word in care_page and care_list in care_page
     ctx = mapdata.make_context(no_care, options)
-    assert mapdata.gap_collection(ctx, "care_coverage")["features"] == []
+    assert mapdata.gap_collection(ctx, "care_coverage")["n"] == 0
     layers = {layer.key: layer for layer in mapdata.demand_layers(ctx, "care_coverage")}
     for cat in CARE:
         assert word in layers[f"min_{cat}"].name
