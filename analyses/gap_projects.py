@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from lifecircle.analyses.gaps import cluster_labels
 from lifecircle.analyses.table_locations import with_locations
 from lifecircle.standards.profile import Profile
 
@@ -133,18 +134,41 @@ def circle_weights(profile: Profile, shares: Mapping[str, float | None]) -> dict
 
 
 def _members(
-    zone: gpd.GeoSeries, demand: gpd.GeoDataFrame, lacking: np.ndarray
+    zone: gpd.GeoDataFrame, demand: gpd.GeoDataFrame, lacking: np.ndarray, link_m: float | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Demand rows lacking the category inside each zone polygon (a zone's own points).
+
+    A zone holds one connected group of the lacking points (linked closer than
+    ``link_m``, as :func:`lifecircle.analyses.gaps.gap_zones` draws them), so
+    one point per group finds its zone; when the groups do not match the zones'
+    ``demand_points`` (other zones, another linking distance), every lacking
+    point is tested against the polygons instead.
 
     Returns the zone (position in ``zone``) and the demand row of each member,
     sorted by zone, then by row.
     """
-    candidates = demand[lacking]
-    hits_zone, hits_point = candidates.sindex.query(zone.values, predicate="intersects")
-    rows = np.flatnonzero(lacking)[hits_point]
-    order = np.lexsort((rows, hits_zone))
-    return hits_zone[order], rows[order]
+    rows = np.flatnonzero(lacking)
+    points = demand.geometry.to_numpy()
+    polygons = zone.geometry.to_numpy()
+    found = None
+    if link_m is not None and rows.size and "demand_points" in zone:
+        xy = np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
+        labels = cluster_labels(xy[rows], link_m)
+        _, first = np.unique(labels, return_index=True)
+        # the tree holds the points, so each (large) zone is prepared once as the query geometry
+        which, group = shapely.STRtree(points[rows[first]]).query(polygons, predicate="contains")
+        group_zone = np.full(first.size, -1)
+        group_zone[group] = which
+        zone_of = group_zone[labels]
+        counts = np.bincount(zone_of[zone_of >= 0], minlength=len(zone))
+        if (counts == zone["demand_points"].to_numpy()).all():
+            found = zone_of[zone_of >= 0], rows[zone_of >= 0]
+    if found is None:
+        found = shapely.STRtree(points[rows]).query(polygons, predicate="intersects")
+        found = found[0], rows[found[1]]
+    zone_of, members = found
+    order = np.lexsort((members, zone_of))
+    return zone_of[order], members[order]
 
 
 def _target_people(demand: gpd.GeoDataFrame, target: str) -> np.ndarray:
@@ -164,6 +188,7 @@ def gap_projects(
     boundary: gpd.GeoDataFrame,
     facility_names: Mapping[str, str],
     circle_shares: Mapping[str, float | None],
+    link_m: float | None = None,
 ) -> pd.DataFrame:
     """One row per category gap zone, with its place, people and priority, ranked.
 
@@ -183,6 +208,10 @@ def gap_projects(
         Facility id → name (the nearest existing facility is named, not numbered).
     circle_shares : mapping
         Circle id → the share that has the circle (for :func:`circle_weights`).
+    link_m : float, optional
+        The linking distance (m) the zones were drawn with: a zone's residents
+        are then found by their connected group, not by testing every resident
+        against the polygons.
 
     Returns
     -------
@@ -213,7 +242,7 @@ def gap_projects(
             if met_column and met_column in demand
             else np.ones(len(demand), dtype=bool)
         )
-        zone_of, rows = _members(group.geometry, demand, lacking)
+        zone_of, rows = _members(group, demand, lacking, link_m)
         in_circle = lacking_circle[rows]
         circle_people = np.bincount(
             zone_of, weights=people[rows] * in_circle, minlength=len(group)

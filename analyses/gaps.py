@@ -20,7 +20,7 @@ from scipy.spatial import cKDTree
 
 from lifecircle.analyses.access import AccessTable
 from lifecircle.analyses.life_circle import target_population
-from lifecircle.spatial.disc_union import disc_union_parts
+from lifecircle.spatial.disc_union import disc_union_groups
 from lifecircle.spatial.threads import map_in_threads
 
 GAP_COLUMNS = [
@@ -53,7 +53,8 @@ def linking_distance_m(demand: gpd.GeoDataFrame, grid_size_m: float | None) -> f
     return max(60.0, 2.5 * float(np.median(distances[:, 1])))
 
 
-def _clusters(xy: np.ndarray, link_m: float) -> np.ndarray:
+def cluster_labels(xy: np.ndarray, link_m: float) -> np.ndarray:
+    """Connected components (0, 1, ...) of points linked when closer than ``link_m`` (m)."""
     pairs = cKDTree(xy).query_pairs(link_m, output_type="ndarray")
     n = len(xy)
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
@@ -108,7 +109,7 @@ def gap_zones(
         rows = np.flatnonzero(mask)
         if rows.size == 0:
             return None
-        labels = _clusters(xy[rows], link_m)
+        labels = cluster_labels(xy[rows], link_m)
         polygons = zone_polygons(xy, rows, labels, zone_buffer_m)
         return _zone_rows(demand, access, rows, labels, polygons, kind, key, cats, uncovered)
 
@@ -191,8 +192,8 @@ def zone_polygons(
     """The union of the discs (radius ``zone_buffer_m``, metres) around each zone's points.
 
     The discs of all zones are traced at once, each zone apart from the others
-    (:func:`lifecircle.spatial.disc_union.disc_union_parts`, no polygon
-    unions); each traced part goes to the zone of the points inside it. Where
+    (:func:`lifecircle.spatial.disc_union.disc_union_groups`, no polygon
+    unions); each traced part goes to the zone its tracing grid names. Where
     discs of two zones overlap (discs wider than half the linking distance),
     the overlap is split between the zones along the line of equal distance.
 
@@ -215,13 +216,8 @@ def zone_polygons(
     """
     n_zones = int(labels.max()) + 1
     out = np.empty(n_zones, dtype=object)
-    points = xy[rows]
-    parts = disc_union_parts(points, zone_buffer_m, group=labels)
-    # the tree holds the points, so each part is prepared once as the query geometry
-    part, inside = shapely.STRtree(shapely.points(points)).query(parts, predicate="contains")
-    zone = np.full(parts.size, -1)
-    zone[part] = labels[inside]
-    _collect(out, parts[zone >= 0], zone[zone >= 0])
+    parts, zone = disc_union_groups(xy[rows], zone_buffer_m, group=labels)
+    _collect(out, parts, zone)
     return out
 
 

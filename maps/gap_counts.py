@@ -19,18 +19,22 @@ from collections.abc import Sequence
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from lifecircle.analyses.gaps import linking_distance_m, zone_polygons
+from lifecircle.analyses.gaps import cluster_labels, linking_distance_m, zone_polygons
 from lifecircle.analyses.subdistrict import RunFrames
 
 COUNT_COLUMNS = ["n_missing", "categories", "residents", "elderly", "geometry"]
 
 
+def zone_link_m(results: RunFrames) -> float:
+    """The linking distance (m) the run's gap zones were drawn with."""
+    grid = results.layerset.meta.get("demand_grid", {}).get("size_m")
+    return linking_distance_m(results.demand, grid)
+
+
 def zone_radius_m(results: RunFrames) -> float:
     """Disc radius (m) of the gap zones: half the linking distance, as in the analysis."""
-    grid = results.layerset.meta.get("demand_grid", {}).get("size_m")
-    return linking_distance_m(results.demand, grid) / 2.0
+    return zone_link_m(results) / 2.0
 
 
 def circle_gap_counts(
@@ -130,22 +134,19 @@ def uncovered_zones(
     -------
     GeoDataFrame
         Columns as :func:`missing_count_zones` (``n_missing`` 1, ``categories``
-        empty), one row per separate zone.
+        empty), one row per group of uncovered points whose discs touch (a
+        MultiPolygon where served residents cut the group's discs apart).
     """
     uncovered = np.asarray(uncovered, dtype=bool)
     if not uncovered.any():
         return _empty(demand.crs)
-    zones = _zones(demand, uncovered.astype(int), ["", ""], np.array([0, 1]), radius_m)
-    parts = zones[zones["n_missing"] == 1].explode(index_parts=False).reset_index(drop=True)
     rows = np.flatnonzero(uncovered)
-    # the tree holds the points, so each (large) part is prepared once as the query geometry
-    points = shapely.STRtree(demand.geometry.to_numpy()[rows])
-    part, inside = points.query(parts.geometry.to_numpy(), predicate="contains")
-    people = demand[["residents", "elderly"]].to_numpy(dtype=float)[rows]
-    for column, values in zip(("residents", "elderly"), people.T, strict=True):
-        parts[column] = np.bincount(part, weights=values[inside], minlength=len(parts))
-    parts = parts.sort_values("residents", ascending=False, kind="stable")
-    return gpd.GeoDataFrame(parts[COUNT_COLUMNS].reset_index(drop=True), crs=demand.crs)
+    xy = np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
+    # a zone per group of uncovered points whose discs touch; 0 is the served points
+    label = np.zeros(len(demand), dtype=np.int64)
+    label[rows] = cluster_labels(xy[rows], 2.0 * radius_m) + 1
+    n = int(label.max()) + 1
+    return _zones(demand, label, [""] * n, np.minimum(np.arange(n), 1), radius_m)
 
 
 def _zones(

@@ -24,6 +24,7 @@ from lifecircle.analyses.gap_projects import (
 )
 from lifecircle.analyses.subdistrict import RunFrames
 from lifecircle.analyses.table_locations import with_locations
+from lifecircle.maps.gap_counts import zone_link_m
 from lifecircle.maps.labels import (
     LABELS,
     category_name,
@@ -355,6 +356,7 @@ def project_table(results: RunFrames) -> pd.DataFrame:
         results.layerset.boundary,
         names,
         circle_shares(results),
+        link_m=zone_link_m(results),
     )
 
 

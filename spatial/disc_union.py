@@ -51,6 +51,7 @@ __all__ = [
     "MIN_STEPS_PER_RADIUS",
     "NODE_BUDGET",
     "TILE_CELLS",
+    "disc_union_groups",
     "disc_union_parts",
     "steps_per_radius_for",
 ]
@@ -179,6 +180,20 @@ def disc_union_parts(
 ) -> np.ndarray:
     """The separate polygons of the union of discs of ``radius_m`` around ``xy``.
 
+    As :func:`disc_union_groups`, without the group of each polygon.
+    """
+    return disc_union_groups(xy, radius_m, group, steps_per_radius, tile_cells)[0]
+
+
+def disc_union_groups(
+    xy: np.ndarray,
+    radius_m: float,
+    group: np.ndarray | None = None,
+    steps_per_radius: int | None = None,
+    tile_cells: int = TILE_CELLS,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The separate polygons of the union of discs of ``radius_m`` around ``xy``, and their groups.
+
     Parameters
     ----------
     xy : ndarray
@@ -197,9 +212,12 @@ def disc_union_parts(
 
     Returns
     -------
-    ndarray of shapely.Polygon
+    parts : ndarray of shapely.Polygon
         One polygon (with its holes) per connected part of the union, in the
         points' CRS. Every point lies inside one of them.
+    groups : ndarray of int
+        The group of each part's points, read off the tracing grid (no
+        point-in-polygon test).
     """
     xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
     group = np.zeros(len(xy), dtype=np.int64) if group is None else np.asarray(group)
@@ -221,6 +239,7 @@ def disc_union_parts(
     by_tile = np.argsort(tile_id, kind="stable")
     starts = np.searchsorted(tile_id[by_tile], np.arange(tiles[0] * tiles[1] + 1))
     pieces: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
     cuts: list[np.ndarray] = []  # per piece: whether it reaches an overlap with another tile
     for ty in range(int(tiles[1])):
         for tx in range(int(tiles[0])):
@@ -244,8 +263,11 @@ def disc_union_parts(
             field, owner = field[crop].astype(np.float64), owner[crop]
             del crop
             _separate_groups(field, owner, radius_m)
-            traced = field[t0[1] - f0[1] : t1[1] - f0[1], t0[0] - f0[0] : t1[0] - f0[0]]
-            parts = _trace(xs[t0[0] : t1[0]], ys[t0[1] : t1[1]], traced, radius_m)
+            window = (slice(t0[1] - f0[1], t1[1] - f0[1]), slice(t0[0] - f0[0], t1[0] - f0[0]))
+            parts, first = _trace(xs[t0[0] : t1[0]], ys[t0[1] : t1[1]], field[window], radius_m)
+            owners.append(
+                _inside_owner(first, xs[t0[0]], ys[t0[1]], step, field[window], owner[window])
+            )
             # overlaps: the last cell of the tile's traced nodes (shared with the next
             # tile) and its first cell (shared with the previous one)
             bounds = shapely.bounds(parts)
@@ -258,8 +280,8 @@ def disc_union_parts(
             pieces.append(parts)
             cuts.append(cut)
     if not pieces:
-        return np.empty(0, dtype=object)
-    return _join_tiles(np.concatenate(pieces), np.concatenate(cuts))
+        return np.empty(0, dtype=object), np.empty(0, dtype=np.int64)
+    return _join_tiles(np.concatenate(pieces), np.concatenate(owners), np.concatenate(cuts))
 
 
 def _points_near(
@@ -274,26 +296,65 @@ def _points_near(
     return np.concatenate(out)
 
 
-def _trace(xs: np.ndarray, ys: np.ndarray, field: np.ndarray, radius: float) -> np.ndarray:
-    """Polygons (with holes) of the region ``field <= radius`` (filled contours)."""
+def _trace(
+    xs: np.ndarray, ys: np.ndarray, field: np.ndarray, radius: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Polygons (with holes) of the region ``field <= radius`` (filled contours).
+
+    Also returns the first vertex of each polygon's outer ring, (n, 2).
+    """
     generator = contourpy.contour_generator(xs, ys, field, fill_type="OuterOffset")
     rings_per_polygon, offsets_per_polygon = generator.filled(-1.0, radius)
     polygons = np.empty(len(rings_per_polygon), dtype=object)
+    first = np.empty((len(rings_per_polygon), 2))
     for i, (coords, offsets) in enumerate(zip(rings_per_polygon, offsets_per_polygon, strict=True)):
         ring_of = np.repeat(np.arange(offsets.size - 1), np.diff(offsets))
         rings = shapely.linearrings(coords, indices=ring_of)
         polygons[i] = shapely.Polygon(rings[0], rings[1:])
-    return polygons
+        first[i] = coords[0]
+    return polygons, first
 
 
-def _join_tiles(pieces: np.ndarray, cut: np.ndarray) -> np.ndarray:
+def _inside_owner(
+    vertex: np.ndarray,
+    x0: float,
+    y0: float,
+    step: float,
+    field: np.ndarray,
+    owner: np.ndarray,
+) -> np.ndarray:
+    """The group of the polygon through each traced ``vertex``: that of its inside grid node.
+
+    A traced vertex lies on a grid line between an inside node and an outside
+    one; of the (up to four) nodes around it the one with the smallest distance
+    is inside the polygon. No grid cell holds inside nodes of two groups
+    (:func:`_separate_groups`), so its group is the polygon's.
+    """
+    if len(vertex) == 0:
+        return np.empty(0, dtype=np.int64)
+    h, w = field.shape
+    fx = (vertex[:, 0] - x0) / step
+    fy = (vertex[:, 1] - y0) / step
+    ix = np.clip(np.stack([np.floor(fx), np.ceil(fx)], 1).astype(np.int64), 0, w - 1)
+    iy = np.clip(np.stack([np.floor(fy), np.ceil(fy)], 1).astype(np.int64), 0, h - 1)
+    cx = np.repeat(ix, 2, axis=1)  # (n, 4): x0 x0 x1 x1
+    cy = np.tile(iy, 2)  # (n, 4): y0 y1 y0 y1
+    best = np.argmin(field[cy, cx], axis=1)
+    rows = np.arange(len(vertex))
+    return owner[cy[rows, best], cx[rows, best]]
+
+
+def _join_tiles(
+    pieces: np.ndarray, groups: np.ndarray, cut: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The pieces, those that overlap across a tile edge joined into one polygon.
 
     Pieces of two groups never overlap (each tile separates the groups on the
     same nodes), so joining the pieces that overlap joins one group's part.
+    Returns the polygons and their groups.
     """
-    keep = list(pieces[~cut])
-    edge = pieces[cut]
+    keep, keep_groups = list(pieces[~cut]), list(groups[~cut])
+    edge, edge_groups = pieces[cut], groups[cut]
     if edge.size:
         tree = shapely.STRtree(edge)
         left, right = tree.query(edge, predicate="intersects")
@@ -301,5 +362,7 @@ def _join_tiles(pieces: np.ndarray, cut: np.ndarray) -> np.ndarray:
         _, label = connected_components(graph, directed=False)
         for members in np.split(np.argsort(label), np.cumsum(np.bincount(label))[:-1]):
             joined = edge[members[0]] if members.size == 1 else shapely.union_all(edge[members])
-            keep.extend(shapely.get_parts(joined))
-    return np.array(keep, dtype=object)
+            parts = shapely.get_parts(joined)
+            keep.extend(parts)
+            keep_groups.extend([edge_groups[members[0]]] * len(parts))
+    return np.array(keep, dtype=object), np.array(keep_groups, dtype=np.int64)

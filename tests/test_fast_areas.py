@@ -271,7 +271,7 @@ def test_run_config_takes_facility_areas(tmp_path):
 @pytest.mark.parametrize("radius_m", [40.0, 75.0])
 def test_tiled_trace_is_the_whole_grid_trace(seed, radius_m):
     """Tiles of the smallest size give the same parts as one grid (groups kept apart)."""
-    from lifecircle.spatial.disc_union import disc_union_parts
+    from lifecircle.spatial.disc_union import disc_union_groups, disc_union_parts
 
     rng = np.random.default_rng(seed)
     centres = rng.uniform(0, 3000, size=(10, 2))
@@ -295,6 +295,14 @@ def test_tiled_trace_is_the_whole_grid_trace(seed, radius_m):
     assert held == sorted(
         tuple(np.flatnonzero(shapely.contains_xy(p, xy[:, 0], xy[:, 1]))) for p in whole
     )
+    # the group read off the grid is that of every point the part holds, tiled or not
+    for cells in (10**6, 1):
+        parts, groups = disc_union_groups(xy, radius_m, group=group, tile_cells=cells)
+        for part, part_group in zip(parts, groups, strict=True):
+            # a part can hold no point (a piece of a disc cut off where two groups meet),
+            # or a point of another group within a grid step of its own (random groups here)
+            inside = shapely.contains_xy(part, xy[:, 0], xy[:, 1])
+            assert not inside.any() or part_group in group[inside]
 
 
 def test_wide_extents_trace_on_a_coarser_grid_that_still_holds_every_point():
