@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -55,6 +56,12 @@ _FORMATS: dict[str, tuple[int, str]] = {
 }
 
 _MAX_WIDTH = 60  # characters; longer text wraps nothing, it is only cut off on screen
+_BOLD = Font(bold=True)
+
+
+#: Rows of one sheet: Excel's limit (1,048,576) less the header row. A longer
+#: table continues on sheets "title (2)", "title (3)"...; its CSV holds it whole.
+MAX_SHEET_ROWS = 1_048_575
 
 
 def _cell_value(value: Any, decimals: int | None) -> Any:
@@ -77,6 +84,23 @@ def _cell_value(value: Any, decimals: int | None) -> Any:
     return neutralise_formula(str(value))
 
 
+def _column_values(column: pd.Series, decimals: int | None) -> list[Any]:
+    """:func:`_cell_value` of every value of ``column``, whole columns of numbers at once."""
+    if column.dtype.kind == "f" and isinstance(column.dtype, np.dtype):
+        values = column.to_numpy(dtype=float)
+        finite = np.isfinite(values)
+        if decimals is not None:
+            values = np.round(values, decimals)
+        if decimals == 0:
+            values = np.where(finite, values, 0.0).astype(np.int64)
+        out = values.astype(object)
+        out[~finite] = None
+        return out.tolist()
+    if column.dtype.kind in "iub" and not column.isna().any():  # nullable ints hold pd.NA
+        return column.tolist()
+    return [_cell_value(value, decimals) for value in column.tolist()]
+
+
 def _shown(value: Any, decimals: int | None) -> str:
     """Roughly the text Excel shows for a cell value (for the column width)."""
     if value is None:
@@ -91,16 +115,38 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _column_width(header: str, values: list[Any], decimals: int | None) -> float:
+    """Excel column width: the widest of the header and the values as shown, capped."""
+    distinct = set(values) if len(values) < 2000 else _extremes(values)
+    widest = max((_display_width(_shown(v, decimals)) for v in distinct), default=0)
+    return min(max(_display_width(header), widest) + 2, _MAX_WIDTH)
+
+
+def _extremes(values: list[Any]) -> set[Any]:
+    """For a long column, the values that can be the widest: numbers' extremes, distinct text."""
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    rest = {v for v in values if not (isinstance(v, int | float) and not isinstance(v, bool))}
+    if numbers:  # the longest number is the largest, the most negative or the most decimals
+        rest |= {max(numbers), min(numbers)}
+        rest |= set(sorted(numbers, key=lambda v: len(repr(v)))[-3:])
+    return rest
+
+
 def write_workbook(
     tables: Mapping[str, pd.DataFrame], path: Path, profile: Profile, lang: str
 ) -> None:
     """Write the tables as one ``.xlsx`` workbook, one sheet per table (atomically).
+
+    The workbook is streamed (openpyxl's write-only mode), so a table of a
+    city's hundreds of thousands of rows costs seconds, not minutes, and its
+    cells are never all held at once.
 
     Parameters
     ----------
     tables : mapping of str to DataFrame
         Table name → table, as written to ``tables/NAME.csv``. Sheets follow
         the order of :data:`~lifecircle.table_headers.TABLE_TITLES`, then the rest.
+        A table longer than :data:`MAX_SHEET_ROWS` continues on further sheets.
     path : Path
         The workbook file.
     profile : Profile
@@ -108,38 +154,64 @@ def write_workbook(
     lang : str
         ``zh`` or ``en``: language of the headers and sheet titles.
     """
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
+    titles: list[str] = []
     known = [name for name in TABLE_TITLES if name in tables]
     for name in known + [name for name in tables if name not in known]:
         table = tables[name]
-        sheet = book.create_sheet(_unique_title(book, table_title(name, lang)))
         headers = [header_text(str(c), profile, lang) for c in table.columns]
-        sheet.append(headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        widths = [_display_width(h) for h in headers]
-        for index, column in enumerate(table.columns):
+        formats = []
+        columns = []
+        for column in table.columns:
             header = column_header(str(column), profile)
             decimals, number_format = _FORMATS.get(header.kind if header else "", (None, None))
-            letter = get_column_letter(index + 1)
-            for row, value in enumerate(table[column].tolist(), start=2):
-                cell = sheet.cell(row=row, column=index + 1, value=_cell_value(value, decimals))
-                if number_format and isinstance(cell.value, int | float):
-                    cell.number_format = number_format
-                widths[index] = max(widths[index], _display_width(_shown(cell.value, decimals)))
-            sheet.column_dimensions[letter].width = min(widths[index] + 2, _MAX_WIDTH)
-        sheet.freeze_panes = "A2"
-    if not book.sheetnames:
+            formats.append(number_format)
+            columns.append(_column_values(table[column], decimals))
+        widths = [
+            _column_width(h, values, _FORMATS.get(k.kind if k else "", (None,))[0])
+            for h, values, k in zip(
+                headers, columns, (column_header(str(c), profile) for c in table.columns),
+                strict=True,
+            )
+        ]
+        for start in range(0, max(len(table), 1), MAX_SHEET_ROWS):
+            title = _unique_title(titles, table_title(name, lang))
+            titles.append(title)
+            sheet = book.create_sheet(title)
+            for index, width in enumerate(widths, start=1):
+                sheet.column_dimensions[get_column_letter(index)].width = width
+            sheet.freeze_panes = "A2"
+            sheet.append([_bold(sheet, h) for h in headers])
+            rows = zip(*(values[start : start + MAX_SHEET_ROWS] for values in columns), strict=True)
+            for row in rows:
+                sheet.append(
+                    [
+                        _formatted(sheet, v, f) if f and isinstance(v, int | float) else v
+                        for v, f in zip(row, formats, strict=True)
+                    ]
+                )
+    if not titles:
         book.create_sheet(table_title("tables", lang))
     with staged_file(path) as temporary:
         book.save(temporary)
 
 
-def _unique_title(book: Workbook, title: str) -> str:
+def _bold(sheet: Any, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.font = _BOLD
+    return cell
+
+
+def _formatted(sheet: Any, value: Any, number_format: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
+
+
+def _unique_title(taken: list[str], title: str) -> str:
     """``title``, or ``title (2)``... when a sheet already has it (Excel needs unique titles)."""
     candidate, number = title, 2
-    while candidate in book.sheetnames:
+    while candidate in taken:
         suffix = f" ({number})"
         candidate, number = title[: 31 - len(suffix)] + suffix, number + 1
     return candidate

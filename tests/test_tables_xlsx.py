@@ -176,3 +176,29 @@ def test_text_that_looks_like_a_formula_is_neutralised(start, tmp_path, profile)
 def test_plain_values_are_not_changed_by_neutralising():
     for value in ("通河一村", "a=b", "x-1", 5, -2.5, None, True):
         assert neutralise_formula(value) == value
+
+
+def test_a_table_longer_than_a_sheet_continues_on_the_next(tmp_path, profile, monkeypatch):
+    """Excel stops at 1,048,576 rows: the rest of a table goes to "title (2)"..."""
+    import lifecircle.workbook as workbook
+
+    monkeypatch.setattr(workbook, "MAX_SHEET_ROWS", 3)
+    table = pd.DataFrame(
+        {
+            "residents": [1.4, 2.6, np.nan, 4.0, 5.5, 6.0, 7.2],
+            "demand_points": pd.array([1, None, 3, 4, 5, 6, 7], dtype="Int64"),
+        }
+    )
+    path = tmp_path / "tables.xlsx"
+    write_workbook({"gaps": table}, path, profile, "en")
+    title = table_title("gaps", "en")
+    book = load_workbook(path)
+    assert book.sheetnames == [title, f"{title} (2)", f"{title} (3)"]
+    rows = [r for name in book.sheetnames for r in sheet_rows(path, name)[1:]]
+    assert [r[0] for r in rows] == [1, 3, None, 4, 6, 6, 7]  # whole people, NaN empty
+    assert [r[1] for r in rows] == [1, None, 3, 4, 5, 6, 7]
+    for name in book.sheetnames:
+        assert book[name].freeze_panes == "A2"
+        assert [c.value for c in book[name][1]] == [
+            header_text(c, profile, "en") for c in table.columns
+        ]
