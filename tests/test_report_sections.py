@@ -448,3 +448,19 @@ def test_project_members_found_by_group_are_those_inside_the_zones(demo_results)
         )
         checked += 1
     assert checked >= 5
+
+
+def test_print_detail_fills_only_holes_too_small_to_print():
+    """At 200 dpi across 10 km a printed pixel is about 7 m: a 10 m hole goes, a 100 m one stays."""
+    import geopandas as gpd
+    import shapely
+
+    small = shapely.box(1000, 1000, 1010, 1010).exterior.coords
+    large = shapely.box(3000, 3000, 3100, 3100).exterior.coords
+    zone = shapely.Polygon(shapely.box(0, 0, 10_000, 10_000).exterior.coords, [small, large])
+    zones = gpd.GeoSeries([zone], crs="EPSG:32651")
+    printed = static_maps.at_print_detail(zones, (0.0, 0.0, 10_000.0, 10_000.0), 200)
+    holes = shapely.get_num_interior_rings(shapely.get_parts(printed.to_numpy()))
+    assert holes.sum() == 1
+    assert printed.area.iloc[0] == pytest.approx(10_000**2 - 100**2, rel=1e-6)
+    assert static_maps.at_print_detail(zones.iloc[0:0], (0, 0, 1, 1), 200).empty
