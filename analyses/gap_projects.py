@@ -303,11 +303,15 @@ def _merge_alternatives(
     """
     table = table.assign(_point=points)
     table = table.sort_values(["people_affected", "gap_id"], ascending=[False, True])
-    alternatives = table.groupby("_cluster", sort=False)["category"].agg(
-        lambda cats: ",".join(dict.fromkeys(cats))
-    )
     first = table.drop_duplicates("_cluster").copy()
-    first["categories"] = first["_cluster"].map(alternatives)
+    first["categories"] = first["category"]
+    shared = table["_cluster"].duplicated(keep=False)  # only these list alternatives
+    if shared.any():
+        alternatives = table[shared].groupby("_cluster", sort=False)["category"].agg(
+            lambda cats: ",".join(dict.fromkeys(cats))
+        )
+        many = first["_cluster"].isin(alternatives.index)
+        first.loc[many, "categories"] = first.loc[many, "_cluster"].map(alternatives)
     first = first.drop(columns="_cluster").reset_index(drop=True)
     return first.drop(columns="_point"), list(first["_point"])
 
