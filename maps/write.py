@@ -36,6 +36,7 @@ from lifecircle.maps.mapdata import MAP_KINDS, MapContext, SitesOverlay, make_co
 from lifecircle.maps.options import MapOptions
 from lifecircle.maps.static_sites import draw_sites_map
 from lifecircle.maps.static_units import units_map
+from lifecircle.spatial.threads import run_beside
 
 MAPS_DIR = "maps"
 #: The PNGs :func:`lifecircle.maps.static.write_static_maps` writes (and ``sites.png``
@@ -227,16 +228,26 @@ def write_maps(
         sites = SitesOverlay(sites=sites)
     ctx = make_context(results, options)
     maps_dir = ensure_folder(ensure_folder(Path(out_dir), "out_dir") / MAPS_DIR, "out_dir")
-    pages: list[_Page] = []
     kinds = list(MAP_KINDS) + (["sites"] if sites is not None else [])
-    for kind in kinds:
-        path, details = _write_one(ctx, kind, maps_dir, sites if kind == "sites" else None)
-        pages.append((_map_label(ctx, kind), path, details))
-    pngs = static.write_static_maps(results, maps_dir, options)
-    units = units_map(results, static.static_lang(options.lang), options.dpi, ctx.today)
-    if units is not None:
-        pngs.insert(len(MAP_KINDS), write_bytes_atomic(maps_dir / "units_map.png", units))
-    return _write_index(ctx, pages, pngs, maps_dir)
+
+    def pages() -> list[_Page]:
+        written = []
+        for kind in kinds:
+            path, details = _write_one(ctx, kind, maps_dir, sites if kind == "sites" else None)
+            written.append((_map_label(ctx, kind), path, details))
+        return written
+
+    def pngs() -> list[Path]:
+        drawn = static.write_static_maps(results, maps_dir, options)
+        units = units_map(results, static.static_lang(options.lang), options.dpi, ctx.today)
+        if units is not None:
+            drawn.insert(len(MAP_KINDS), write_bytes_atomic(maps_dir / "units_map.png", units))
+        return drawn
+
+    # the PNGs (matplotlib, zlib) are drawn while the pages are built: about 0.5 s less
+    # on the central box; the pages' code never touches matplotlib's global state
+    drawn, written = run_beside(pngs, pages)
+    return _write_index(ctx, written, drawn, maps_dir)
 
 
 def write_sites_maps(

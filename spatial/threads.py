@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-__all__ = ["THREADS_ENV", "available_threads", "map_in_threads"]
+__all__ = ["THREADS_ENV", "available_threads", "map_in_threads", "run_beside"]
 
 #: Environment variable that caps the threads (a whole number >= 1).
 THREADS_ENV = "LIFECIRCLE_THREADS"
@@ -44,3 +44,24 @@ def map_in_threads(func: Callable[[T], R], items: Iterable[T]) -> list[R]:
         return [func(item) for item in work]
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lifecircle") as pool:
         return list(pool.map(func, work))
+
+
+def run_beside(background: Callable[[], R], foreground: Callable[[], T]) -> tuple[R, T]:
+    """Run ``background`` on a second thread while ``foreground`` runs on this one.
+
+    Returns both results; an exception of either is raised here (the
+    foreground's first), after both have finished. With one thread available
+    they run one after the other, ``background`` first.
+    """
+    if available_threads() <= 1:
+        first = background()
+        return first, foreground()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lifecircle") as pool:
+        pending = pool.submit(background)
+        try:
+            second = foreground()
+        finally:
+            done = pending.exception()  # waits for it either way
+        if done is not None:
+            raise done
+        return pending.result(), second

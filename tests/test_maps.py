@@ -408,8 +408,12 @@ def test_failed_render_leaves_no_half_written_map(tmp_path, results, monkeypatch
     monkeypatch.setattr(write_module, "render_html", failing)
     with pytest.raises(RuntimeError, match="boom"):
         write_maps(results, tmp_path, MapOptions(basemap="none"))
+    # whole files only: the page written before the failure, and the PNGs drawn
+    # beside the pages (each written to a temporary name and renamed)
     leftovers = sorted(p.name for p in (tmp_path / "maps").iterdir())
-    assert leftovers == ["life_circle.html"], leftovers
+    assert [n for n in leftovers if not n.endswith(".png")] == ["life_circle.html"], leftovers
+    for png in (tmp_path / "maps").glob("*.png"):
+        assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 1000
 
 
 def test_static_png_dpi(tmp_path, results):

@@ -57,3 +57,31 @@ def test_service_areas_are_the_same_on_one_thread_and_many(
     assert np.array_equal(one["facility_id"].isna(), many["facility_id"].isna())
     same = shapely.equals_exact(one.geometry.to_numpy(), many.geometry.to_numpy(), tolerance=0)
     assert same.all()
+
+
+@pytest.mark.parametrize("setting", ["1", "2"])
+def test_run_beside_returns_both_and_raises_either_error(monkeypatch, setting):
+    from lifecircle.spatial.threads import run_beside
+
+    monkeypatch.setenv(THREADS_ENV, setting)
+    order: list[str] = []
+    assert run_beside(lambda: order.append("b") or "back", lambda: "front") == ("back", "front")
+    assert order == ["b"]
+
+    def fails() -> None:
+        raise ValueError("background broke")
+
+    with pytest.raises(ValueError, match="background broke"):
+        run_beside(fails, lambda: "front")
+    finished: list[str] = []
+
+    def slow() -> str:
+        finished.append("background")
+        return "back"
+
+    def breaks() -> None:
+        raise KeyError("foreground broke")
+
+    with pytest.raises(KeyError, match="foreground broke"):
+        run_beside(slow, breaks)
+    assert finished == ["background"], "the background job finishes before the error is raised"
