@@ -12,7 +12,8 @@ process, as wall and as CPU seconds of the process (on a loaded machine the CPU 
 the steadier ones): ``read``, ``prepare`` and the analysis total come from the run's own progress
 timings; the analysis is split by wrapping ``compute_access``, ``service_area_layer`` and
 ``gap_zones`` in ``analyses.subdistrict``, and the output by wrapping the GeoPackage/CSV
-writers, ``write_maps`` and ``write_report`` in ``lifecircle.pipeline`` (no file is changed).
+writers, ``write_workbook`` (tables.xlsx), ``write_maps`` and ``write_report`` in
+``lifecircle.pipeline`` (no file is changed).
 "other analyses" is the analysis total minus access, service areas and gap zones (the
 three circles, care coverage, the demand and facility layers).
 
@@ -62,6 +63,7 @@ STAGES = [
     "gap zones",
     "other analyses",
     "write gpkg/csv",
+    "write xlsx",
     "maps",
     "report",
 ]
@@ -131,6 +133,7 @@ def worker(case: str, out_dir: Path) -> dict[str, Any]:
     for name, key in [
         ("write_gpkg_layers", "write gpkg/csv"),
         ("write_csv", "write gpkg/csv"),
+        ("write_workbook", "write xlsx"),
         ("write_maps", "maps"),
         ("write_report", "report"),
     ]:
@@ -262,6 +265,8 @@ def print_case(r: dict[str, Any], before: dict[str, Any] | None = None) -> None:
 
 
 def _both(r: dict[str, Any], stage: str) -> str:
+    if stage not in r["stages_s"]:  # a stage an older copy of this script did not time
+        return "—"
     return f"{r['stages_s'][stage]:.2f} ({r['stages_cpu_s'][stage]:.2f})"
 
 
