@@ -68,7 +68,7 @@ class Network:
         return snap_points(self.targets or self.graph, xy, self.demand.max_snap_m)
 
 
-def _xy(frame) -> np.ndarray:
+def point_xy(frame) -> np.ndarray:
     """(k, 2) coordinates of a point layer, metres."""
     if frame.empty:
         return np.zeros((0, 2))
@@ -107,7 +107,7 @@ def build_network(layerset: LayerSet, max_snap_m: float) -> Network:
     grade = pd.to_numeric(used["layer"], errors="coerce").fillna(0).astype(int).to_numpy()
     graph = build_walk_graph(used.geometry.values, vertex_ids=vertex_ids, grade=grade)
     targets = SnapTargets(graph, main_network_edges(graph), walk_barriers(layerset))
-    facility_xy = _xy(layerset.facilities)
+    facility_xy = point_xy(layerset.facilities)
     facilities = snap_points(targets, facility_xy, max_snap_m)
     stations = railway_stations(layerset.facilities)
     if stations.any():
@@ -116,7 +116,7 @@ def build_network(layerset: LayerSet, max_snap_m: float) -> Network:
             stations, snap_points(water_only, facility_xy[stations], max_snap_m))
     return Network(
         graph=graph,
-        demand=snap_points(targets, _xy(layerset.demand), max_snap_m),
+        demand=snap_points(targets, point_xy(layerset.demand), max_snap_m),
         facilities=facilities,
         excluded_roads=int((~walkable).sum()),
         targets=targets,

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from lifecircle.analyses.access import point_xy
 from lifecircle.analyses.gaps import cluster_labels
 from lifecircle.analyses.table_locations import with_locations
 from lifecircle.standards.profile import Profile
@@ -134,9 +135,15 @@ def circle_weights(profile: Profile, shares: Mapping[str, float | None]) -> dict
 
 
 def _members(
-    zone: gpd.GeoDataFrame, demand: gpd.GeoDataFrame, lacking: np.ndarray, link_m: float | None
+    zone: gpd.GeoDataFrame,
+    points: np.ndarray,
+    xy: np.ndarray,
+    lacking: np.ndarray,
+    link_m: float | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Demand rows lacking the category inside each zone polygon (a zone's own points).
+
+    ``points`` are the demand points (shapely) and ``xy`` their coordinates (m).
 
     A zone holds one connected group of the lacking points (linked closer than
     ``link_m``, as :func:`lifecircle.analyses.gaps.gap_zones` draws them), so
@@ -148,11 +155,9 @@ def _members(
     sorted by zone, then by row.
     """
     rows = np.flatnonzero(lacking)
-    points = demand.geometry.to_numpy()
     polygons = zone.geometry.to_numpy()
     found = None
     if link_m is not None and rows.size and "demand_points" in zone:
-        xy = np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
         labels = cluster_labels(xy[rows], link_m)
         _, first = np.unique(labels, return_index=True)
         # the tree holds the points, so each (large) zone is prepared once as the query geometry
@@ -228,7 +233,8 @@ def gap_projects(
         return with_locations(gpd.GeoDataFrame(empty, geometry=[], crs=demand.crs), boundary)
     zones = zones.to_crs(demand.crs).reset_index(drop=True)
     weights = circle_weights(profile, circle_shares)
-    xy = np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
+    xy = point_xy(demand)
+    homes = demand.geometry.to_numpy()
     frames = []
     points = []
     for category, group in zones.groupby("kind_key", sort=False):
@@ -242,7 +248,7 @@ def gap_projects(
             if met_column and met_column in demand
             else np.ones(len(demand), dtype=bool)
         )
-        zone_of, rows = _members(group, demand, lacking, link_m)
+        zone_of, rows = _members(group, homes, xy, lacking, link_m)
         in_circle = lacking_circle[rows]
         circle_people = np.bincount(
             zone_of, weights=people[rows] * in_circle, minlength=len(group)

@@ -18,7 +18,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from lifecircle.analyses.access import AccessTable
+from lifecircle.analyses.access import AccessTable, point_xy
 from lifecircle.analyses.life_circle import target_population
 from lifecircle.spatial.disc_union import disc_union_groups
 from lifecircle.spatial.threads import map_in_threads
@@ -46,7 +46,7 @@ def linking_distance_m(demand: gpd.GeoDataFrame, grid_size_m: float | None) -> f
     """
     if grid_size_m:
         return 1.5 * grid_size_m
-    xy = np.column_stack([demand.geometry.x, demand.geometry.y])
+    xy = point_xy(demand)
     if len(xy) < 2:
         return 100.0
     distances, _ = cKDTree(xy).query(xy, k=2)
@@ -95,7 +95,7 @@ def gap_zones(
         by ``people_affected`` (target group of the category; residents for
         incomplete circles).
     """
-    xy = _points_xy(demand)
+    xy = point_xy(demand)
     jobs: list[tuple[str, str, np.ndarray, Sequence[str]]] = [
         ("category", cat, mask, [cat]) for cat, mask in uncovered.items()
     ]
@@ -233,7 +233,3 @@ def _collect(out: np.ndarray, parts: np.ndarray, zone: np.ndarray) -> None:
         many = np.isin(zone, labels[~single])
         _, index = np.unique(zone[many], return_inverse=True)
         out[labels[~single]] = shapely.multipolygons(parts[many], indices=index)
-
-
-def _points_xy(demand: gpd.GeoDataFrame) -> np.ndarray:
-    return np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])

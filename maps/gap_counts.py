@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from lifecircle.analyses.access import point_xy
 from lifecircle.analyses.gaps import cluster_labels, linking_distance_m, zone_polygons
 from lifecircle.analyses.subdistrict import RunFrames
 
@@ -60,9 +61,9 @@ def circle_gap_counts(
     """
     demand = results.demand
     with_data = [c for c in categories if results.access.has_data(c)]
-    radius = zone_radius_m(results)
     if not with_data:
         return _empty(demand.crs)
+    radius = zone_radius_m(results)
     if circle_kind == "fitness_circle" and "fitness_ok" in demand:
         ok = demand["fitness_ok"].fillna(False).astype(bool).to_numpy()
         return uncovered_zones(demand, ~ok, radius)
@@ -75,7 +76,6 @@ def missing_count_zones(
     missing: np.ndarray,
     categories: Sequence[str],
     radius_m: float,
-    min_missing: int = 1,
 ) -> gpd.GeoDataFrame:
     """Zones of the demand points that miss the same set of categories.
 
@@ -89,8 +89,6 @@ def missing_count_zones(
         The columns of ``missing``, in the order their names are listed.
     radius_m : float
         Disc radius (m) around each point.
-    min_missing : int
-        Keep points missing at least this many categories (at least 1).
 
     Returns
     -------
@@ -108,8 +106,7 @@ def missing_count_zones(
     count = sets.sum(axis=1)
     names = np.asarray(categories, dtype=object)
     text = [",".join(names[s]) for s in sets]
-    zones = _zones(demand, label, text, count, radius_m)
-    return zones[zones["n_missing"] >= max(min_missing, 1)].reset_index(drop=True)
+    return _zones(demand, point_xy(demand), label, text, count, radius_m)
 
 
 def uncovered_zones(
@@ -141,16 +138,17 @@ def uncovered_zones(
     if not uncovered.any():
         return _empty(demand.crs)
     rows = np.flatnonzero(uncovered)
-    xy = np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
+    xy = point_xy(demand)
     # a zone per group of uncovered points whose discs touch; 0 is the served points
     label = np.zeros(len(demand), dtype=np.int64)
     label[rows] = cluster_labels(xy[rows], 2.0 * radius_m) + 1
     n = int(label.max()) + 1
-    return _zones(demand, label, [""] * n, np.minimum(np.arange(n), 1), radius_m)
+    return _zones(demand, xy, label, [""] * n, np.minimum(np.arange(n), 1), radius_m)
 
 
 def _zones(
     demand: gpd.GeoDataFrame,
+    xy: np.ndarray,
     label: np.ndarray,
     text: Sequence[str],
     n_missing: np.ndarray,
@@ -158,10 +156,10 @@ def _zones(
 ) -> gpd.GeoDataFrame:
     """One (Multi)Polygon per label of the demand points, with the people of its points.
 
-    Label ``i`` of every point, named ``text[i]``, missing ``n_missing[i]``
-    categories; the rows of labels missing none are dropped at the end.
+    ``xy`` holds the points' coordinates (m); label ``i`` of every point, named
+    ``text[i]``, misses ``n_missing[i]`` categories; the rows of labels missing
+    none are dropped at the end.
     """
-    xy = np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
     polygons = zone_polygons(xy, np.arange(len(xy)), label, radius_m)
     people = demand[["residents", "elderly"]].to_numpy(dtype=float)
     zones = gpd.GeoDataFrame(

@@ -430,18 +430,20 @@ def test_sites_that_add_nobody_still_get_a_section_that_says_so(demo_results, tm
 def test_project_members_found_by_group_are_those_inside_the_zones(demo_results):
     """A zone's residents found through their connected group equal a point-in-polygon
     test, and zones the groups do not match (another linking distance) fall back to it."""
+    from lifecircle.analyses.access import point_xy
     from lifecircle.analyses.gap_projects import _members
     from lifecircle.maps.gap_counts import zone_link_m
 
     demand, gaps = demo_results.demand, demo_results.gaps
+    points, xy = demand.geometry.to_numpy(), point_xy(demand)
     link = zone_link_m(demo_results)
     checked = 0
     for category, zones in gaps[gaps["kind"] == "category"].groupby("kind_key"):
         minutes = demand[f"min_{category}"].to_numpy(dtype=float)
         lacking = ~(minutes <= demo_results.profile.rule(category).threshold_minutes)
-        by_polygon = _members(zones, demand, lacking, None)
+        by_polygon = _members(zones, points, xy, lacking, None)
         for link_m in (link, link / 3):  # the run's distance, and one that splits the zones
-            by_group = _members(zones, demand, lacking, link_m)
+            by_group = _members(zones, points, xy, lacking, link_m)
             assert all(np.array_equal(a, b) for a, b in zip(by_group, by_polygon, strict=True))
         assert np.bincount(by_polygon[0], minlength=len(zones)).tolist() == (
             zones["demand_points"].tolist()
