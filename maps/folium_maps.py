@@ -211,7 +211,7 @@ def _page_data(
 
     The sites map (``only``: its categories) embeds only those categories' gaps.
     On a hexagon overview (``hex_radius_m``, m) zones are drawn at the hexagons'
-    detail (:func:`lifecircle.maps.mapdata.zone_detail`).
+    detail (:meth:`lifecircle.maps.mapdata.MapContext.zones`).
     """
     gaps = mapdata.gap_collection(ctx, circle_kind, only, hex_radius_m)
     data: dict[str, Any] = {
@@ -240,13 +240,11 @@ def _gap_count_data(
 ) -> dict[str, Any]:
     """The circle's gap view: zones by the number of categories missing."""
     cats = mapdata.map_categories(ctx.profile, circle_kind)
-    detail = mapdata.zone_detail(mapdata.GAP_SIMPLIFY_M, hex_radius_m)
-    display = ctx.display(  # computed once per circle, shared by the detail pages
-        f"gap_count:{circle_kind}{detail.key}",
+    display = ctx.zones(  # computed once per circle, shared by the detail pages
+        f"gap_count:{circle_kind}",
         lambda: circle_gap_counts(ctx.results, cats, circle_kind),
-        simplify_m=detail.simplify_m,
-        within_unit=True,
-        min_hole_m2=detail.min_hole_m2,
+        mapdata.GAP_SIMPLIFY_M,
+        hex_radius_m,
     )
     return compact.encode_frame(
         display,

@@ -45,39 +45,6 @@ AREA_SIMPLIFY_M = 5.0  # service areas: 0.5 % on the demo and the central box
 GAP_SIMPLIFY_M = 1.0
 #: On hexagon overview pages, zones are simplified to this fraction of the hexagon size.
 OVERVIEW_SIMPLIFY_SHARE = 0.25
-
-
-@dataclass(frozen=True)
-class ZoneDetail:
-    """How finely a page draws zones (gap zones, service areas).
-
-    Attributes
-    ----------
-    key : str
-        Suffix of the display cache key ("" for full detail).
-    simplify_m : float
-        Simplification tolerance (m).
-    min_hole_m2 : float
-        Holes smaller than this are filled (m²).
-    """
-
-    key: str
-    simplify_m: float
-    min_hole_m2: float
-
-
-def zone_detail(simplify_m: float, hex_radius_m: float | None) -> ZoneDetail:
-    """Full detail on point pages; on a hexagon overview (circumradius ``hex_radius_m``, m)
-    zones simplified to a quarter of the hexagon size, holes smaller than one hexagon filled.
-
-    A hexagon is the overview's unit of detail: a finer hole cannot be read there,
-    and a city-wide run's zones hold one hole per street block.
-    """
-    if not hex_radius_m:
-        return ZoneDetail("", simplify_m, 0.0)
-    hexagon_m2 = 1.5 * np.sqrt(3.0) * hex_radius_m**2
-    tolerance = max(simplify_m, OVERVIEW_SIMPLIFY_SHARE * hex_radius_m)
-    return ZoneDetail(f"@hex{hex_radius_m:g}", tolerance, hexagon_m2)
 CONTEXT_SIMPLIFY_M = 1.5  # boundary, water, railways: about one screen pixel at zoom 16
 # A detail page shows its unit and this much around it (m), or a quarter of the
 # unit's width or height when that is more; everything else is left out.
@@ -195,6 +162,31 @@ class MapContext:
                 source, gcj02=self.gcj02, simplify_m=simplify_m, min_hole_m2=min_hole_m2
             )
         return self.clip(self.frames[name], within_unit)
+
+    def zones(
+        self,
+        name: str,
+        frame: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame],
+        simplify_m: float,
+        hex_radius_m: float | None = None,
+    ) -> gpd.GeoDataFrame:
+        """Zones (gap zones, service areas) for display, those that reach the unit.
+
+        At full detail (``simplify_m``, m) on point pages. On a hexagon overview
+        (circumradius ``hex_radius_m``, m), holes smaller than one hexagon are
+        filled and the zones simplified to a quarter of its size: a hexagon is
+        the overview's unit of detail, and a city-wide run's zones hold one hole
+        per street block. Each detail is cached under its own name.
+        """
+        if not hex_radius_m:
+            return self.display(name, frame, simplify_m=simplify_m, within_unit=True)
+        return self.display(
+            f"{name}@hex{hex_radius_m:g}",
+            frame,
+            simplify_m=max(simplify_m, OVERVIEW_SIMPLIFY_SHARE * hex_radius_m),
+            within_unit=True,
+            min_hole_m2=1.5 * np.sqrt(3.0) * hex_radius_m**2,
+        )
 
     def clip(self, display: gpd.GeoDataFrame, within_unit: bool = False) -> gpd.GeoDataFrame:
         """The part of a display frame inside the detail page's window (all without one).
@@ -474,16 +466,9 @@ def _unit_text(unit: Any, lang: str) -> str | None:
 def area_collection(ctx: MapContext, kind: str, hex_radius_m: float | None = None) -> dict:
     """Network service areas (category and facility) and dissolved radius circles.
 
-    ``hex_radius_m``: the page is a hexagon overview (see :func:`zone_detail`).
+    ``hex_radius_m``: the page is a hexagon overview (see :meth:`MapContext.zones`).
     """
-    detail = zone_detail(AREA_SIMPLIFY_M, hex_radius_m)
-    display = ctx.display(
-        "areas" + detail.key,
-        lambda: _area_frame(ctx),
-        simplify_m=detail.simplify_m,
-        within_unit=True,
-        min_hole_m2=detail.min_hole_m2,
-    )
+    display = ctx.zones("areas", lambda: _area_frame(ctx), AREA_SIMPLIFY_M, hex_radius_m)
     display = display[display["category"].isin(map_categories(ctx.profile, kind))]
     names = dict(
         zip(
@@ -527,9 +512,8 @@ def gap_collection(
 
     With ``only`` (the sites page: its categories), only those categories' zones,
     chosen before they are converted for display (the page shows a few of them).
-    ``hex_radius_m``: the page is a hexagon overview (see :func:`zone_detail`).
+    ``hex_radius_m``: the page is a hexagon overview (see :meth:`MapContext.zones`).
     """
-    detail = zone_detail(GAP_SIMPLIFY_M, hex_radius_m)
     gaps = ctx.results.gaps
     cats = list(map_categories(ctx.profile, kind))
     keys = [*cats, "life_circle"] if kind == "life_circle" else cats
@@ -538,13 +522,7 @@ def gap_collection(
         keys = [key for key in keys if key in only]
         gaps = gaps[gaps["kind_key"].isin(keys)] if not gaps.empty else gaps
         name = "gaps:" + ",".join(keys)
-    display = ctx.display(
-        name + detail.key,
-        gaps,
-        simplify_m=detail.simplify_m,
-        within_unit=True,
-        min_hole_m2=detail.min_hole_m2,
-    )
+    display = ctx.zones(name, gaps, GAP_SIMPLIFY_M, hex_radius_m)
     display = display[display["kind_key"].isin(keys)] if not display.empty else display
     lang = ctx.lang
 
