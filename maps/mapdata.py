@@ -43,8 +43,6 @@ AREA_SIMPLIFY_M = 5.0  # service areas: 0.5 % on the demo and the central box
 # Gap zones are traced smooth (spatial/disc_union.py): at 2 m Douglas-Peucker cuts
 # 1.7 % of the demo's gap area off the arcs; 1 m stays under 1 %.
 GAP_SIMPLIFY_M = 1.0
-#: On hexagon overview pages, zones are simplified to this fraction of the hexagon size.
-OVERVIEW_SIMPLIFY_SHARE = 0.25
 CONTEXT_SIMPLIFY_M = 1.5  # boundary, water, railways: about one screen pixel at zoom 16
 # A detail page shows its unit and this much around it (m), or a quarter of the
 # unit's width or height when that is more; everything else is left out.
@@ -172,18 +170,19 @@ class MapContext:
     ) -> gpd.GeoDataFrame:
         """Zones (gap zones, service areas) for display, those that reach the unit.
 
-        At full detail (``simplify_m``, m) on point pages. On a hexagon overview
-        (circumradius ``hex_radius_m``, m), holes smaller than one hexagon are
-        filled and the zones simplified to a quarter of its size: a hexagon is
-        the overview's unit of detail, and a city-wide run's zones hold one hole
-        per street block. Each detail is cached under its own name.
+        Simplified to ``simplify_m`` (m). On a hexagon overview (circumradius
+        ``hex_radius_m``, m), holes smaller than one hexagon are also filled: a
+        hexagon is the overview's unit of detail, and a city-wide run's zones
+        hold one hole per street block. The outlines are not simplified further:
+        a tolerance near the hexagon size folds zones of a 40 m radius into
+        crossed spikes. Each detail is cached under its own name.
         """
         if not hex_radius_m:
             return self.display(name, frame, simplify_m=simplify_m, within_unit=True)
         return self.display(
             f"{name}@hex{hex_radius_m:g}",
             frame,
-            simplify_m=max(simplify_m, OVERVIEW_SIMPLIFY_SHARE * hex_radius_m),
+            simplify_m=simplify_m,
             within_unit=True,
             min_hole_m2=1.5 * np.sqrt(3.0) * hex_radius_m**2,
         )

@@ -406,8 +406,8 @@ def test_detail_pages_embed_only_their_units_features(demo_results, tmp_path):
 
 
 def test_hexagon_overviews_draw_zones_at_the_hexagons_detail(demo_results, tmp_path):
-    """An overview of hexagons fills the zones' holes smaller than a hexagon and simplifies
-    them to a quarter of its size; a page of points keeps every hole."""
+    """An overview of hexagons fills the zones' holes smaller than a hexagon; a page of
+    points keeps every hole."""
     pages = {}
     for name, most in (("hexagons", 100), ("points", 10**6)):
         info = write_maps(demo_results, tmp_path / name, MapOptions(basemap="none",
