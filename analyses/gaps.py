@@ -20,8 +20,7 @@ from scipy.spatial import cKDTree
 
 from lifecircle.analyses.access import AccessTable, point_xy
 from lifecircle.analyses.life_circle import target_population
-from lifecircle.spatial.disc_union import disc_union_groups
-from lifecircle.spatial.threads import map_in_threads
+from lifecircle.spatial.disc_union import DEFAULT_STEPS_PER_RADIUS, disc_union_layers
 
 GAP_COLUMNS = [
     "gap_id",
@@ -55,9 +54,33 @@ def linking_distance_m(demand: gpd.GeoDataFrame, grid_size_m: float | None) -> f
 
 def cluster_labels(xy: np.ndarray, link_m: float) -> np.ndarray:
     """Connected components (0, 1, ...) of points linked when closer than ``link_m`` (m)."""
-    pairs = cKDTree(xy).query_pairs(link_m, output_type="ndarray")
-    n = len(xy)
-    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    return masked_cluster_labels(linked_pairs(xy, link_m), np.ones(len(xy), dtype=bool))
+
+
+def linked_pairs(xy: np.ndarray, link_m: float) -> np.ndarray:
+    """(p, 2) index pairs ``i < j`` of the points closer than ``link_m`` (m)."""
+    return cKDTree(xy).query_pairs(link_m, output_type="ndarray")
+
+
+def masked_cluster_labels(pairs: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Connected components (0, 1, ...) of the points in ``mask``, linked by ``pairs``.
+
+    The same labels as :func:`cluster_labels` of those points alone: a pair
+    links two of them when both are in ``mask``, so the pairs of all points
+    (:func:`linked_pairs`) serve every subset.
+
+    Returns
+    -------
+    ndarray of int
+        The label of each of ``np.flatnonzero(mask)``.
+    """
+    rows = np.flatnonzero(mask)
+    position = np.full(len(mask), -1, dtype=np.int64)
+    position[rows] = np.arange(rows.size)
+    linked = position[pairs[mask[pairs[:, 0]] & mask[pairs[:, 1]]]]
+    graph = coo_matrix(
+        (np.ones(len(linked)), (linked[:, 0], linked[:, 1])), shape=(rows.size, rows.size)
+    )
     _, labels = connected_components(graph, directed=False)
     return labels
 
@@ -97,28 +120,22 @@ def gap_zones(
     """
     xy = point_xy(demand)
     jobs: list[tuple[str, str, np.ndarray, Sequence[str]]] = [
-        ("category", cat, mask, [cat]) for cat, mask in uncovered.items()
+        ("category", cat, mask, [cat]) for cat, mask in uncovered.items() if mask.any()
     ]
-    if incomplete is not None and uncovered:  # with no category of data, nothing is missing
+    if incomplete is not None and uncovered and incomplete.any():
+        # with no category of data, nothing is missing
         jobs.append(("life_circle", "life_circle", incomplete, list(uncovered)))
-    if uncovered:  # the per-category tables, built once before the threads read them
-        access.walk_m, access.nearest  # noqa: B018
-
-    def zones_of(job: tuple[str, str, np.ndarray, Sequence[str]]) -> gpd.GeoDataFrame | None:
-        kind, key, mask, cats = job
-        rows = np.flatnonzero(mask)
-        if rows.size == 0:
-            return None
-        labels = cluster_labels(xy[rows], link_m)
-        polygons = zone_polygons(xy, rows, labels, zone_buffer_m)
-        return _zone_rows(demand, access, rows, labels, polygons, kind, key, cats, uncovered)
-
-    # one job per category, each on its own thread (numpy and GEOS release the GIL)
-    frames = [frame for frame in map_in_threads(zones_of, jobs) if frame is not None]
-    if not frames:
+    if not jobs:
         return gpd.GeoDataFrame(
             {c: [] for c in [*GAP_COLUMNS, "kind_key"]}, geometry=[], crs=demand.crs
         )
+    pairs = linked_pairs(xy, link_m)
+    layers = [(np.flatnonzero(mask), masked_cluster_labels(pairs, mask)) for *_, mask, _ in jobs]
+    polygons = zone_polygon_layers(xy, layers, zone_buffer_m)
+    frames = [
+        _zone_rows(demand, access, rows, labels, shapes, kind, key, cats, uncovered)
+        for (kind, key, _, cats), (rows, labels), shapes in zip(jobs, layers, polygons, strict=True)
+    ]
     zones = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=demand.crs)
     zones["rank"] = (
         zones.groupby("kind_key")["people_affected"]
@@ -189,35 +206,60 @@ def _zone_rows(
 def zone_polygons(
     xy: np.ndarray, rows: np.ndarray, labels: np.ndarray, zone_buffer_m: float
 ) -> np.ndarray:
-    """The union of the discs (radius ``zone_buffer_m``, metres) around each zone's points.
+    """One layer of :func:`zone_polygon_layers`: the zones of ``rows`` labelled ``labels``."""
+    return zone_polygon_layers(xy, [(rows, labels)], zone_buffer_m)[0]
 
-    The discs of all zones are traced at once, each zone apart from the others
-    (:func:`lifecircle.spatial.disc_union.disc_union_groups`, no polygon
-    unions); each traced part goes to the zone its tracing grid names. Where
-    discs of two zones overlap (discs wider than half the linking distance),
-    the overlap is split between the zones along the line of equal distance.
+
+def zone_polygon_layers(
+    xy: np.ndarray, layers: Sequence[tuple[np.ndarray, np.ndarray]], zone_buffer_m: float
+) -> list[np.ndarray]:
+    """Zone polygons of several groupings of the demand points, over one distance field.
+
+    A zone is the union of the discs (radius ``zone_buffer_m``, metres) around
+    its points, less the parts of the plane nearer to a point of another zone
+    or to a point the layer leaves out (a resident who is served): a zone
+    never reaches over the people it does not hold. The discs of every layer
+    are traced at once (:func:`lifecircle.spatial.disc_union.disc_union_layers`,
+    no polygon unions); each traced part goes to the zone its tracing grid
+    names.
 
     Parameters
     ----------
     xy : ndarray
         (n, 2) coordinates (metres) of all demand points.
-    rows : ndarray
-        The demand rows being zoned; ``labels`` gives each one's zone.
-    labels : ndarray
-        Zone label (0, 1, ...) of each of ``rows``.
+    layers : sequence of (rows, labels)
+        Per layer, the demand rows being zoned and the zone label (0, 1, ...)
+        of each.
     zone_buffer_m : float
         Disc radius (m).
 
     Returns
     -------
-    ndarray of shapely geometry
-        One (Multi)Polygon per zone label, within the tolerance stated in
-        :mod:`lifecircle.spatial.disc_union` of the exact union of its discs.
+    list of ndarray of shapely geometry
+        Per layer, one (Multi)Polygon per zone label, within the tolerance
+        stated in :mod:`lifecircle.spatial.disc_union`. A zone whose every
+        point lies within a grid step of a point it leaves out (two buildings'
+        centroids nearly on top of each other) is drawn as a disc of one grid
+        step around each of its points, so that no zone goes undrawn.
     """
-    n_zones = int(labels.max()) + 1
-    out = np.empty(n_zones, dtype=object)
-    parts, zone = disc_union_groups(xy[rows], zone_buffer_m, group=labels)
-    _collect(out, parts, zone)
+    groups = []
+    for rows, labels in layers:
+        group = np.full(len(xy), -1, dtype=np.int64)
+        group[rows] = labels
+        groups.append(group)
+    traced = disc_union_layers(xy, zone_buffer_m, groups)
+    out = []
+    for (rows, labels), (parts, zone) in zip(layers, traced, strict=True):
+        polygons = np.full(int(labels.max(initial=-1)) + 1, None, dtype=object)
+        _collect(polygons, parts, zone)
+        undrawn = np.flatnonzero(pd.isna(polygons))
+        if undrawn.size:
+            members = np.isin(labels, undrawn)
+            step = zone_buffer_m / DEFAULT_STEPS_PER_RADIUS
+            discs = shapely.buffer(shapely.points(xy[rows[members]]), step)
+            for label in undrawn:
+                polygons[label] = shapely.union_all(discs[labels[members] == label])
+        out.append(polygons)
     return out
 
 

@@ -3,9 +3,9 @@
 Per-category gap zones (``analyses.gaps``) overlap: drawn together they stack
 into one solid colour. Here every uncovered demand point is keyed by the set of
 categories it misses, and the discs around the points (the radius the gap
-zones are drawn with) are traced once, each set apart from the others, and
-apart from the served points' discs, which are then dropped
-(:func:`lifecircle.analyses.gaps.zone_polygons`). Where discs of two sets
+zones are drawn with) are traced once, each set apart from the others and cut
+where a served point is nearer (:func:`lifecircle.analyses.gaps.zone_polygons`,
+the rule the gap zones follow too). Where discs of two sets
 overlap, the place goes to the nearer point's set, so the pieces never overlap,
 never cover a served resident, and each holds exactly the residents who miss
 its set. No polygon overlay is needed: the cost grows with the points, not
@@ -160,11 +160,15 @@ def _zones(
     ``text[i]``, misses ``n_missing[i]`` categories; the rows of labels missing
     none are dropped at the end.
     """
-    polygons = zone_polygons(xy, np.arange(len(xy)), label, radius_m)
+    n_missing = np.asarray(n_missing, dtype=int)
+    rows = np.flatnonzero(n_missing[label] > 0)  # the served points only cut the zones
+    polygons = np.full(len(text), None, dtype=object)
+    traced = zone_polygons(xy, rows, label[rows], radius_m)
+    polygons[: len(traced)] = traced
     people = demand[["residents", "elderly"]].to_numpy(dtype=float)
     zones = gpd.GeoDataFrame(
         {
-            "n_missing": np.asarray(n_missing, dtype=int),
+            "n_missing": n_missing,
             "categories": list(text),
             "residents": np.bincount(label, weights=people[:, 0], minlength=len(text)),
             "elderly": np.bincount(label, weights=people[:, 1], minlength=len(text)),

@@ -40,11 +40,15 @@ tiles are as large as memory comfortably allows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import contourpy
 import numpy as np
 import shapely
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
+
+from lifecircle.spatial.threads import map_in_threads
 
 __all__ = [
     "DEFAULT_STEPS_PER_RADIUS",
@@ -52,6 +56,7 @@ __all__ = [
     "NODE_BUDGET",
     "TILE_CELLS",
     "disc_union_groups",
+    "disc_union_layers",
     "disc_union_parts",
     "steps_per_radius_for",
 ]
@@ -86,7 +91,7 @@ def _stencil(radius: float, step: float) -> list[tuple[int, int]]:
 
 def _distance_field(
     xy: np.ndarray,
-    group: np.ndarray,
+    index: np.ndarray,
     radius: float,
     base: np.ndarray,
     node_xy: np.ndarray,
@@ -94,7 +99,7 @@ def _distance_field(
     shape: tuple[int, int],
     step: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Distance (metres, capped) and group of each node's nearest point, on a window.
+    """Distance (metres, capped) to each node's nearest point, and that point's ``index``.
 
     The window is the ``shape`` = (ny, nx) nodes of the global grid from node
     ``lo`` = (x, y); ``base`` is each point's own cell (global node index of its
@@ -104,10 +109,10 @@ def _distance_field(
     one stencil offset at a time. Points sharing a cell would write the same node
     in one step, so they are written in rounds (the first point of each cell,
     then the second, ...), each round a plain vectorised minimum. Nodes no point
-    reaches keep group -1.
+    reaches keep index -1.
     """
     field = np.full(shape, 2.0 * radius, dtype=np.float32)
-    owner = np.full(shape, -1, dtype=np.int64)
+    nearest = np.full(shape, -1, dtype=index.dtype)
     width = shape[1]
     local = base - lo
     cell = local[:, 1] * width + local[:, 0]
@@ -116,11 +121,11 @@ def _distance_field(
     first = np.r_[True, cell[order][1:] != cell[order][:-1]]
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n) - np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    flat, flat_owner = field.ravel(), owner.ravel()
+    flat, flat_nearest = field.ravel(), nearest.ravel()
     stencil = _stencil(radius, step)
     for r in range(int(rank.max()) + 1 if n else 0):
         members = order[rank[order] == r]  # in cell order, so the writes walk the grid
-        p, g = xy[members], group[members]
+        p, g = xy[members], index[members]
         rel = (node_xy[members] - p).astype(np.float32)  # own cell's node minus the point
         node = cell[members]
         for ox, oy in stencil:
@@ -128,18 +133,21 @@ def _distance_field(
             at = node + (oy * width + ox)
             closer = d < flat[at]
             flat[at[closer]] = d[closer]
-            flat_owner[at[closer]] = g[closer]
-    return field, owner
+            flat_nearest[at[closer]] = g[closer]
+    return field, nearest
 
 
-def _separate_groups(field: np.ndarray, owner: np.ndarray, radius: float) -> None:
+def _separate_groups(
+    field: np.ndarray, owner: np.ndarray, radius: float, outside: int | None = None
+) -> None:
     """Lift to just over ``radius`` the farther node of every pair of neighbours of two groups.
 
     Then no grid cell holds inside nodes of two groups, so no traced part can
     join two groups. Of two neighbouring nodes, the one farther from its own
     point is lifted: it lies within ``0.71 · step`` of the line of equal
     distance between the two groups' points, so a zone loses at most that
-    strip where it nearly touches (or overlaps) another.
+    strip where it nearly touches (or overlaps) another. Nodes of the group
+    ``outside`` are left to :func:`_cut_at_outside`.
     """
     lifted = np.zeros(owner.shape, dtype=bool)
     h, w = owner.shape
@@ -148,10 +156,68 @@ def _separate_groups(field: np.ndarray, owner: np.ndarray, radius: float) -> Non
         there = (slice(dy, h), slice(max(dx, 0), w - max(-dx, 0)))
         a, b = owner[here], owner[there]
         clash = (a != b) & (a >= 0) & (b >= 0)
+        if outside is not None:
+            clash &= (a != outside) & (b != outside)
         here_farther = field[here] >= field[there]
         lifted[here] |= clash & here_farther
         lifted[there] |= clash & ~here_farther
     field[lifted] = np.maximum(field[lifted], radius * (1.0 + 1e-9) + 1e-9)
+
+
+def _cut_at_outside(
+    field: np.ndarray,
+    owner: np.ndarray,
+    nearest: np.ndarray,
+    xy: np.ndarray,
+    corner: np.ndarray,
+    step: float,
+    radius: float,
+    outside: int,
+) -> None:
+    """Give the nodes nearest to a point outside the layer values that cut zones at the bisector.
+
+    Along a grid edge from an inside node A (nearest point ``m``, distance
+    ``dA < radius``) to a node B nearest to an outside point ``s``, the zone
+    ends where the edge crosses the line of equal distance to ``m`` and ``s``
+    (the difference of squared distances is linear along the edge, so the
+    crossing is exact), or where it leaves ``m``'s disc, whichever comes first.
+    B gets the value at which the traced contour (linear between A and B)
+    crosses there; of several such edges at B, the largest value, so the zone
+    stops at or before the bisector on each. Every other outside node gets
+    ``2 · radius``. ``corner`` is the coordinates (m) of node ``[0, 0]``.
+    """
+    is_outside = owner == outside
+    value = np.full(field.shape, -np.inf)
+    h, w = field.shape
+    for dy, dx in ((0, 1), (1, 0)):
+        first = (slice(0, h - dy), slice(0, w - dx))
+        second = (slice(dy, h), slice(dx, w))
+        for (a_at, a_shift), (b_at, b_shift) in (
+            ((first, (0, 0)), (second, (dy, dx))),
+            ((second, (dy, dx)), (first, (0, 0))),
+        ):
+            inside_a = (owner[a_at] >= 0) & ~is_outside[a_at] & (field[a_at] < radius)
+            rows, cols = np.nonzero(inside_a & is_outside[b_at])
+            if rows.size == 0:
+                continue
+            ay, ax = rows + a_shift[0], cols + a_shift[1]
+            by, bx = rows + b_shift[0], cols + b_shift[1]
+            node_a = corner + step * np.column_stack([ax, ay])
+            node_b = corner + step * np.column_stack([bx, by])
+            m, s = xy[nearest[ay, ax]], xy[nearest[by, bx]]
+            d_a = field[ay, ax]
+            f_a = d_a**2 - np.sum((node_a - s) ** 2, axis=1)  # <= 0: m is A's nearest
+            f_b = np.sum((node_b - m) ** 2, axis=1) - field[by, bx] ** 2  # >= 0
+            t = np.clip(np.divide(f_a, f_a - f_b, out=np.ones_like(f_a), where=f_a < f_b), 0, 1)
+            b_to_m = np.hypot(*(node_b - m).T)
+            leaves = b_to_m > radius  # the disc of m ends within the edge
+            t_disc = np.divide(radius - d_a, b_to_m - d_a, out=np.ones_like(d_a), where=leaves)
+            t = np.minimum(t, t_disc)
+            v = d_a + np.divide(radius - d_a, t, out=np.full_like(d_a, 1e9), where=t > 0)
+            np.maximum.at(value, (by, bx), v)
+    cut = is_outside & np.isfinite(value)
+    field[is_outside] = 2.0 * radius
+    field[cut] = np.maximum(value[cut], radius * (1.0 + 1e-9) + 1e-9)
 
 
 def steps_per_radius_for(xy: np.ndarray, radius_m: float, node_budget: int = NODE_BUDGET) -> int:
@@ -221,6 +287,49 @@ def disc_union_groups(
     """
     xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
     group = np.zeros(len(xy), dtype=np.int64) if group is None else np.asarray(group)
+    return disc_union_layers(xy, radius_m, [group], steps_per_radius, tile_cells)[0]
+
+
+def disc_union_layers(
+    xy: np.ndarray,
+    radius_m: float,
+    layers: Sequence[np.ndarray],
+    steps_per_radius: int | None = None,
+    tile_cells: int = TILE_CELLS,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Several groupings of the same points traced over one distance field.
+
+    Each layer names a group (>= 0) for some of the points and -1 for the
+    others. A layer's polygons are the union of its members' discs, each group
+    apart, cut where a point outside the layer is nearer than every member: the
+    parts of the plane nearest to an outside point belong to no polygon (to
+    within ``0.71 · step``, as where two groups meet). With every point a
+    member this is :func:`disc_union_groups`.
+
+    The distance from each grid node to its nearest point is computed once for
+    all layers (per tile); each layer then costs one trace, run on its own
+    thread (:func:`lifecircle.spatial.threads.map_in_threads`).
+
+    Parameters
+    ----------
+    xy : ndarray
+        (n, 2) point coordinates in metres (n >= 1).
+    radius_m : float
+        Disc radius in metres (> 0).
+    layers : sequence of ndarray of int
+        Per layer, the (n,) group of each point, -1 for a point outside it.
+    steps_per_radius, tile_cells
+        As :func:`disc_union_groups`.
+
+    Returns
+    -------
+    list of (parts, groups)
+        Per layer, as :func:`disc_union_groups` returns them (empty arrays for
+        a layer without members). Every member lies inside a part of its own
+        group unless a point outside the layer lies within a grid step of it.
+    """
+    xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    layers = [np.asarray(layer, dtype=np.int64).reshape(len(xy)) for layer in layers]
     if steps_per_radius is None:
         steps_per_radius = steps_per_radius_for(xy, radius_m)
     step = radius_m / max(steps_per_radius, MIN_STEPS_PER_RADIUS)
@@ -231,6 +340,14 @@ def disc_union_groups(
     ys = origin[1] + step * np.arange(nodes[1])
     base = np.floor((xy - origin) / step).astype(np.int64)
     node_xy = origin + base * step
+    index = np.arange(len(xy), dtype=np.int32 if len(xy) < 2**31 - 1 else np.int64)
+    # per layer, the group a node takes from its nearest point: a point outside the
+    # layer counts as one more group (so it separates), and -1 is "no point near"
+    outside = [int(layer.max(initial=-1)) + 1 for layer in layers]
+    node_group = [
+        np.append(np.where(layer >= 0, layer, extra), -1)
+        for layer, extra in zip(layers, outside, strict=True)
+    ]
     reach = int(np.ceil(radius_m / step)) + 1
     tile_cells = max(int(tile_cells), 4 * reach)  # a point's writes reach only the next tiles
     tiles = -(-(nodes - 1) // tile_cells)  # tiles per axis (x, y)
@@ -238,9 +355,7 @@ def disc_union_groups(
     tile_id = tile_of[:, 1] * tiles[0] + tile_of[:, 0]
     by_tile = np.argsort(tile_id, kind="stable")
     starts = np.searchsorted(tile_id[by_tile], np.arange(tiles[0] * tiles[1] + 1))
-    pieces: list[np.ndarray] = []
-    owners: list[np.ndarray] = []
-    cuts: list[np.ndarray] = []  # per piece: whether it reaches an overlap with another tile
+    traced: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [[] for _ in layers]
     for ty in range(int(tiles[1])):
         for tx in range(int(tiles[0])):
             tile = np.array([tx, ty])
@@ -253,35 +368,80 @@ def disc_union_groups(
             lo, hi = f0 - 2 * reach, f1 + 2 * reach
             near = _points_near(tile, tiles, starts, by_tile)
             near = near[np.all((base[near] >= f0 - reach) & (base[near] < f1 + reach), axis=1)]
-            if near.size == 0:
+            wanted = [k for k, layer in enumerate(layers) if (layer[near] >= 0).any()]
+            if not wanted:
                 continue
             shape = (int(hi[1] - lo[1]), int(hi[0] - lo[0]))
-            field, owner = _distance_field(
-                xy[near], group[near], radius_m, base[near], node_xy[near], lo, shape, step
+            field, nearest = _distance_field(
+                xy[near], index[near], radius_m, base[near], node_xy[near], lo, shape, step
             )
             crop = (slice(f0[1] - lo[1], f1[1] - lo[1]), slice(f0[0] - lo[0], f1[0] - lo[0]))
-            field, owner = field[crop].astype(np.float64), owner[crop]
-            del crop
-            _separate_groups(field, owner, radius_m)
-            window = (slice(t0[1] - f0[1], t1[1] - f0[1]), slice(t0[0] - f0[0], t1[0] - f0[0]))
-            parts, first = _trace(xs[t0[0] : t1[0]], ys[t0[1] : t1[1]], field[window], radius_m)
-            owners.append(
-                _inside_owner(first, xs[t0[0]], ys[t0[1]], step, field[window], owner[window])
-            )
-            # overlaps: the last cell of the tile's traced nodes (shared with the next
-            # tile) and its first cell (shared with the previous one)
-            bounds = shapely.bounds(parts)
-            cut = np.zeros(len(parts), dtype=bool)
-            for axis, coords in ((0, xs), (1, ys)):
-                if t0[axis] > 0:
-                    cut |= bounds[:, axis] <= coords[t0[axis] + 1]
-                if t1[axis] < nodes[axis]:
-                    cut |= bounds[:, axis + 2] >= coords[t1[axis] - 2]
-            pieces.append(parts)
-            cuts.append(cut)
-    if not pieces:
-        return np.empty(0, dtype=object), np.empty(0, dtype=np.int64)
-    return _join_tiles(np.concatenate(pieces), np.concatenate(owners), np.concatenate(cuts))
+            field, nearest = field[crop], nearest[crop]
+            grid = _TileGrid(xs[t0[0] : t1[0]], ys[t0[1] : t1[1]], t0 - f0, t1 - f0, step)
+            overlaps = _Overlaps(xs, ys, t0, t1, nodes)
+
+            corner = np.array([xs[f0[0]], ys[f0[1]]])
+
+            def trace_layer(
+                k: int, field=field, nearest=nearest, grid=grid, overlaps=overlaps, corner=corner
+            ):
+                owner = node_group[k][nearest]
+                layer_field = field.astype(np.float64)
+                _separate_groups(layer_field, owner, radius_m, outside[k])
+                _cut_at_outside(
+                    layer_field, owner, nearest, xy, corner, step, radius_m, outside[k]
+                )
+                return grid.trace(layer_field, owner, radius_m, overlaps)
+
+            for k, found in zip(wanted, map_in_threads(trace_layer, wanted), strict=True):
+                traced[k].append(found)
+    out = []
+    for pieces in traced:
+        if not pieces:
+            out.append((np.empty(0, dtype=object), np.empty(0, dtype=np.int64)))
+            continue
+        parts, owners, cuts = (np.concatenate(column) for column in zip(*pieces, strict=True))
+        out.append(_join_tiles(parts, owners, cuts))
+    return out
+
+
+class _Overlaps:
+    """Which traced parts of a tile reach the overlap with a neighbouring tile."""
+
+    def __init__(
+        self, xs: np.ndarray, ys: np.ndarray, t0: np.ndarray, t1: np.ndarray, nodes: np.ndarray
+    ) -> None:
+        self.xs, self.ys, self.t0, self.t1, self.nodes = xs, ys, t0, t1, nodes
+
+    def cut(self, parts: np.ndarray) -> np.ndarray:
+        """Per part: whether it reaches the tile's first or last cell (shared with a neighbour)."""
+        bounds = shapely.bounds(parts)
+        cut = np.zeros(len(parts), dtype=bool)
+        for axis, coords in ((0, self.xs), (1, self.ys)):
+            if self.t0[axis] > 0:
+                cut |= bounds[:, axis] <= coords[self.t0[axis] + 1]
+            if self.t1[axis] < self.nodes[axis]:
+                cut |= bounds[:, axis + 2] >= coords[self.t1[axis] - 2]
+        return cut
+
+
+class _TileGrid:
+    """The traced window of a tile: its node coordinates and where it sits in the field."""
+
+    def __init__(
+        self, xs: np.ndarray, ys: np.ndarray, lo: np.ndarray, hi: np.ndarray, step: float
+    ) -> None:
+        self.xs, self.ys, self.step = xs, ys, step
+        self.window = (slice(lo[1], hi[1]), slice(lo[0], hi[0]))
+
+    def trace(
+        self, field: np.ndarray, owner: np.ndarray, radius: float, overlaps: _Overlaps
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Parts, their groups and whether each reaches an overlap."""
+        field, owner = field[self.window], owner[self.window]
+        parts, first = _trace(self.xs, self.ys, field, radius)
+        groups = _inside_owner(first, self.xs[0], self.ys[0], self.step, field, owner)
+        return parts, groups, overlaps.cut(parts)
 
 
 def _points_near(
@@ -301,18 +461,20 @@ def _trace(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Polygons (with holes) of the region ``field <= radius`` (filled contours).
 
-    Also returns the first vertex of each polygon's outer ring, (n, 2).
+    Also returns the first vertex of each polygon's outer ring, (n, 2). All
+    rings and polygons are built in two vectorised calls.
     """
-    generator = contourpy.contour_generator(xs, ys, field, fill_type="OuterOffset")
-    rings_per_polygon, offsets_per_polygon = generator.filled(-1.0, radius)
-    polygons = np.empty(len(rings_per_polygon), dtype=object)
-    first = np.empty((len(rings_per_polygon), 2))
-    for i, (coords, offsets) in enumerate(zip(rings_per_polygon, offsets_per_polygon, strict=True)):
-        ring_of = np.repeat(np.arange(offsets.size - 1), np.diff(offsets))
-        rings = shapely.linearrings(coords, indices=ring_of)
-        polygons[i] = shapely.Polygon(rings[0], rings[1:])
-        first[i] = coords[0]
-    return polygons, first
+    generator = contourpy.contour_generator(
+        xs, ys, field, fill_type="ChunkCombinedOffsetOffset"
+    )
+    (points,), (offsets,), (outer,) = generator.filled(-1.0, radius)
+    if points is None:
+        return np.empty(0, dtype=object), np.empty((0, 2))
+    ring_of = np.repeat(np.arange(offsets.size - 1), np.diff(offsets))
+    rings = shapely.linearrings(points, indices=ring_of)
+    polygon_of = np.repeat(np.arange(outer.size - 1), np.diff(outer))
+    polygons = shapely.polygons(rings, indices=polygon_of)
+    return polygons, points[offsets[outer[:-1]]]
 
 
 def _inside_owner(
