@@ -108,6 +108,7 @@ def data_section(results: RunFrames, lang: str) -> str:
     notes = population_lines(population, lang) if "method" in population else []
     notes += snapping_lines(results.summary.get("snapping") or {}, lang)
     notes += _input_lines(meta.get("report") or results.summary.get("input_report") or [], lang)
+    notes.append(t("data_gap_zone_shapes", lang))
     if notes:
         parts.append(f"<h3>{escape(t('data_assumptions', lang))}</h3>")
         parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>")

@@ -78,9 +78,10 @@ LABELS: dict[str, dict[str, str]] = {
         "run config maps: {{facility_areas: all}} draws them all)",
     },
     "data_gap_zone_shapes": {
-        "zh": "缺口范围为各居民点周围圆盘的并集（描绘误差小于面积的 1%）",
-        "en": "gap zones are the union of discs around their demand points "
-        "(drawn within 1% of the exact area)",
+        "zh": "缺口范围为缺口居民点周围圆盘的并集，止于离已覆盖居民点更近之处"
+        "（描绘误差小于面积的 2%）",
+        "en": "gap zones are the union of discs around their demand points, stopping "
+        "where a served resident is nearer (drawn within 2% of the exact area)",
     },
     "layer_gaps": {"zh": "服务缺口：各类设施", "en": "Gap zones per category"},
     "layer_gaps_life": {

@@ -28,6 +28,13 @@ at ``/ 4``, 1.06 % at ``/ 3`` and 1.82 % at ``/ 2``. At every step every point
 lies inside its polygon: the four grid nodes around a point are within
 ``√2 · step < radius`` of it.
 
+Layers: the gap zones of every category group the same demand points
+differently. :func:`disc_union_layers` computes the field (each node's distance
+to its nearest point, and which point) once and traces each grouping from it;
+points outside a grouping (served residents) cut its polygons along the line of
+equal distance. Measured on random clustered points against that exact region
+(sampled): 0.6-1.2 % of the area where discs of two groups do not overlap.
+
 Memory: the grid is cut into tiles of :data:`TILE_CELLS` cells a side, each
 traced on its own with one cell of overlap with its neighbours; the parts that
 reach an overlap are joined with ``shapely.union_all``, a few at a time. A tile
@@ -302,9 +309,10 @@ def disc_union_layers(
     Each layer names a group (>= 0) for some of the points and -1 for the
     others. A layer's polygons are the union of its members' discs, each group
     apart, cut where a point outside the layer is nearer than every member: the
-    parts of the plane nearest to an outside point belong to no polygon (to
-    within ``0.71 · step``, as where two groups meet). With every point a
-    member this is :func:`disc_union_groups`.
+    parts of the plane nearest to an outside point belong to no polygon (the
+    cut follows the line of equal distance, exactly where it crosses the grid
+    lines: :func:`_cut_at_outside`). With every point a member this is
+    :func:`disc_union_groups`.
 
     The distance from each grid node to its nearest point is computed once for
     all layers (per tile); each layer then costs one trace, run on its own
@@ -312,14 +320,10 @@ def disc_union_layers(
 
     Parameters
     ----------
-    xy : ndarray
-        (n, 2) point coordinates in metres (n >= 1).
-    radius_m : float
-        Disc radius in metres (> 0).
+    xy, radius_m, steps_per_radius, tile_cells
+        As :func:`disc_union_groups`.
     layers : sequence of ndarray of int
         Per layer, the (n,) group of each point, -1 for a point outside it.
-    steps_per_radius, tile_cells
-        As :func:`disc_union_groups`.
 
     Returns
     -------

@@ -28,3 +28,9 @@ def test_demo_states_its_population_method(demo_results):
     zh, en = data_section(demo_results, "zh"), data_section(demo_results, "en")
     assert "人口方法" in zh and "population method: buildings" in en
     assert "population method" not in zh
+
+
+def test_the_report_says_how_gap_zones_are_drawn(demo_results):
+    zh, en = data_section(demo_results, "zh"), data_section(demo_results, "en")
+    assert "止于离已覆盖居民点更近之处" in zh and "where a served resident is nearer" in en
+    assert "served resident" not in zh
