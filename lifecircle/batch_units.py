@@ -15,6 +15,7 @@ all in the whole area's CRS, and keeps only those the whole area's run keeps
 from __future__ import annotations
 
 import dataclasses
+import glob
 import hashlib
 import json
 import re
@@ -212,9 +213,10 @@ def config_hash(config: RunConfig, window: ReadWindow, profile_digest: str, lang
     """SHA-256 of what decides a unit's output: config, profile file, unit, halos, version.
 
     ``--resume`` skips a unit whose folder records the same hash. The output
-    path is left out, so a moved batch folder still resumes. The OSM files'
-    identity (:func:`~lifecircle.batch_cache.cache_key`: size and modification
-    time) is in, so a unit made from an older OSM file is computed again.
+    path is left out, so a moved batch folder still resumes. The identity of
+    every input file the config names is in (:func:`input_files_identity`; for
+    OSM files also :func:`~lifecircle.batch_cache.cache_key`), so a unit made
+    from an older version of any input is computed again.
     """
     from lifecircle import __version__
 
@@ -232,7 +234,51 @@ def config_hash(config: RunConfig, window: ReadWindow, profile_digest: str, lang
         "within": hashlib.sha256(shapely.to_wkb(window.within)).hexdigest(),
         "lang": lang,
         "osm_files": [cache_key(Path(path)) for path in config.osm],
+        "input_files": input_files_identity(config),
         "version": __version__,
     }
     text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def input_files_identity(config: RunConfig) -> list[list[Any]]:
+    """Path, size (bytes) and modification time (ns) of every input file ``config`` names.
+
+    Every path in the config (sources, boundary, facility lists, buildings,
+    population, candidates, …) counts, except the output folder. A file brings
+    its sidecars (the files beside it with the same stem: a shapefile's
+    ``.dbf``, ``.shx``, ``.prj``, …); a folder (a Geofabrik extract) every file
+    under it. A path that does not exist is listed as such.
+    """
+    fields = {
+        key: value
+        for key, value in dataclasses.asdict(config).items()
+        if key not in {"output", "base_dir"}
+    }
+    files: set[Path] = set()
+    missing: set[Path] = set()
+    for path in _paths_in(fields):
+        if path.is_dir():
+            files.update(p for p in path.rglob("*") if p.is_file())
+        elif path.is_file():
+            files.update(p for p in path.parent.glob(f"{glob.escape(path.stem)}.*") if p.is_file())
+            files.add(path)
+        else:
+            missing.add(path)
+    identity: list[list[Any]] = []
+    for path in sorted(files):
+        stat = path.stat()
+        identity.append([str(path), stat.st_size, stat.st_mtime_ns])
+    identity += [[str(path), "missing"] for path in sorted(missing)]
+    return identity
+
+
+def _paths_in(value: Any) -> list[Path]:
+    """Every :class:`~pathlib.Path` inside nested dicts, lists and tuples."""
+    if isinstance(value, Path):
+        return [value]
+    if isinstance(value, dict):
+        return [path for item in value.values() for path in _paths_in(item)]
+    if isinstance(value, list | tuple):
+        return [path for item in value for path in _paths_in(item)]
+    return []

@@ -287,3 +287,45 @@ def test_a_scheduler_that_does_not_answer_is_a_user_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"No Dask scheduler answered at {address}" in err and "dask scheduler" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_resume_hash_follows_every_input_file(tmp_path):
+    """A changed facility list, shapefile sidecar or Geofabrik file makes units compute again."""
+    import os
+
+    from lifecircle.batch_units import input_files_identity
+    from lifecircle.config import load_config
+
+    (tmp_path / "geofabrik").mkdir()
+    (tmp_path / "geofabrik" / "gis_osm_roads_free_1.dbf").write_bytes(b"roads")
+    (tmp_path / "养老设施.csv").write_text("name,lng,lat\n甲,121.4,31.2\n", encoding="utf-8")
+    for suffix in (".shp", ".dbf", ".shx"):
+        (tmp_path / f"buildings{suffix}").write_bytes(b"x")
+    config_path = tmp_path / "run.yml"
+    config_path.write_text(
+        """
+sources:
+  geofabrik: geofabrik
+facilities:
+  - {path: 养老设施.csv, category: day_care, x_column: lng, y_column: lat}
+buildings: {path: buildings.shp}
+output: out
+""",
+        encoding="utf-8",
+    )
+    config = load_config(config_path)
+    before = input_files_identity(config)
+    named = {Path(entry[0]).name for entry in before}
+    assert named == {"gis_osm_roads_free_1.dbf", "养老设施.csv", "buildings.shp",
+                     "buildings.dbf", "buildings.shx"}
+    assert input_files_identity(config) == before  # nothing changed, same identity
+    (tmp_path / "out").mkdir()  # the output folder does not count
+    (tmp_path / "out" / "x.txt").write_text("x", encoding="utf-8")
+    assert input_files_identity(config) == before
+    for changed in ("养老设施.csv", "buildings.dbf", "geofabrik/gis_osm_roads_free_1.dbf"):
+        path = tmp_path / changed
+        stat = path.stat()
+        path.write_bytes(path.read_bytes() + b"\n")
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # even with the old time
+        assert input_files_identity(config) != before, changed
+        before = input_files_identity(config)
