@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.sparse import coo_matrix
+from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
@@ -58,8 +58,8 @@ def cluster_labels(xy: np.ndarray, link_m: float) -> np.ndarray:
 
 
 def linked_pairs(xy: np.ndarray, link_m: float) -> np.ndarray:
-    """(p, 2) index pairs ``i < j`` of the points closer than ``link_m`` (m)."""
-    return cKDTree(xy).query_pairs(link_m, output_type="ndarray")
+    """(p, 2) index pairs ``i < j`` of the points closer than ``link_m`` (m), as int32."""
+    return cKDTree(xy).query_pairs(link_m, output_type="ndarray").astype(np.int32)
 
 
 def masked_cluster_labels(pairs: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -75,13 +75,16 @@ def masked_cluster_labels(pairs: np.ndarray, mask: np.ndarray) -> np.ndarray:
         The label of each of ``np.flatnonzero(mask)``.
     """
     rows = np.flatnonzero(mask)
-    position = np.full(len(mask), -1, dtype=np.int64)
-    position[rows] = np.arange(rows.size)
-    linked = position[pairs[mask[pairs[:, 0]] & mask[pairs[:, 1]]]]
-    graph = coo_matrix(
-        (np.ones(len(linked)), (linked[:, 0], linked[:, 1])), shape=(rows.size, rows.size)
+    position = np.full(len(mask), -1, dtype=np.int32)
+    position[rows] = np.arange(rows.size, dtype=np.int32)
+    first, second = position[pairs[:, 0]], position[pairs[:, 1]]
+    both = (first >= 0) & (second >= 0)
+    graph = csr_array(
+        (np.ones(int(both.sum()), dtype=np.int8), (first[both], second[both])),
+        shape=(rows.size, rows.size),
     )
-    _, labels = connected_components(graph, directed=False)
+    # weak components of the one-way pairs: the undirected components, without a transpose
+    _, labels = connected_components(graph, directed=True, connection="weak")
     return labels
 
 

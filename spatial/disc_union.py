@@ -348,8 +348,9 @@ def disc_union_layers(
     # per layer, the group a node takes from its nearest point: a point outside the
     # layer counts as one more group (so it separates), and -1 is "no point near"
     outside = [int(layer.max(initial=-1)) + 1 for layer in layers]
+    label_type = np.int32 if max(outside, default=0) < 2**31 - 1 else np.int64
     node_group = [
-        np.append(np.where(layer >= 0, layer, extra), -1)
+        np.append(np.where(layer >= 0, layer, extra), -1).astype(label_type)
         for layer, extra in zip(layers, outside, strict=True)
     ]
     reach = int(np.ceil(radius_m / step)) + 1
