@@ -38,6 +38,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from scipy.spatial import cKDTree
 
 from lifecircle.analyses.access import point_xy
 from lifecircle.analyses.gaps import cluster_labels
@@ -147,9 +148,12 @@ def _members(
 
     A zone holds one connected group of the lacking points (linked closer than
     ``link_m``, as :func:`lifecircle.analyses.gaps.gap_zones` draws them), so
-    one point per group finds its zone; when the groups do not match the zones'
-    ``demand_points`` (other zones, another linking distance), every lacking
-    point is tested against the polygons instead.
+    one point per group finds its zone: the member farthest from any resident
+    who does not lack the category (a zone stops where such a resident is
+    nearer, so a member right beside one may lie just outside the drawn zone).
+    When the groups do not match the zones' ``demand_points`` (other zones,
+    another linking distance), every lacking point is tested against the
+    polygons instead.
 
     Returns the zone (position in ``zone``) and the demand row of each member,
     sorted by zone, then by row.
@@ -159,7 +163,12 @@ def _members(
     found = None
     if link_m is not None and rows.size and "demand_points" in zone:
         labels = cluster_labels(xy[rows], link_m)
-        _, first = np.unique(labels, return_index=True)
+        served = xy[~lacking]
+        clearance = (
+            cKDTree(served).query(xy[rows])[0] if len(served) else np.zeros(rows.size)
+        )
+        by_group = np.lexsort((-clearance, labels))  # per group, the clearest member first
+        first = by_group[np.r_[True, labels[by_group][1:] != labels[by_group][:-1]]]
         # the tree holds the points, so each (large) zone is prepared once as the query geometry
         which, group = shapely.STRtree(points[rows[first]]).query(polygons, predicate="contains")
         group_zone = np.full(first.size, -1)

@@ -369,3 +369,28 @@ def test_wide_extents_trace_on_a_coarser_grid_that_still_holds_every_point():
         drawn = shapely.union_all(disc_union_parts(xy, radius, steps_per_radius=steps))
         assert shapely.contains_xy(drawn, xy[:, 0], xy[:, 1]).all(), steps
         assert drawn.symmetric_difference(exact).area < tolerance * exact.area, steps
+
+
+def test_a_zone_member_beside_a_served_resident_still_counts_in_its_project():
+    """A lacking home 0.5 m from a served one: the zone stops half-way between them (exactly,
+    along the grid lines), and the 补缺 project finds every member through its group."""
+    from lifecircle.analyses.gap_projects import _members
+
+    xy = np.array([[0.0, 0.0], [0.5, 0.0], [50.0, 0.0], [100.0, 0.0], [600.0, 0.0], [650.0, 0]])
+    lacking = np.array([True, False, True, True, True, True])
+    demand = gpd.GeoDataFrame(
+        {"residents": [10.0] * 6, "elderly": [1.0] * 6, "children": [1.0] * 6},
+        geometry=shapely.points(xy),
+        crs="EPSG:32651",
+    )
+    walk = pd.DataFrame({"park": np.where(lacking, np.nan, 100.0)})
+    nearest = pd.DataFrame({"park": ["f0"] * 6})
+    access = SimpleNamespace(walk_m=walk, nearest=nearest, rule=load_profile("shanghai").rule)
+    zones = gap_zones(demand, access, {"park": lacking}, None, link_m=75.0, zone_buffer_m=37.5)
+    assert sorted(zones["demand_points"]) == [2, 3]
+    first = zones[zones["demand_points"] == 3].geometry.iloc[0]
+    assert first.contains(shapely.Point(0.0, 0.0)) and not first.contains(shapely.Point(0.5, 0))
+    assert first.boundary.distance(shapely.Point(0.25, 0.0)) < 1e-6  # the bisector
+    zone_of, rows = _members(zones, demand.geometry.to_numpy(), xy, lacking, 75.0)
+    held = {int(z): sorted(rows[zone_of == z].tolist()) for z in np.unique(zone_of)}
+    assert sorted(held.values()) == [[0, 2, 3], [4, 5]]
