@@ -276,6 +276,7 @@ def analyse(
         "fitness_circle": fitness.summary,
         "care_coverage": care.summary,
         "gaps": _top_gaps(gaps),
+        "gap_zones": {"link_m": float(link_m), "zone_radius_m": float(link_m / 2)},
         "gaps_by_category": _gaps_by_category(gaps),
     }
     tables = {

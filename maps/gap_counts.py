@@ -28,7 +28,14 @@ COUNT_COLUMNS = ["n_missing", "categories", "residents", "elderly", "geometry"]
 
 
 def zone_link_m(results: RunFrames) -> float:
-    """The linking distance (m) the run's gap zones were drawn with."""
+    """The linking distance (m) the run's gap zones were drawn with.
+
+    Read from the summary (``gap_zones.link_m``); a run folder written before
+    it was recorded has it computed again from the demand points.
+    """
+    recorded = (results.summary.get("gap_zones") or {}).get("link_m")
+    if recorded:
+        return float(recorded)
     grid = results.layerset.meta.get("demand_grid", {}).get("size_m")
     return linking_distance_m(results.demand, grid)
 

@@ -394,3 +394,21 @@ def test_a_zone_member_beside_a_served_resident_still_counts_in_its_project():
     zone_of, rows = _members(zones, demand.geometry.to_numpy(), xy, lacking, 75.0)
     held = {int(z): sorted(rows[zone_of == z].tolist()) for z in np.unique(zone_of)}
     assert sorted(held.values()) == [[0, 2, 3], [4, 5]]
+
+
+def test_summary_records_the_linking_distance_the_zones_were_drawn_with(demo_results):
+    from lifecircle.analyses.gaps import linking_distance_m
+    from lifecircle.maps.gap_counts import zone_link_m
+
+    recorded = demo_results.summary["gap_zones"]
+    grid = demo_results.layerset.meta.get("demand_grid", {}).get("size_m")
+    computed = linking_distance_m(demo_results.layerset.demand, grid)
+    assert recorded == {"link_m": computed, "zone_radius_m": computed / 2}
+    assert zone_link_m(demo_results) == computed
+    # a run folder from before it was recorded: computed again from the demand points
+    older = SimpleNamespace(
+        summary={k: v for k, v in demo_results.summary.items() if k != "gap_zones"},
+        layerset=demo_results.layerset,
+        demand=demo_results.demand,
+    )
+    assert zone_link_m(older) == pytest.approx(computed)
