@@ -38,10 +38,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.spatial import cKDTree
 
 from lifecircle.analyses.access import point_xy
-from lifecircle.analyses.gaps import cluster_labels
+from lifecircle.analyses.gaps import linked_pairs, masked_cluster_labels
 from lifecircle.analyses.table_locations import with_locations
 from lifecircle.standards.profile import Profile
 
@@ -138,19 +137,20 @@ def circle_weights(profile: Profile, shares: Mapping[str, float | None]) -> dict
 def _members(
     zone: gpd.GeoDataFrame,
     points: np.ndarray,
-    xy: np.ndarray,
     lacking: np.ndarray,
-    link_m: float | None,
+    pairs: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Demand rows lacking the category inside each zone polygon (a zone's own points).
 
-    ``points`` are the demand points (shapely) and ``xy`` their coordinates (m).
+    ``points`` are the demand points (shapely); ``pairs`` those closer than the
+    zones' linking distance (:func:`lifecircle.analyses.gaps.linked_pairs`).
 
-    A zone holds one connected group of the lacking points (linked closer than
-    ``link_m``, as :func:`lifecircle.analyses.gaps.gap_zones` draws them), so
-    one point per group finds its zone: the member farthest from any resident
-    who does not lack the category (a zone stops where such a resident is
-    nearer, so a member right beside one may lie just outside the drawn zone).
+    A zone holds one connected group of the lacking points (linked by
+    ``pairs``, as :func:`lifecircle.analyses.gaps.gap_zones` draws them), so
+    one point per group finds its zone. A zone stops where a resident who does
+    not lack the category is nearer, so a member right beside one may lie just
+    outside the drawn zone (by a grid step at most): a group whose point lies
+    in no zone goes to the nearest one (the others are a linking distance away).
     When the groups do not match the zones' ``demand_points`` (other zones,
     another linking distance), every lacking point is tested against the
     polygons instead.
@@ -161,18 +161,18 @@ def _members(
     rows = np.flatnonzero(lacking)
     polygons = zone.geometry.to_numpy()
     found = None
-    if link_m is not None and rows.size and "demand_points" in zone:
-        labels = cluster_labels(xy[rows], link_m)
-        served = xy[~lacking]
-        clearance = (
-            cKDTree(served).query(xy[rows])[0] if len(served) else np.zeros(rows.size)
-        )
-        by_group = np.lexsort((-clearance, labels))  # per group, the clearest member first
-        first = by_group[np.r_[True, labels[by_group][1:] != labels[by_group][:-1]]]
+    if pairs is not None and rows.size and "demand_points" in zone:
+        labels = masked_cluster_labels(pairs, lacking)
+        _, first = np.unique(labels, return_index=True)
         # the tree holds the points, so each (large) zone is prepared once as the query geometry
         which, group = shapely.STRtree(points[rows[first]]).query(polygons, predicate="contains")
         group_zone = np.full(first.size, -1)
         group_zone[group] = which
+        lost = np.flatnonzero(group_zone < 0)
+        if lost.size:  # other zones are a linking distance away; its own, a grid step at most
+            group_zone[lost] = shapely.STRtree(polygons).query_nearest(
+                points[rows[first[lost]]], all_matches=False
+            )[1]
         zone_of = group_zone[labels]
         counts = np.bincount(zone_of[zone_of >= 0], minlength=len(zone))
         if (counts == zone["demand_points"].to_numpy()).all():
@@ -244,6 +244,7 @@ def gap_projects(
     weights = circle_weights(profile, circle_shares)
     xy = point_xy(demand)
     homes = demand.geometry.to_numpy()
+    pairs = linked_pairs(xy, link_m) if link_m is not None else None
     frames = []
     points = []
     for category, group in zones.groupby("kind_key", sort=False):
@@ -257,7 +258,7 @@ def gap_projects(
             if met_column and met_column in demand
             else np.ones(len(demand), dtype=bool)
         )
-        zone_of, rows = _members(group, homes, xy, lacking, link_m)
+        zone_of, rows = _members(group, homes, lacking, pairs)
         in_circle = lacking_circle[rows]
         circle_people = np.bincount(
             zone_of, weights=people[rows] * in_circle, minlength=len(group)

@@ -375,6 +375,7 @@ def test_a_zone_member_beside_a_served_resident_still_counts_in_its_project():
     """A lacking home 0.5 m from a served one: the zone stops half-way between them (exactly,
     along the grid lines), and the 补缺 project finds every member through its group."""
     from lifecircle.analyses.gap_projects import _members
+    from lifecircle.analyses.gaps import linked_pairs
 
     xy = np.array([[0.0, 0.0], [0.5, 0.0], [50.0, 0.0], [100.0, 0.0], [600.0, 0.0], [650.0, 0]])
     lacking = np.array([True, False, True, True, True, True])
@@ -391,7 +392,7 @@ def test_a_zone_member_beside_a_served_resident_still_counts_in_its_project():
     first = zones[zones["demand_points"] == 3].geometry.iloc[0]
     assert first.contains(shapely.Point(0.0, 0.0)) and not first.contains(shapely.Point(0.5, 0))
     assert first.boundary.distance(shapely.Point(0.25, 0.0)) < 1e-6  # the bisector
-    zone_of, rows = _members(zones, demand.geometry.to_numpy(), xy, lacking, 75.0)
+    zone_of, rows = _members(zones, demand.geometry.to_numpy(), lacking, linked_pairs(xy, 75.0))
     held = {int(z): sorted(rows[zone_of == z].tolist()) for z in np.unique(zone_of)}
     assert sorted(held.values()) == [[0, 2, 3], [4, 5]]
 

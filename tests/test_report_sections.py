@@ -432,6 +432,7 @@ def test_project_members_found_by_group_are_those_inside_the_zones(demo_results)
     test, and zones the groups do not match (another linking distance) fall back to it."""
     from lifecircle.analyses.access import point_xy
     from lifecircle.analyses.gap_projects import _members
+    from lifecircle.analyses.gaps import linked_pairs
     from lifecircle.maps.gap_counts import zone_link_m
 
     demand, gaps = demo_results.demand, demo_results.gaps
@@ -441,9 +442,9 @@ def test_project_members_found_by_group_are_those_inside_the_zones(demo_results)
     for category, zones in gaps[gaps["kind"] == "category"].groupby("kind_key"):
         minutes = demand[f"min_{category}"].to_numpy(dtype=float)
         lacking = ~(minutes <= demo_results.profile.rule(category).threshold_minutes)
-        by_polygon = _members(zones, points, xy, lacking, None)
+        by_polygon = _members(zones, points, lacking, None)
         for link_m in (link, link / 3):  # the run's distance, and one that splits the zones
-            by_group = _members(zones, points, xy, lacking, link_m)
+            by_group = _members(zones, points, lacking, linked_pairs(xy, link_m))
             assert all(np.array_equal(a, b) for a, b in zip(by_group, by_polygon, strict=True))
         assert np.bincount(by_polygon[0], minlength=len(zones)).tolist() == (
             zones["demand_points"].tolist()
