@@ -13,8 +13,6 @@ points to display coordinates.
 
 from __future__ import annotations
 
-import math
-
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -35,42 +33,54 @@ ROAD_LABEL_SPACING_M = 700.0  # one label per this much road
 ROAD_LABEL_MIN_LENGTH_M = 80.0  # shorter named lines get no label
 
 
-def _screen_angle_deg(line: shapely.LineString, distance_m: float) -> float:
-    """Direction of ``line`` at ``distance_m``, as a CSS rotation (clockwise, within ±90°)."""
-    step = min(10.0, line.length / 4)
-    a = line.interpolate(max(distance_m - step, 0.0))
-    b = line.interpolate(min(distance_m + step, line.length))
-    angle = -math.degrees(math.atan2(b.y - a.y, b.x - a.x))  # screen y points down
-    if angle > 90:
-        angle -= 180
-    elif angle <= -90:
-        angle += 180
-    return round(angle, 1)
+def _screen_angles_deg(lines: np.ndarray, distance_m: np.ndarray) -> np.ndarray:
+    """Direction of each line at its distance, as a CSS rotation (clockwise, within ±90°)."""
+    length = shapely.length(lines)
+    step = np.minimum(10.0, length / 4)
+    a = shapely.get_coordinates(
+        shapely.line_interpolate_point(lines, np.maximum(distance_m - step, 0.0))
+    )
+    b = shapely.get_coordinates(
+        shapely.line_interpolate_point(lines, np.minimum(distance_m + step, length))
+    )
+    angle = -np.degrees(np.arctan2(b[:, 1] - a[:, 1], b[:, 0] - a[:, 0]))  # screen y is down
+    angle = np.where(angle > 90, angle - 180, np.where(angle <= -90, angle + 180, angle))
+    return np.round(angle, 1)
 
 
-def _spread_along(
-    segments: np.ndarray, spacing_m: float, min_length_m: float
-) -> list[tuple[shapely.Point, float]]:
-    """Label points and angles along one road's segments, at least ``spacing_m / 2`` apart.
+def _merged_road_lines(
+    segments: np.ndarray, name_index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each name's segments joined end to end; the lines and the name index of each."""
+    order = np.argsort(name_index, kind="stable")
+    segments, name_index = segments[order], name_index[order]
+    labels, index = np.unique(name_index, return_inverse=True)
+    merged = shapely.line_merge(shapely.multilinestrings(segments, indices=index))
+    lines, which = shapely.get_parts(merged, return_index=True)
+    simple = shapely.get_type_id(lines) == shapely.GeometryType.LINESTRING
+    return lines[simple], labels[which[simple]]
 
-    The segments are merged into lines; each line of ``min_length_m`` or more
-    gets one point per ``spacing_m``, spread evenly. A point nearer than half
-    the spacing to one already placed (pieces of the same road that did not
-    merge, such as dual carriageways) is dropped.
+
+def _spaced(points: np.ndarray, group: np.ndarray, min_gap_m: float) -> np.ndarray:
+    """Which points to keep: in order, each kept unless a kept point of its group is nearer.
+
+    ``points`` (n, 2) in metres; a label nearer than ``min_gap_m`` to one already
+    placed for the same name (pieces of one road that did not merge, such as
+    dual carriageways) is dropped.
     """
-    merged = shapely.line_merge(shapely.union_all(segments))
-    lines = [g for g in shapely.get_parts(merged) if g.geom_type == "LineString"]
-    placed: list[tuple[shapely.Point, float]] = []
-    for line in sorted(lines, key=lambda g: -g.length):
-        if line.length < min_length_m:
+    keep = np.ones(len(points), dtype=bool)
+    order = np.argsort(group, kind="stable")
+    starts = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]])
+    for rows in np.split(order, starts[1:]):
+        if rows.size < 2:
             continue
-        n_labels = max(1, int(line.length // spacing_m))
-        for i in range(n_labels):
-            distance = line.length * (i + 0.5) / n_labels
-            point = line.interpolate(distance)
-            if all(point.distance(p) >= spacing_m / 2 for p, _ in placed):
-                placed.append((point, _screen_angle_deg(line, distance)))
-    return placed
+        placed: list[np.ndarray] = []
+        for row in rows:
+            if all(np.hypot(*(points[row] - p)) >= min_gap_m for p in placed):
+                placed.append(points[row])
+            else:
+                keep[row] = False
+    return keep
 
 
 def road_label_points(
@@ -79,6 +89,12 @@ def road_label_points(
     min_length_m: float = ROAD_LABEL_MIN_LENGTH_M,
 ) -> gpd.GeoDataFrame:
     """Points where road names are written.
+
+    Road segments with the same name are joined end to end into lines; each
+    line of ``min_length_m`` or more gets one label per ``spacing_m``, spread
+    evenly, longest lines first; a label nearer than half the spacing to one
+    already placed for the same name is dropped. All lines are handled in a
+    few vectorised calls.
 
     Parameters
     ----------
@@ -93,25 +109,46 @@ def road_label_points(
     -------
     GeoDataFrame
         ``name``, ``angle`` (degrees, CSS rotation), ``min_zoom`` (Leaflet
-        zoom), point geometry; same CRS as ``roads``.
+        zoom), point geometry; same CRS as ``roads``. Sorted by name.
     """
-    columns = {"name": [], "angle": [], "min_zoom": []}
-    geometries: list[shapely.Point] = []
-    if len(roads) and {"name", "highway"} <= set(roads.columns):
-        names = roads["name"].astype("string").str.strip().fillna("")
-        zooms = roads["highway"].map(ROAD_LABEL_MIN_ZOOM)
-        keep = ((names != "") & zooms.notna()).to_numpy(dtype=bool)
-        named = roads.iloc[keep].assign(
-            name=names.to_numpy()[keep], min_zoom=zooms.to_numpy()[keep]
-        )
-        for name, rows in named.groupby("name", sort=True):
-            min_zoom = int(rows["min_zoom"].min())
-            for point, angle in _spread_along(rows.geometry.array, spacing_m, min_length_m):
-                columns["name"].append(str(name))
-                columns["angle"].append(angle)
-                columns["min_zoom"].append(min_zoom)
-                geometries.append(point)
-    return gpd.GeoDataFrame(columns, geometry=geometries, crs=roads.crs)
+    empty = gpd.GeoDataFrame(
+        {"name": [], "angle": [], "min_zoom": []}, geometry=[], crs=roads.crs
+    )
+    if not len(roads) or not {"name", "highway"} <= set(roads.columns):
+        return empty
+    names = roads["name"].astype("string").str.strip().fillna("")
+    zooms = roads["highway"].map(ROAD_LABEL_MIN_ZOOM)
+    keep = ((names != "") & zooms.notna()).to_numpy(dtype=bool)
+    if not keep.any():
+        return empty
+    labelled, name_index = np.unique(names.to_numpy(dtype=object)[keep].astype(str),
+                                     return_inverse=True)
+    min_zoom = np.full(labelled.size, np.inf)
+    np.minimum.at(min_zoom, name_index, zooms.to_numpy(dtype=float)[keep])
+    lines, line_name = _merged_road_lines(np.asarray(roads.geometry.array)[keep], name_index)
+    length = shapely.length(lines)
+    long_enough = length >= min_length_m
+    lines, line_name, length = lines[long_enough], line_name[long_enough], length[long_enough]
+    # per name, the longest line's labels first
+    order = np.lexsort((-length, line_name))
+    lines, line_name, length = lines[order], line_name[order], length[order]
+    n_labels = np.maximum(1, (length // spacing_m).astype(np.int64))
+    line_of = np.repeat(np.arange(lines.size), n_labels)
+    i = np.arange(line_of.size) - np.repeat(np.cumsum(n_labels) - n_labels, n_labels)
+    distance = length[line_of] * (i + 0.5) / n_labels[line_of]
+    points = shapely.line_interpolate_point(lines[line_of], distance)
+    xy = shapely.get_coordinates(points)
+    kept = _spaced(xy, line_name[line_of], spacing_m / 2)
+    line_of, distance, points = line_of[kept], distance[kept], points[kept]
+    return gpd.GeoDataFrame(
+        {
+            "name": labelled[line_name[line_of]].astype(object),
+            "angle": _screen_angles_deg(lines[line_of], distance),
+            "min_zoom": min_zoom[line_name[line_of]].astype(int),
+        },
+        geometry=points,
+        crs=roads.crs,
+    )
 
 
 def place_label_points(boundary: gpd.GeoDataFrame, names: dict[str, str]) -> gpd.GeoDataFrame:
