@@ -146,11 +146,30 @@ class LayerSet:
         self.meta.setdefault("synthetic", False)
         self.meta.setdefault("attribution", "")
 
-    def report(self, layer: str, issue: str, count: int, detail: str = "") -> None:
-        """Record something dropped, repaired or missing, for the run summary."""
-        self.meta["report"].append(
-            {"layer": layer, "issue": issue, "count": int(count), "detail": detail}
-        )
+    def report(
+        self,
+        layer: str,
+        issue: str,
+        count: int,
+        detail: str = "",
+        *,
+        issue_zh: str | None = None,
+        detail_zh: str | None = None,
+    ) -> None:
+        """Record something dropped, repaired or missing, for the run summary.
+
+        ``issue`` and ``detail`` are English and stable (scripts match them);
+        ``issue_zh`` and ``detail_zh`` give the Chinese where the tables of
+        :mod:`lifecircle.layers.input_report` cannot make it from the English.
+        """
+        entry: dict[str, Any] = {
+            "layer": layer, "issue": issue, "count": int(count), "detail": detail
+        }
+        if issue_zh:
+            entry["issue_zh"] = issue_zh
+        if detail_zh:
+            entry["detail_zh"] = detail_zh
+        self.meta["report"].append(entry)
 
     def with_layers(self, **layers: gpd.GeoDataFrame) -> LayerSet:
         """Return a copy with some layers replaced (meta is shared)."""

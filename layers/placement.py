@@ -181,21 +181,25 @@ def _classified(
     info["buildings_ignored"] = {
         key: int(counts[key]) for key in counts.index if not REASONS[key][0]
     }
+    used = info["buildings_used_by_reason"].items()
     layerset.report(
         "buildings",
         f"buildings counted as housing (untyped rule: {population.untyped_buildings})",
         int(housing.sum()),
-        ", ".join(f"{REASONS[k][1]}: {v}" for k, v in info["buildings_used_by_reason"].items()),
+        ", ".join(f"{REASONS[k][1]}: {v}" for k, v in used),
+        detail_zh="，".join(f"{REASONS[k][2]}：{v}" for k, v in used),
     )
     for key, count in info["buildings_ignored"].items():
-        label = REASONS[key][1]
+        label, label_zh = REASONS[key][1], REASONS[key][2]
         if key == "too_small":
             label = f"{label} ({population.min_untyped_footprint_m2:g} m²)"
+            label_zh = f"{label_zh}（{population.min_untyped_footprint_m2:g} m²）"
         layerset.report(
             "buildings",
             f"buildings ignored: {label}",
             count,
             ignored_examples(buildings, reason, key, population),
+            issue_zh=f"未计入的建筑：{label_zh}",
         )
     assumed = int((buildings["levels_assumed"] & buildings["housing"]).sum())
     if assumed:
@@ -314,6 +318,8 @@ def _report_method(layerset: LayerSet, info: dict[str, Any]) -> None:
         f"population method: {info['method']}",
         round(info["residents"]),
         method_sentence(info, "en"),
+        issue_zh=f"人口方法：{METHOD_ZH.get(info['method'], info['method'])}",
+        detail_zh=method_sentence(info, "zh"),
     )
 
 

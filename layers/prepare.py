@@ -82,6 +82,8 @@ def prepare_layerset(
                 f"no facility of category '{cat}' (reported as no data, not as a service gap)",
                 0,
                 cat,
+                issue_zh=f"类别“{profile.categories[cat].name_zh}”没有任何设施"
+                "（报告为无数据，而非服务缺口）",
             )
 
     max_snap_m = float(profile.max_snap_m.value)

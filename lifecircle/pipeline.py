@@ -19,6 +19,7 @@ from lifecircle.analyses.snapping_summary import snapping_lines
 from lifecircle.analyses.subdistrict import SubdistrictResults, analyse
 from lifecircle.config import RunConfig, check_settings
 from lifecircle.layers.assemble import bbox_boundary
+from lifecircle.layers.input_report import localised_report
 from lifecircle.layers.layerset import LAYER_NAMES, LayerSet
 from lifecircle.layers.layerset_io import split_water
 from lifecircle.layers.load import ReadWindow, load_demo_layerset, load_layerset
@@ -118,7 +119,9 @@ def results_crs(config: RunConfig, layerset: LayerSet) -> pyproj.CRS:
     return cgcs2000_gk3_crs(float(lon))
 
 
-def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dict[str, Any]:
+def base_summary(
+    config: RunConfig, profile: Profile, layerset: LayerSet, lang: str = "zh"
+) -> dict[str, Any]:
     """The run-level part of summary.json (inputs, profile, population, report)."""
     demand = layerset.demand
     return {
@@ -155,7 +158,8 @@ def base_summary(config: RunConfig, profile: Profile, layerset: LayerSet) -> dic
         "facilities_per_category": {
             cat: int((layerset.facilities["category"] == cat).sum()) for cat in profile.categories
         },
-        "input_report": layerset.meta.get("report", []),
+        # as recorded (English, stable for scripts), each with its sentence in ``lang``
+        "input_report": localised_report(layerset.meta.get("report", []), lang),
     }
 
 
@@ -253,7 +257,7 @@ def run(
         layerset.meta.setdefault("name", config.name)
     for line in population_lines(layerset.meta["population"], options.lang):
         progress.line(line)
-    summary = base_summary(config, profile, layerset)
+    summary = base_summary(config, profile, layerset, options.lang)
     with progress.stage("access, circles, service areas and gaps") as info:
         results = analyse(
             layerset, profile, facility_areas=config.maps.get("facility_areas") or "auto"

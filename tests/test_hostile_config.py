@@ -471,3 +471,22 @@ def test_replace_categories_written_as_text_is_one_category(tmp_path):
     config = load_config(tmp_path / "run.yml")
     assert config.facilities[0]["replace_categories"] == ["day_care"]
     assert config.facilities[0]["path"] == tmp_path.resolve() / "care.csv"
+
+
+def test_every_reported_input_problem_reads_in_the_run_language(tolerant_run):
+    """Planner rows dropped, a skipped Geofabrik layer, a category without data: each entry
+    has its sentence in the run's language (en in the config, zh when asked)."""
+    from tests.test_input_report_language import assert_chinese
+
+    out, summary = tolerant_run
+    assert summary["maps"]["lang"] == "en"
+    for entry in summary["input_report"]:
+        assert entry["text"].startswith(entry["issue"])
+    zh_out = out.parent / "out-zh"
+    config = str(out.parent / "run.yml")
+    assert main(["run", "--quiet", config, "--lang", "zh", "--out", str(zh_out)]) == 0
+    in_chinese = json.loads((zh_out / "summary.json").read_text(encoding="utf-8"))
+    assert_chinese(in_chinese["input_report"])
+    texts = [e["text"] for e in in_chinese["input_report"]]
+    assert any("缺少字段" in text and "0 字节" in text for text in texts)
+    assert any(text.startswith("类别“小学”没有任何设施") for text in texts), texts
