@@ -621,6 +621,66 @@ ZH: dict[str, str] = {
     "Use a size such as 100–250 m.": "请使用 100–250 m 之类的大小。",
     "Unknown grid shape '{shape}'.": "未知的网格形状 '{shape}'。",
     "Use hexagon or square.": "请使用 hexagon（六边形）或 square（正方形）。",
+    # --- input report (summary.json input_report: layers.prepare, placement, assemble, osm,
+    # geofabrik, dedupe, planner_files; the readers' issues and prose details) ---
+    "points of interest outside every profile category (not used)": (
+        "不属于任何标准类别的兴趣点（未使用）"
+    ),
+    "source facilities replaced by the planner's own list": "被规划清单替换的数据源设施",
+    "no facility of category '{cat}' (reported as no data, not as a service gap)": (
+        "类别 {cat} 没有任何设施（报告为无数据，而非服务缺口）"
+    ),
+    "facilities serving several categories (one row per category, ids '<id>#<category>')": (
+        "同时服务多个类别的设施（每个类别一行，编号为“<编号>#<类别>”）"
+    ),
+    "buildings counted as housing (untyped rule: {rule})": (
+        "计为住宅的建筑（未标用途建筑的规则：{rule}）"
+    ),
+    "buildings ignored: {reason}": "未计入的建筑：{reason}",
+    "housing without levels or height; {levels} levels assumed": (
+        "住宅缺少层数或高度，假定为 {levels} 层"
+    ),
+    "residents of areas with no housing": "所在分区没有住宅、未能分配的居民",
+    "raster residents in pixels with no housing": "人口栅格中落在无住宅像元的居民",
+    "grid cells in water dropped": "位于水域、已舍弃的网格单元",
+    "grid cells farther than {m} m from any road dropped": "距任何道路超过 {m} 米、已舍弃的网格单元",
+    "residents not placed on any grid cell": "未能分配到任何网格单元的居民",
+    "population method: {method}": "人口方法：{method}",
+    "sub-unit overlaps under {share} of the smaller unit trimmed (kept by the unit listed first)": (
+        "小于较小单元 {share} 的子单元重叠已裁去（归先列出的单元）"
+    ),
+    "invalid geometries repaired (shapely.make_valid)": "无效几何已修复（shapely.make_valid）",
+    "empty geometries dropped": "空几何已舍弃",
+    "planner facilities beyond the study area and its {m} m halo (not used)": (
+        "位于研究范围及其 {m} 米缓冲区以外的规划清单设施（未使用）"
+    ),
+    "planner facilities outside the study area, within the halo (used)": (
+        "位于研究范围以外、缓冲区以内的规划清单设施（已使用）"
+    ),
+    "the same feature in two sources (kept once)": "两个数据源中的同一要素（只保留一个）",
+    "Geofabrik layer without attributes skipped": "缺少属性表的 Geofabrik 图层已跳过",
+    "ways cut at the extract edge": "在数据范围边缘被截断的路径",
+    "pedestrian areas read as walkable (outline and straight crossings)": (
+        "步行广场按可步行处理（沿外轮廓及直线穿越）"
+    ),
+    "areas that could not be assembled (incomplete rings)": "无法组装的面（环不完整）",
+    "duplicate facilities merged (node and area, or one place in two sources)": (
+        "已合并的重复设施（点与面，或两个数据源中的同一地点）"
+    ),
+    "duplicate facility merged": "已合并的重复设施",
+    "planner rows dropped by category_values: null": "按 category_values: null 舍弃的规划清单行",
+    "they would have held {n} residents at the assumed density": "按假定密度约有 {n} 名居民",
+    "first ids: {ids}": "前几个编号：{ids}",
+    "{n} referenced nodes are missing from the file; the ways were split at the gaps and kept "
+    "where 2+ nodes remain": (
+        "文件中缺少 {n} 个被引用的节点；路径在缺口处断开，保留仍有 2 个以上节点的部分"
+    ),
+    "{n} crossing lines between the points where other ways meet the areas": (
+        "在其他路径与广场相接的点之间加入 {n} 条穿越线"
+    ),
+    "usually multipolygons cut at the extract edge": "通常是在数据范围边缘被截断的多面",
+    "{file}: columns {cols} missing ({dbf} is {size} bytes); download the extract again to use "
+    "this layer": "{file}：缺少字段 {cols}（{dbf} 为 {size} 字节）；请重新下载该数据以使用此图层",
     # --- spatial engine (spatial.*) ---
     "Longitude {lon} is not a number between -180 and 180 degrees.": "经度 {lon} 不是 -180 到 180 度之间的数。",
     "Pass the study area's centre as (lon, lat) in WGS84 degrees.": "请以 WGS84 度数给出研究范围中心 (经度, 纬度)。",
