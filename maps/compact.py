@@ -60,24 +60,36 @@ from lifecircle.maps.property_columns import (
 FORMAT_VERSION = 1
 SCALE = 10**COORD_DECIMALS
 _TYPES = {code: name for name, code in CODES.items()}
-_MAX_GROUPS = 13  # 5-bit groups of a 64-bit zig-zag value
 
 
 def encode_unsigned(values: np.ndarray) -> str:
-    """Non-negative integers as polyline text (5-bit groups, low first, 0x20 = more follow)."""
-    z = np.asarray(values, dtype=np.uint64)
-    if z.size == 0:
+    """Non-negative integers as polyline text (5-bit groups, low first, 0x20 = more follow).
+
+    Each value takes as many groups as it needs: the groups are written one
+    round at a time, each round over the values that still have bits left, so
+    the work follows the text's length, not the largest value's.
+    """
+    rest = np.asarray(values, dtype=np.uint64).ravel()
+    if rest.size == 0:
         return ""
-    width = min(_MAX_GROUPS, int(z.max()).bit_length() // 5 + 1)  # groups of the largest
-    shifts = np.arange(width, dtype=np.uint64) * np.uint64(5)
-    rest = z[:, None] >> shifts[None, :]
-    groups = rest & np.uint64(31)
-    # a value uses groups up to its highest non-zero one, and at least one
-    used = (rest > 0) | (np.arange(width) == 0)[None, :]
-    more = np.zeros_like(used)
-    more[:, :-1] = used[:, 1:]
-    chars = (groups + np.where(more, 32, 0).astype(np.uint64) + np.uint64(63)).astype(np.uint8)
-    return chars[used].tobytes().decode("ascii")
+    groups = np.ones(rest.size, dtype=np.int64)  # at least one group each
+    higher = rest >> np.uint64(5)
+    while True:
+        left = higher > 0
+        if not left.any():
+            break
+        groups += left
+        higher >>= np.uint64(5)
+    start = np.cumsum(groups) - groups
+    out = np.empty(int(groups.sum()), dtype=np.uint8)
+    which = np.arange(rest.size)
+    for group in range(int(groups.max())):
+        more = groups[which] > group + 1
+        out[start[which] + group] = (
+            (rest & np.uint64(31)).astype(np.uint8) + np.where(more, 32 + 63, 63).astype(np.uint8)
+        )
+        which, rest = which[more], rest[more] >> np.uint64(5)
+    return out.tobytes().decode("ascii")
 
 
 def decode_unsigned(text: str) -> np.ndarray:
