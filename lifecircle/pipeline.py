@@ -37,6 +37,7 @@ from lifecircle.progress import Progress
 from lifecircle.qgis_styles import write_layer_styles
 from lifecircle.spatial.crs import cgcs2000_gk3_crs
 from lifecircle.spatial.errors import LifecircleError
+from lifecircle.spatial.messages import translate
 from lifecircle.standards.profile import Profile, load_profile
 from lifecircle.workbook import WORKBOOK_NAME, write_workbook
 
@@ -134,6 +135,7 @@ def base_summary(
         "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "synthetic": bool(layerset.meta.get("synthetic")),
         "source": layerset.meta.get("source", ""),
+        "source_text": translate(str(layerset.meta.get("source", "")), lang),
         "attribution": layerset.meta.get("attribution", ""),
         "attribution_names": {
             key: layerset.meta[key]

@@ -30,6 +30,7 @@ def assert_chinese(entries: list[dict]) -> None:
 def test_demo_summary_input_report_is_in_chinese(demo_run):
     summary = json.loads((demo_run / "summary.json").read_text(encoding="utf-8"))
     assert_chinese(summary["input_report"])
+    assert summary["source_text"] == "lifecircle 合成示范街道（非真实地点）"
     method = next(e for e in summary["input_report"] if e["issue"].startswith("population method"))
     assert method["text"].startswith("人口方法：按建筑") and "人均建筑面积" in method["text"]
 
