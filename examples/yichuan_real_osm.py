@@ -12,6 +12,13 @@ import lifecircle as lc
 
 repo = Path(__file__).resolve().parents[1]
 data = Path(sys.argv[1]) if len(sys.argv) > 1 else repo.parent / "shared/data/shanghai-central"
+if not (data / "roads.osm").is_file() or not (data / "geofabrik").is_dir():
+    print(
+        f"No extract at {data}: give the folder that holds roads.osm and geofabrik/ "
+        "(the shared shanghai-central data).",
+        file=sys.stderr,
+    )
+    sys.exit(2)
 
 layers = lc.load_layers(
     osm=data / "roads.osm",

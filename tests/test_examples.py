@@ -31,3 +31,14 @@ def test_example_runs(script: Path, request):
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip(), "an example should print what it found"
     assert "Traceback" not in result.stderr
+
+
+def test_real_data_example_without_the_data_says_so(tmp_path):
+    script = REPO_ROOT / "examples" / "yichuan_real_osm.py"
+    result = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "nowhere")],
+        capture_output=True, text=True, cwd=REPO_ROOT, timeout=120, check=False,
+    )
+    assert result.returncode == 2
+    assert "roads.osm" in result.stderr and "nowhere" in result.stderr
+    assert "Traceback" not in result.stderr
