@@ -21,6 +21,7 @@ import pandas as pd
 
 from lifecircle.layers.osm import ATTRIBUTION, RawLayers
 from lifecircle.layers.vector_io import read_vector
+from lifecircle.spatial.crs import local_metric_crs
 from lifecircle.spatial.errors import LifecircleError
 
 LAYER_FILES = {
@@ -91,6 +92,13 @@ def _flag(frame: gpd.GeoDataFrame, column: str) -> pd.Series:
 def _layer(frame: gpd.GeoDataFrame) -> pd.Series:
     """The OSM ``layer`` as int, 0 when absent or unreadable."""
     return pd.to_numeric(frame.get("layer", 0), errors="coerce").fillna(0).astype(int)
+
+
+def _site_area_m2(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Footprint areas (m²) in the UTM zone of the layer's centre (no CRS database search)."""
+    west, south, east, north = frame.total_bounds
+    crs = local_metric_crs((west + east) / 2.0, (south + north) / 2.0)
+    return frame.to_crs(crs).geometry.area.to_numpy()
 
 
 def _osm_ref(frame: gpd.GeoDataFrame, stem_is_area: bool) -> pd.Series:
@@ -217,11 +225,7 @@ def read_geofabrik(folder: str | Path, bbox: Sequence[float] | None = None) -> R
                         "source": "geofabrik",
                         "fclass": frame["fclass"].to_numpy(),
                         "tags": [json.dumps({"fclass": f}) for f in frame["fclass"]],
-                        "site_area_m2": (
-                            frame.to_crs(frame.estimate_utm_crs()).geometry.area.to_numpy()
-                            if is_area
-                            else np.nan
-                        ),
+                        "site_area_m2": _site_area_m2(frame) if is_area else np.nan,
                     },
                     geometry=geometry.values,
                     crs="EPSG:4326",
