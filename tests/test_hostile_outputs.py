@@ -449,7 +449,15 @@ def stop_at(where: str, argv: list[str], cwd: Path, signum: int) -> subprocess.C
         if line.strip() == "PAUSED":
             child.send_signal(signum)
             break
-    out, rest = child.communicate(timeout=120)
+    try:
+        out, rest = child.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        out, rest = child.communicate()
+        pytest.fail(
+            f"the run went on for 120 s after {signal.Signals(signum).name} at {where}; "
+            f"its stderr:\n{''.join(lines)}{rest}"
+        )
     return subprocess.CompletedProcess(child.args, child.returncode, out, "".join(lines) + rest)
 
 
