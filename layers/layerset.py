@@ -159,8 +159,9 @@ class LayerSet:
         """Record something dropped, repaired or missing, for the run summary.
 
         ``issue`` and ``detail`` are English and stable (scripts match them);
-        ``issue_zh`` and ``detail_zh`` give the Chinese where the tables of
-        :mod:`lifecircle.layers.input_report` cannot make it from the English.
+        ``issue_zh`` and ``detail_zh`` give the Chinese where the message
+        catalogue (:mod:`lifecircle.spatial.messages_zh`, used by
+        :mod:`lifecircle.layers.input_report`) cannot make it from the English.
         """
         entry: dict[str, Any] = {
             "layer": layer, "issue": issue, "count": int(count), "detail": detail

@@ -220,11 +220,7 @@ def config_hash(config: RunConfig, window: ReadWindow, profile_digest: str, lang
     """
     from lifecircle import __version__
 
-    fields = {
-        key: value
-        for key, value in dataclasses.asdict(config).items()
-        if key not in {"output", "base_dir"}
-    }
+    fields = _config_fields(config)
     content = {
         "config": fields,
         "profile_sha256": profile_digest,
@@ -250,11 +246,7 @@ def input_files_identity(config: RunConfig) -> list[list[Any]]:
     ``.dbf``, ``.shx``, ``.prj``, …); a folder (a Geofabrik extract) every file
     under it. A path that does not exist is listed as such.
     """
-    fields = {
-        key: value
-        for key, value in dataclasses.asdict(config).items()
-        if key not in {"output", "base_dir"}
-    }
+    fields = _config_fields(config)
     files: set[Path] = set()
     missing: set[Path] = set()
     for path in _paths_in(fields):
@@ -271,6 +263,15 @@ def input_files_identity(config: RunConfig) -> list[list[Any]]:
         identity.append([str(path), stat.st_size, stat.st_mtime_ns])
     identity += [[str(path), "missing"] for path in sorted(missing)]
     return identity
+
+
+def _config_fields(config: RunConfig) -> dict[str, Any]:
+    """The config's fields that decide a unit's figures: all but its output and base folder."""
+    return {
+        key: value
+        for key, value in dataclasses.asdict(config).items()
+        if key not in {"output", "base_dir"}
+    }
 
 
 def _paths_in(value: Any) -> list[Path]:
